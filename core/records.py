@@ -1,0 +1,224 @@
+"""Domain records shared by every stage: parse → figures → chunks → answers.
+
+All records are frozen; amounts are ``Decimal`` (never float) and carry the unit the
+disclosure used, so a figure can always be shown exactly as printed and traced back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+CellKind = Literal["amount", "percent", "number", "text", "blank", "error"]
+DocKind = Literal["预算", "决算"]
+TableStatus = Literal["data", "empty", "missing"]
+AnswerStatus = Literal["answered", "not_found", "clarify", "invalid"]
+ChunkKind = Literal["narrative", "table", "row"]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value or passage comes from: a table cell or a narrative sentence."""
+
+    doc_id: str
+    line: int  # 1-based line of the source file
+    table_no: int | None = None  # number in the 目录 (表一 → 1)
+    table_title: str | None = None
+    row: str | None = None  # "2060702 科普活动", or the row name when it has no code
+    column: str | None = None  # header path joined by "/", e.g. "2024年预算数/基本支出"
+    section: str | None = None  # section path joined by " > " for narrative facts
+
+    def label(self) -> str:
+        """Human-readable citation, e.g. '表五 2024年…支出预算表 · 2060702 科普活动 · 2024年预算数/小计'."""
+        if self.table_no is not None or self.table_title:
+            parts = [f"表{cn_number(self.table_no)} {self.table_title or ''}".strip()]
+            parts += [p for p in (self.row, self.column) if p]
+        else:
+            parts = [self.section or "正文"]
+        return " · ".join(parts) + f"（第{self.line}行）"
+
+
+@dataclass(frozen=True)
+class Cell:
+    column: str  # header path joined by "/"
+    raw: str  # as printed, HTML stripped
+    kind: CellKind
+    value: Decimal | None = None  # None for blank, text and error cells
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    name: str
+    cells: tuple[Cell, ...]
+    code: str | None = None  # 科目编码: 201 → 20129 → 2012901
+    parent_code: str | None = None
+    group: str | None = None  # side of a side-by-side table ("收入" / "支出")
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}" if self.code else self.name
+
+    def cell(self, column: str) -> Cell | None:
+        return next((c for c in self.cells if c.column == column), None)
+
+
+@dataclass(frozen=True)
+class Table:
+    no: int | None  # number in the 目录; None when the 目录 does not list it
+    title: str
+    unit: str  # "元" or "万元"
+    line: int  # line of the title
+    status: TableStatus = "data"
+    subtitle: str | None = None  # e.g. "部门预算支出经济分类科目"
+    header: tuple[tuple[str, ...], ...] = ()  # raw header rows, HTML stripped
+    columns: tuple[str, ...] = ()  # header path of each column
+    rows: tuple[Row, ...] = ()
+    note: str | None = None  # 备注, e.g. "本部门无政府性基金收支，故此表无数据。"
+    part: int = 1  # several tables under one 目录 entry (one 绩效目标表 per project)
+    form: bool = False  # key/value layout (绩效目标表) rather than a grid
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}（{self.subtitle}）" if self.subtitle else self.title
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int  # first line of the paragraph
+    lines: tuple[int, ...] = ()  # every source line it was joined from
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    path: tuple[str, ...]  # headings from the top, this one last
+    line: int
+    paragraphs: tuple[Paragraph, ...] = ()
+
+
+@dataclass(frozen=True)
+class Warning_:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    department: str
+    year: int
+    kind: DocKind
+    unit: str  # unit of most tables
+    source_path: str
+    sha256: str
+    title: str = ""
+    sections: tuple[Section, ...] = ()
+    tables: tuple[Table, ...] = ()
+    toc: tuple[tuple[int, str], ...] = ()  # (number, title) from the 目录
+    warnings: tuple[Warning_, ...] = ()
+
+    def table(self, no: int) -> Table | None:
+        return next((t for t in self.tables if t.no == no), None)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One exact amount (or count, or percentage) with what it measures and where it is."""
+
+    doc_id: str
+    item: str  # what is measured: row name, 三公 part, or the narrative phrase
+    measure: str  # which column or which aspect: "2024年预算数/基本支出", "较2023年减少", "占比"
+    value: Decimal
+    unit: str  # 元, 万元, %, 辆, 个 …
+    source: Provenance
+    item_code: str | None = None
+    year: int | None = None
+    origin: Literal["table", "narrative"] = "table"
+    sentence: str | None = None  # the narrative sentence, for narrative figures
+
+    @property
+    def yuan(self) -> Decimal | None:
+        """Value in 元 for money figures, so 元 and 万元 documents compare exactly."""
+        if self.unit == "元":
+            return self.value
+        if self.unit == "万元":
+            return self.value * 10000
+        return None
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    name: str
+    passed: bool
+    detail: str
+    cells: tuple[str, ...] = ()  # Provenance labels of the cells involved
+    skipped: bool = False  # the check does not apply (e.g. growth from a zero base)
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    document: str
+    checks: tuple[AuditCheck, ...]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for c in self.checks if c.passed and not c.skipped)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for c in self.checks if not c.passed and not c.skipped)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # deterministic: doc id + kind + position
+    doc_id: str
+    kind: ChunkKind
+    text: str
+    metadata: dict[str, str | int | float | bool] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Citation:
+    text: str
+    provenance: Provenance
+    chunk_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UsedFigure:
+    """A figure as used in an answer: the stored figure plus the label the answer gives it."""
+
+    label: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    status: AnswerStatus
+    figures: tuple[UsedFigure, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    formula: str | None = None
+    options: tuple[str, ...] = ()  # for status "clarify": what the user can choose from
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int | None) -> str:
+    """1 → 一, 11 → 十一, 17 → 十七 (enough for table numbers)."""
+    if n is None:
+        return ""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")

