@@ -89,6 +89,7 @@ class Paragraph:
     text: str
     line: int  # first line of the paragraph
     lines: tuple[int, ...] = ()  # every source line it was joined from
+    offsets: tuple[int, ...] = ()  # where each of those lines starts within text
 
 
 @dataclass(frozen=True)

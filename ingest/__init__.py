@@ -1,0 +1,1 @@
+"""Parse budget disclosures into documents, exact figures with provenance, and an audit."""

@@ -252,7 +252,8 @@ def _parse_sections(lines: list[_Line], b: _Builder) -> list[Section]:
         nonlocal pending
         if pending:
             texts, nos = pending
-            paragraphs.append(Paragraph("".join(texts), nos[0], tuple(nos)))
+            offsets = tuple(sum(len(t) for t in texts[:i]) for i in range(len(texts)))
+            paragraphs.append(Paragraph("".join(texts), nos[0], tuple(nos), offsets))
         pending = None
 
     def flush_section() -> None:

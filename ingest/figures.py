@@ -1,0 +1,231 @@
+"""Every amount, count and percentage of a ``Document`` as a ``Figure`` with provenance.
+
+Table cells give figures directly (item = row, measure = column). Narrative sentences (and
+long text cells such as 项目概况) are scanned for numbers with a unit; each gets the subject it
+is about and the relation it states (金额, 占比, 较2023年增加 …), taken from its clause.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from decimal import Decimal
+
+from core.records import Document, Figure, Provenance, Row, Table
+from core.text import halfwidth
+
+_NUMBER_UNIT = re.compile(
+    r"(?:(?P<lo>\d+(?:\.\d+)?)\s*[-~～至])?"  # a range such as "1-2次" states both ends
+    r"(?<![\d.])(?P<num>[-−]?\d(?:[\d,，]*\d)?(?:\.\d+)?)\s*"
+    r"(?P<unit>万元|亿元|元|%|个|辆|台（套）|台\(套\)|台|次|项|人|场次|场|家|期|篇|名)"
+)
+_YEAR = re.compile(r"(\d{4})\s*年")
+_RELATION_END = re.compile(
+    r"(?P<rel>较\d{4}年(?:预算)?(?:增加|减少)|比\d{4}年(?:预算)?(?:增加|减少)|增加|减少|增长|下降|占)$"
+)
+_RELATION = re.compile(
+    r"^(?:主要是)?(?P<pre>收入|支出)?(?P<rel>占|较\s*\d{4}\s*年(?:预算)?(?:增加|减少)|比\s*\d{4}\s*年(?:预算)?(?:增加|减少)|"
+    r"增长|下降|增幅|减少|增加|与上年持平|涉及当年财政拨款|金额)"
+)
+_FILLER = re.compile(r"^(?:其中|主要是|主要原因是|主要用于|合计|共计|共有|共|为|是|达到?|约)+")
+_TRAILING = re.compile(r"(?:预算数为|预算为|预算|为|是|达到?|约|共有|共|合计|金额|投入|\s)+$")
+_LIST_MARK = re.compile(r"^(?:[（(]?\d+[）).、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+
+
+def extract_figures(doc: Document) -> list[Figure]:
+    figures = [f for t in doc.tables for f in _table_figures(doc, t)]
+    for section in doc.sections:
+        for para in section.paragraphs:
+            figures.extend(
+                _text_figures(
+                    doc,
+                    para.text,
+                    para.lines or (para.line,),
+                    offsets=para.offsets or (0,),
+                    section=" > ".join(section.path),
+                )
+            )
+    return figures
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def _table_figures(doc: Document, table: Table) -> Iterator[Figure]:
+    for row in table.rows:
+        unit_cell = row.cell("计量单位")
+        for cell in row.cells:
+            if cell.value is None:
+                if cell.kind == "text" and len(cell.raw) > 20:
+                    yield from _text_figures(doc, cell.raw, (row.line,), table=table, row=row, column=cell.column)
+                continue
+            source = Provenance(
+                doc.id, row.line, table.no, table.full_title, row.label or None, cell.column, None
+            )
+            item, measure = _item_measure(row, cell.column)
+            yield Figure(
+                doc_id=doc.id,
+                item=item,
+                measure=measure,
+                value=cell.value,
+                unit=_cell_unit(table, cell.column, cell.kind, unit_cell.raw if unit_cell else None, row),
+                source=source,
+                item_code=row.code,
+                year=_year_of(cell.column) or doc.year,
+            )
+
+
+def _item_measure(row: Row, column: str) -> tuple[str, str]:
+    parts = column.split("/")
+    if row.group and parts and parts[0] == row.group:
+        parts = parts[1:]
+    if row.name:
+        return row.name, "/".join(parts) or column
+    # A row without a name (the 三公 table): the columns are the items, the top level the measure.
+    if len(parts) > 1:
+        return "/".join(parts[1:]), parts[0]
+    return column, column
+
+
+def _cell_unit(table: Table, column: str, kind: str, row_unit: str | None, row: Row) -> str:
+    if kind == "percent" or column.endswith("%"):
+        return "%"
+    if column == "指标值" and row_unit:
+        return row_unit.strip()
+    if column == "指标权重":
+        return "分"
+    if "(元)" in row.name or "（元）" in row.name:
+        return "元"
+    return table.unit
+
+
+def _year_of(text: str) -> int | None:
+    m = _YEAR.search(text)
+    return int(m.group(1)) if m else None
+
+
+# --- narrative -------------------------------------------------------------------------------
+
+
+def _text_figures(
+    doc: Document,
+    text: str,
+    lines: tuple[int, ...],
+    *,
+    offsets: tuple[int, ...] = (0,),
+    section: str | None = None,
+    table: Table | None = None,
+    row: Row | None = None,
+    column: str | None = None,
+) -> Iterator[Figure]:
+    flat = halfwidth(text)  # same length as text: offsets stay valid
+    for s_start, sentence in _spans(flat, _SENTENCE):
+        subject = ""
+        for c_start, clause in _spans(sentence, _CLAUSE):
+            for m in _NUMBER_UNIT.finditer(clause):
+                if _is_not_a_figure(clause, m):
+                    continue
+                before = _NUMBER_UNIT.sub("", clause[: m.start()]).replace(doc.department, "")
+                label, relation = _label(before)
+                after = _counted_noun(clause[m.end() :], m.group("unit"))
+                if after and not relation:
+                    label = after
+                if not relation:
+                    subject = label or subject
+                position = s_start + c_start + m.start()
+                if m.group("lo"):
+                    yield from _range_low(doc, m, subject or label, sentence, lines, offsets, position,
+                                          section, table, row, column)
+                yield Figure(
+                    doc_id=doc.id,
+                    item=label or subject or sentence.strip()[:20],
+                    measure=relation or _default_measure(m.group("unit")),
+                    value=Decimal(re.sub(r"[,，]", "", m.group("num")).replace("−", "-")),
+                    unit=m.group("unit").replace("(", "（").replace(")", "）"),
+                    source=Provenance(
+                        doc.id,
+                        lines[bisect_right(offsets, position) - 1] if len(lines) == len(offsets) else lines[0],
+                        table.no if table else None,
+                        table.full_title if table else None,
+                        row.label if row else None,
+                        column,
+                        section,
+                    ),
+                    year=doc.year if "较" in sentence or "比" in sentence else (_year_of(sentence) or doc.year),
+                    origin="narrative",
+                    sentence=sentence.strip(),
+                )
+
+
+def _range_low(doc, m, item, sentence, lines, offsets, position, section, table, row, column):  # noqa: ANN001, ANN202, PLR0913
+    yield Figure(
+        doc_id=doc.id,
+        item=item or sentence.strip()[:20],
+        measure="下限",
+        value=Decimal(m.group("lo")),
+        unit=m.group("unit"),
+        source=Provenance(
+            doc.id,
+            lines[bisect_right(offsets, position) - 1] if len(lines) == len(offsets) else lines[0],
+            table.no if table else None,
+            table.full_title if table else None,
+            row.label if row else None,
+            column,
+            section,
+        ),
+        year=doc.year,
+        origin="narrative",
+        sentence=sentence.strip(),
+    )
+
+
+_SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+# Commas between digits are thousands separators, not clause breaks.
+_CLAUSE = re.compile(r"(?:[^，,；;。：:、]|(?<=\d)[,，](?=\d{3}))+")
+
+
+def _spans(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    for m in pattern.finditer(text):
+        if m.group().strip():
+            yield m.start(), m.group()
+
+
+def _is_not_a_figure(clause: str, m: re.Match[str]) -> bool:
+    end = m.end()
+    # "2023 年 12 月" and document numbers like "〔2019〕54号" never match a unit; a bare
+    # "1-2次" range keeps both ends as figures, which is what the text says.
+    return clause[end : end + 1] == "年"
+
+
+def _label(before: str) -> tuple[str, str]:
+    """(subject, relation) of the words before a number: '基本支出预算增加' → ('基本支出', '增加')."""
+    text = re.sub(r"\s+", "", _LIST_MARK.sub("", before.strip()))
+    if rel := _RELATION.match(text):
+        return rel.group("pre") or "", rel.group("rel")
+    if rel := _RELATION_END.search(text):
+        return _clean_subject(text[: rel.start()]), rel.group("rel")
+    return _clean_subject(text), ""
+
+
+def _counted_noun(after: str, unit: str) -> str:
+    """'3个内设机构' counts 内设机构: for a classifier, the noun after it names the item."""
+    if unit in ("元", "万元", "亿元", "%"):
+        return ""
+    noun = re.match(r"^[\u4e00-\u9fff]{2,12}", after.strip())
+    return noun.group() if noun and not noun.group().startswith(("以上", "以下", "左右")) else ""
+
+
+def _clean_subject(text: str) -> str:
+    text = _FILLER.sub("", text).lstrip("的")
+    text = _TRAILING.sub("", text)
+    text = re.sub(r"^\d{4}年(?:年初)?|\d{4}年(?:年初)?$", "", text)
+    return re.sub(r"[“”\"']", "", text).strip()
+
+
+def _default_measure(unit: str) -> str:
+    if unit == "%":
+        return "比例"
+    if unit in ("元", "万元", "亿元"):
+        return "金额"
+    return "数量"

@@ -1,0 +1,197 @@
+"""The figure store: SQLite (standard library), amounts stored as exact decimal text.
+
+Written whole into a temporary file and moved into place, so a failed ingest never leaves a
+half-written store and readers never see one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
+
+from core.errors import StateMissingError
+from core.records import (
+    AuditCheck,
+    AuditReport,
+    Cell,
+    Document,
+    Figure,
+    Paragraph,
+    Provenance,
+    Row,
+    Section,
+    Table,
+    Warning_,
+)
+
+SCHEMA = """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY, department TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL,
+    unit TEXT NOT NULL, title TEXT, source_path TEXT NOT NULL, sha256 TEXT NOT NULL, body TEXT NOT NULL
+);
+CREATE TABLE figures (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), item TEXT NOT NULL,
+    item_code TEXT, measure TEXT NOT NULL, value TEXT NOT NULL, unit TEXT NOT NULL, year INTEGER,
+    origin TEXT NOT NULL, table_no INTEGER, table_title TEXT, row_label TEXT, column_path TEXT,
+    section TEXT, line INTEGER NOT NULL, sentence TEXT
+);
+CREATE INDEX figures_doc ON figures(doc_id);
+CREATE INDEX figures_value ON figures(value);
+CREATE TABLE audit (
+    doc_id TEXT NOT NULL REFERENCES documents(id), name TEXT NOT NULL, passed INTEGER NOT NULL,
+    skipped INTEGER NOT NULL, detail TEXT NOT NULL, cells TEXT NOT NULL
+);
+"""
+
+
+def write_store(
+    path: Path, docs: Sequence[Document], figures: Iterable[Figure], audits: Iterable[AuditReport]
+) -> None:
+    """Replace the store at ``path`` with exactly these documents (atomic)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.executescript(SCHEMA)
+        con.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (d.id, d.department, d.year, d.kind, d.unit, d.title, d.source_path, d.sha256, _dump(d))
+                for d in docs
+            ],
+        )
+        con.executemany(
+            "INSERT INTO figures (doc_id,item,item_code,measure,value,unit,year,origin,table_no,table_title,"
+            "row_label,column_path,section,line,sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_figure_row(f) for f in figures],
+        )
+        con.executemany(
+            "INSERT INTO audit VALUES (?,?,?,?,?,?)",
+            [
+                (r.document, c.name, int(c.passed), int(c.skipped), c.detail, json.dumps(c.cells, ensure_ascii=False))
+                for r in audits
+                for c in r.checks
+            ],
+        )
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, path)
+
+
+def _figure_row(f: Figure) -> tuple:
+    s = f.source
+    return (
+        f.doc_id, f.item, f.item_code, f.measure, str(f.value), f.unit, f.year, f.origin,
+        s.table_no, s.table_title, s.row, s.column, s.section, s.line, f.sentence,
+    )  # fmt: skip
+
+
+class FigureStore:
+    """Read side of the store. Everything is loaded once: a disclosure is small."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise StateMissingError(str(path.parent), f"没有找到数字库 {path.name}")
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                self.documents = [_load(body) for (body,) in con.execute("SELECT body FROM documents ORDER BY id")]
+                self.figures = [_figure(r) for r in con.execute(_FIGURE_SELECT)]
+                self.audits = _audits(con)
+            finally:
+                con.close()
+        except (sqlite3.DatabaseError, json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise StateMissingError(str(path.parent), f"数字库 {path.name} 已损坏（{exc}）") from exc
+
+    def document(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+    def figures_of(self, doc_id: str) -> list[Figure]:
+        return [f for f in self.figures if f.doc_id == doc_id]
+
+
+_FIGURE_SELECT = (
+    "SELECT doc_id,item,item_code,measure,value,unit,year,origin,table_no,table_title,row_label,"
+    "column_path,section,line,sentence FROM figures ORDER BY id"
+)
+
+
+def _figure(r: tuple) -> Figure:
+    (doc_id, item, code, measure, value, unit, year, origin, tno, ttitle, row, col, section, line, sentence) = r
+    return Figure(
+        doc_id=doc_id,
+        item=item,
+        measure=measure,
+        value=Decimal(value),
+        unit=unit,
+        source=Provenance(doc_id, line, tno, ttitle, row, col, section),
+        item_code=code,
+        year=year,
+        origin=origin,
+        sentence=sentence,
+    )
+
+
+def _audits(con: sqlite3.Connection) -> dict[str, AuditReport]:
+    checks: dict[str, list[AuditCheck]] = {}
+    for doc_id, name, passed, skipped, detail, cells in con.execute("SELECT * FROM audit"):
+        checks.setdefault(doc_id, []).append(
+            AuditCheck(name, bool(passed), detail, tuple(json.loads(cells)), bool(skipped))
+        )
+    return {k: AuditReport(k, tuple(v)) for k, v in checks.items()}
+
+
+# --- Document <-> JSON -----------------------------------------------------------------------
+
+
+def _dump(doc: Document) -> str:
+    return json.dumps(asdict(doc), ensure_ascii=False, default=str)
+
+
+def _load(body: str) -> Document:
+    d = json.loads(body)
+    return Document(
+        **{k: v for k, v in d.items() if k not in ("sections", "tables", "toc", "warnings")},
+        sections=tuple(
+            Section(
+                s["heading"],
+                tuple(s["path"]),
+                s["line"],
+                tuple(Paragraph(p["text"], p["line"], tuple(p["lines"]), tuple(p["offsets"])) for p in s["paragraphs"]),
+            )
+            for s in d["sections"]
+        ),
+        tables=tuple(_table(t) for t in d["tables"]),
+        toc=tuple((no, title) for no, title in d["toc"]),
+        warnings=tuple(Warning_(**w) for w in d["warnings"]),
+    )
+
+
+def _table(t: dict) -> Table:
+    rows = tuple(
+        Row(
+            r["line"],
+            r["name"],
+            tuple(
+                Cell(c["column"], c["raw"], c["kind"], None if c["value"] is None else Decimal(c["value"]))
+                for c in r["cells"]
+            ),
+            r["code"],
+            r["parent_code"],
+            r["group"],
+        )
+        for r in t["rows"]
+    )
+    return Table(
+        **{k: v for k, v in t.items() if k not in ("rows", "header", "columns")},
+        header=tuple(tuple(h) for h in t["header"]),
+        columns=tuple(t["columns"]),
+        rows=rows,
+    )
