@@ -43,12 +43,24 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, description="Weight of the dense leg in fusion.")
     keyword_weight: float = Field(default=1.0, description="Weight of the keyword (BM25) leg in fusion.")
+    max_query_chars: int = Field(
+        default=2000,
+        description=(
+            "Retrieval reads at most this many characters of a query; longer input is cut, never an "
+            "error (the embedding model sees at most 512 tokens anyway)."
+        ),
+    )
     llm_base_url: str | None = Field(
-        default=None, description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1). Off when unset."
+        default=None,
+        description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1). Off when unset.",
     )
     llm_model: str = Field(default="default", description="Model name sent to the LLM endpoint.")
-    llm_api_key: str | None = Field(default=None, description="Bearer key for the LLM endpoint, if it needs one.")
-    llm_timeout_s: float = Field(default=30.0, description="Seconds to wait for the LLM before answering without it.")
+    llm_api_key: str | None = Field(
+        default=None, description="Bearer key for the LLM endpoint, if it needs one."
+    )
+    llm_timeout_s: float = Field(
+        default=30.0, description="Seconds to wait for the LLM before answering without it."
+    )
     max_question_chars: int = Field(default=500, description="Longer questions are refused politely.")
 
     @property

@@ -53,8 +53,10 @@ def _summary(result: IngestResult, settings: Settings) -> str:
             status = {"data": f"{len(t.rows)} 行", "empty": "无数据", "missing": "正文缺失"}[t.status]
             part = f"（之{t.part}）" if t.part > 1 else ""
             lines.append(f"    表{cn_number(t.no) if t.no else '？'}{part} {t.full_title}：{status}")
-        lines.append(f"  数字：{len(p.figures)} 个（表格 {sum(f.origin == 'table' for f in p.figures)}，正文 "
-                     f"{sum(f.origin == 'narrative' for f in p.figures)}）")
+        lines.append(
+            f"  数字：{len(p.figures)} 个（表格 {sum(f.origin == 'table' for f in p.figures)}，正文 "
+            f"{sum(f.origin == 'narrative' for f in p.figures)}）"
+        )
         skipped = sum(c.skipped for c in p.audit.checks)
         lines.append(f"  审核：通过 {p.audit.passed}，未通过 {p.audit.failed}，不适用 {skipped}")
         for c in p.audit.checks:
@@ -79,7 +81,13 @@ def _audit(argv: list[str]) -> int:
         out = {
             "document": report.document,
             "checks": [
-                {"name": c.name, "passed": c.passed, "skipped": c.skipped, "detail": c.detail, "cells": list(c.cells)}
+                {
+                    "name": c.name,
+                    "passed": c.passed,
+                    "skipped": c.skipped,
+                    "detail": c.detail,
+                    "cells": list(c.cells),
+                }
                 for c in report.checks
             ],
             "passed": report.passed,

@@ -134,19 +134,23 @@ def _sum_check(
     if bad:
         return _check(f"{name}：{title} {parent.label}", False, "；".join(bad), cells)
     kid_codes = "、".join(k.label for k in kids)
-    return _check(f"{name}：{title} {parent.label}", True, f"{parent.label} = {kid_codes}（{len(columns)}列）", cells)
+    return _check(
+        f"{name}：{title} {parent.label}", True, f"{parent.label} = {kid_codes}（{len(columns)}列）", cells
+    )
 
 
 def _basic_plus_project(doc: Document, table: Table) -> Iterator[AuditCheck]:
-    for prefix, leaves in _prefix_groups(_amount_columns(table)).items():
+    for leaves in _prefix_groups(_amount_columns(table)).values():
         total = next((leaves[k] for k in _TOTAL_LEAVES if k in leaves), None)
         if total is None or "基本支出" not in leaves or "项目支出" not in leaves:
             continue
-        yield _row_identity(doc, table, "基本支出+项目支出=合计", total, [leaves["基本支出"], leaves["项目支出"]])
+        yield _row_identity(
+            doc, table, "基本支出+项目支出=合计", total, [leaves["基本支出"], leaves["项目支出"]]
+        )
 
 
 def _personnel_plus_public(doc: Document, table: Table) -> Iterator[AuditCheck]:
-    for prefix, leaves in _prefix_groups(_amount_columns(table)).items():
+    for leaves in _prefix_groups(_amount_columns(table)).values():
         public = leaves.get("日常公用经费") or leaves.get("公用经费")
         total = next((leaves[k] for k in _TOTAL_LEAVES if k in leaves), None)
         if total is None or public is None or "人员经费" not in leaves:
@@ -184,7 +188,11 @@ def _side_totals(doc: Document, table: Table) -> Iterator[AuditCheck]:
 
 
 def _side_total(table: Table, side: str) -> tuple[Row, str, Decimal] | None:
-    rows = [r for r in table.rows if r.group == side and "合计" in r.name or r.group == side and "总计" in r.name]
+    rows = [
+        r
+        for r in table.rows
+        if (r.group == side and "合计" in r.name) or (r.group == side and "总计" in r.name)
+    ]
     for row in reversed(rows):  # the final 收入合计/支出合计 row includes carry-overs
         for cell in row.cells:
             if cell.kind == "amount" and cell.value is not None:
@@ -213,7 +221,7 @@ def _three_public_groups(table: Table) -> dict[str, dict[str, str]]:
     return groups
 
 
-def _three_public_row(doc: Document, table: Table, row: Row, prefix: str, leaves: dict[str, str]):  # noqa: ANN202
+def _three_public_row(doc: Document, table: Table, row: Row, prefix: str, leaves: dict[str, str]):
     def find(*keys: str) -> str | None:
         return next((c for leaf, c in leaves.items() for k in keys if leaf.startswith(k)), None)
 
@@ -228,7 +236,10 @@ def _three_public_row(doc: Document, table: Table, row: Row, prefix: str, leaves
             [_cell_label(doc, table, row, c) for c in (car_sub, car_buy, car_run)],
         )
     if total and abroad and reception and car_sub:
-        got, exp = _val(row, total) or _ZERO, _sum([_val(row, abroad), _val(row, car_sub), _val(row, reception)])
+        got, exp = (
+            _val(row, total) or _ZERO,
+            _sum([_val(row, abroad), _val(row, car_sub), _val(row, reception)]),
+        )
         yield _check(
             f"“三公”经费合计=各项之和：表{table.no} {prefix}",
             got == exp,
@@ -312,7 +323,9 @@ def _appropriation_split(doc: Document) -> Iterator[AuditCheck]:
         return
     expected = _sum(v for _, v in present)
     detail = f"财政拨款支出合计 {_fmt(total[1])}，各类财政拨款支出表合计 {_fmt(expected)}"
-    yield _check("财政拨款支出合计等于分表之和", total[1] == expected, detail, [total[0]] + [p[0] for p in present])
+    yield _check(
+        "财政拨款支出合计等于分表之和", total[1] == expected, detail, [total[0]] + [p[0] for p in present]
+    )
 
 
 # --- narrative against tables ----------------------------------------------------------------
@@ -335,7 +348,9 @@ def _table_money(figures: list[Figure], doc: Document) -> list[Figure]:
     return [
         f
         for f in figures
-        if f.origin == "table" and f.unit in _MONEY and not any(p in (f.source.column or "") for p in previous)
+        if f.origin == "table"
+        and f.unit in _MONEY
+        and not any(p in (f.source.column or "") for p in previous)
     ]
 
 
@@ -380,7 +395,12 @@ def _candidates(fig: Figure, table_figs: list[Figure], doc: Document) -> list[Fi
 def _narrative_matches(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck]:
     table_figs = _table_money(figures, doc)
     for fig in figures:
-        if fig.origin != "narrative" or fig.unit not in _MONEY or fig.measure != "金额" or fig.source.table_no:
+        if (
+            fig.origin != "narrative"
+            or fig.unit not in _MONEY
+            or fig.measure != "金额"
+            or fig.source.table_no
+        ):
             continue
         cands = _candidates(fig, table_figs, doc)
         name = f"正文数字与表格一致：第{fig.source.line}行 {fig.item} {_fmt(fig.value)}{fig.unit}"
@@ -416,7 +436,11 @@ def _prev_cur(doc: Document, subject: str) -> tuple[Decimal, Decimal, list[str]]
             prev_c = next((c for leaf, c in prev_g.items() if leaf.startswith(key)), None)
             if cur_c and prev_c:
                 cells = [_cell_label(doc, table, row, cur_c), _cell_label(doc, table, row, prev_c)]
-                return _yuan(table, _val(row, prev_c) or _ZERO), _yuan(table, _val(row, cur_c) or _ZERO), cells
+                return (
+                    _yuan(table, _val(row, prev_c) or _ZERO),
+                    _yuan(table, _val(row, cur_c) or _ZERO),
+                    cells,
+                )
     for table in tables_by_role(doc, Role.GENERAL_EXPENSE):
         prev_c = next((c for c in _amount_columns(table) if prev_col_mark in c), None)
         cur_c = _current_total_column(table, doc)
@@ -502,4 +526,6 @@ def _stated_shares(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck]
         if not bases:
             yield _skip(name, "表格中没有总额可作分母", [fig.source.label()])
         else:
-            yield _check(name, ok, detail, [fig.source.label(), previous.source.label(), *(b for b, _ in bases)])
+            yield _check(
+                name, ok, detail, [fig.source.label(), previous.source.label(), *(b for b, _ in bases)]
+            )

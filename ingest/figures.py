@@ -58,7 +58,9 @@ def _table_figures(doc: Document, table: Table) -> Iterator[Figure]:
         for cell in row.cells:
             if cell.value is None:
                 if cell.kind == "text" and len(cell.raw) > 20:
-                    yield from _text_figures(doc, cell.raw, (row.line,), table=table, row=row, column=cell.column)
+                    yield from _text_figures(
+                        doc, cell.raw, (row.line,), table=table, row=row, column=cell.column
+                    )
                 continue
             source = Provenance(
                 doc.id, row.line, table.no, table.full_title, row.label or None, cell.column, None
@@ -135,8 +137,19 @@ def _text_figures(
                     subject = label or subject
                 position = s_start + c_start + m.start()
                 if m.group("lo"):
-                    yield from _range_low(doc, m, subject or label, sentence, lines, offsets, position,
-                                          section, table, row, column)
+                    yield from _range_low(
+                        doc,
+                        m,
+                        subject or label,
+                        sentence,
+                        lines,
+                        offsets,
+                        position,
+                        section,
+                        table,
+                        row,
+                        column,
+                    )
                 yield Figure(
                     doc_id=doc.id,
                     item=label or subject or sentence.strip()[:20],
@@ -145,20 +158,24 @@ def _text_figures(
                     unit=m.group("unit").replace("(", "（").replace(")", "）"),
                     source=Provenance(
                         doc.id,
-                        lines[bisect_right(offsets, position) - 1] if len(lines) == len(offsets) else lines[0],
+                        lines[bisect_right(offsets, position) - 1]
+                        if len(lines) == len(offsets)
+                        else lines[0],
                         table.no if table else None,
                         table.full_title if table else None,
                         row.label if row else None,
                         column,
                         section,
                     ),
-                    year=doc.year if "较" in sentence or "比" in sentence else (_year_of(sentence) or doc.year),
+                    year=doc.year
+                    if "较" in sentence or "比" in sentence
+                    else (_year_of(sentence) or doc.year),
                     origin="narrative",
                     sentence=sentence.strip(),
                 )
 
 
-def _range_low(doc, m, item, sentence, lines, offsets, position, section, table, row, column):  # noqa: ANN001, ANN202, PLR0913
+def _range_low(doc, m, item, sentence, lines, offsets, position, section, table, row, column):
     yield Figure(
         doc_id=doc.id,
         item=item or sentence.strip()[:20],

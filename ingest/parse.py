@@ -41,9 +41,24 @@ _NAME_HEADERS = {"科目名称", "项目", "项目名称", "支出功能分类�
 _CODE_HEADERS = {"科目编码", "功能分类科目编码", "经济分类科目编码", "编码"}
 # Labels of the standard 绩效目标表 form (MOF template), used to pair keys with values.
 _FORM_KEYS = (
-    "专项资金名称", "项目名称", "业务主管部门", "主管部门", "当年预算", "区级支出", "补助镇街",
-    "项目概况", "立项依据", "当年绩效目标", "年度绩效目标", "部门(单位)名称", "部门名称",
-    "部门支出预算数", "当年整体绩效目标", "实施单位", "资金总额", "年度资金总额",
+    "专项资金名称",
+    "项目名称",
+    "业务主管部门",
+    "主管部门",
+    "当年预算",
+    "区级支出",
+    "补助镇街",
+    "项目概况",
+    "立项依据",
+    "当年绩效目标",
+    "年度绩效目标",
+    "部门(单位)名称",
+    "部门名称",
+    "部门支出预算数",
+    "当年整体绩效目标",
+    "实施单位",
+    "资金总额",
+    "年度资金总额",
 )
 _INDICATOR_HEADER = "指标名称"
 
@@ -177,9 +192,8 @@ def _toc_entries(lines: list[_Line]) -> list[tuple[int, str]]:
         m = _TOC_ROW.match(joined)
         if m:
             entries.append((_cn_to_int(m.group(1)), join_cjk_spaces(m.group(2).strip())))
-        elif line.cells is None or entries:
-            if line.cells is None or not _is_toc_header(cells):
-                break
+        elif line.cells is None or (entries and not _is_toc_header(cells)):
+            break
     return entries
 
 
@@ -319,7 +333,9 @@ def _parse_tables(lines: list[_Line], toc: list[tuple[int, str]], b: _Builder) -
         if not text or _is_separator(line):
             continue
         heading, marked = _heading_text(text)
-        if line.cells is None and (_looks_like_table_title(heading) and (marked or _matches_toc(heading, toc))):
+        if line.cells is None and (
+            _looks_like_table_title(heading) and (marked or _matches_toc(heading, toc))
+        ):
             raws.append(_RawTable(heading, line.no))
             continue
         if not raws:
@@ -400,7 +416,9 @@ def _build_table(raw: _RawTable, no: int | None, part: int, b: _Builder) -> Tabl
         rows, columns = _parse_form(raw, unit, b)
         status = "data" if any(c.kind != "blank" for r in rows for c in r.cells) else "empty"
         header = (tuple(columns),) if columns else ()
-        return Table(**common, status=status, header=header, columns=tuple(columns), rows=tuple(rows), form=True)
+        return Table(
+            **common, status=status, header=header, columns=tuple(columns), rows=tuple(rows), form=True
+        )
     header_lines, data_lines = _split_header(raw.grid)
     width = max((len(ln.cells or []) for ln in raw.grid), default=0)
     header = [_pad([clean_cell(c) for c in ln.cells or []], width) for ln in header_lines]
@@ -535,7 +553,7 @@ def _grid_row(line_no: int, cells: list[str], columns: list[str], group: _Group)
     name = cells[group.name_col] if group.name_col is not None else ""
     code = cells[group.code_col] if group.code_col is not None else None
     if code and not _CODE.match(code):
-        name, code = (code + name) if not name else name, None
+        name, code = name or code, None
     if not code and (m := _CODE_IN_NAME.match(name)):
         code, name = m.group(1), m.group(2)
     name = join_cjk_spaces(name)
@@ -655,7 +673,7 @@ def _department(lines: list[_Line], tables: list[Table]) -> str | None:
         if m and m.group(2).strip():
             return m.group(2).strip()
     for line in lines[:10]:
-        heading, marked = _heading_text(line.text)
+        heading, _ = _heading_text(line.text)
         if heading and not _TITLE.search(heading) and len(heading) <= 40:
             return heading
     return None

@@ -68,7 +68,9 @@ def parse_all(paths: Sequence[Path], progress: bool = True) -> list[Parsed]:
     return parsed
 
 
-def ingest(paths: Sequence[Path], settings: Settings, *, build_index: bool = True, progress: bool = True) -> IngestResult:
+def ingest(
+    paths: Sequence[Path], settings: Settings, *, build_index: bool = True, progress: bool = True
+) -> IngestResult:
     parsed = parse_all(paths, progress)
     docs = [p.document for p in parsed]
     write_store(

@@ -45,7 +45,7 @@ def role_of(table: Table) -> Role:
         ("政府性基金" in t, Role.FUND_EXPENSE),
         ("国有资本经营" in t, Role.SOE_EXPENSE),
         ("财政拨款收" in t and "总表" in t, Role.APPROPRIATION_TOTAL),
-        ("收支" in t and "总表" in t or "收入支出" in t and "总表" in t, Role.INCOME_EXPENSE_TOTAL),
+        (("收支" in t and "总表" in t) or ("收入支出" in t and "总表" in t), Role.INCOME_EXPENSE_TOTAL),
         ("收入" in t and ("总表" in t or t.endswith(("收入预算表", "收入决算表"))), Role.INCOME_TOTAL),
         ("基本支出" in t, Role.BASIC_ECON_GOV if gov else Role.BASIC_ECON_DEPT),
         ("项目支出" in t and "一般公共预算" in t, Role.PROJECT_ECON_GOV if gov else Role.PROJECT_ECON_DEPT),

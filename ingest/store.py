@@ -74,7 +74,14 @@ def write_store(
         con.executemany(
             "INSERT INTO audit VALUES (?,?,?,?,?,?)",
             [
-                (r.document, c.name, int(c.passed), int(c.skipped), c.detail, json.dumps(c.cells, ensure_ascii=False))
+                (
+                    r.document,
+                    c.name,
+                    int(c.passed),
+                    int(c.skipped),
+                    c.detail,
+                    json.dumps(c.cells, ensure_ascii=False),
+                )
                 for r in audits
                 for c in r.checks
             ],
@@ -102,7 +109,9 @@ class FigureStore:
         try:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             try:
-                self.documents = [_load(body) for (body,) in con.execute("SELECT body FROM documents ORDER BY id")]
+                self.documents = [
+                    _load(body) for (body,) in con.execute("SELECT body FROM documents ORDER BY id")
+                ]
                 self.figures = [_figure(r) for r in con.execute(_FIGURE_SELECT)]
                 self.audits = _audits(con)
             finally:
@@ -124,7 +133,23 @@ _FIGURE_SELECT = (
 
 
 def _figure(r: tuple) -> Figure:
-    (doc_id, item, code, measure, value, unit, year, origin, tno, ttitle, row, col, section, line, sentence) = r
+    (
+        doc_id,
+        item,
+        code,
+        measure,
+        value,
+        unit,
+        year,
+        origin,
+        tno,
+        ttitle,
+        row,
+        col,
+        section,
+        line,
+        sentence,
+    ) = r
     return Figure(
         doc_id=doc_id,
         item=item,
@@ -164,7 +189,10 @@ def _load(body: str) -> Document:
                 s["heading"],
                 tuple(s["path"]),
                 s["line"],
-                tuple(Paragraph(p["text"], p["line"], tuple(p["lines"]), tuple(p["offsets"])) for p in s["paragraphs"]),
+                tuple(
+                    Paragraph(p["text"], p["line"], tuple(p["lines"]), tuple(p["offsets"]))
+                    for p in s["paragraphs"]
+                ),
             )
             for s in d["sections"]
         ),

@@ -1,0 +1,94 @@
+"""Every amount in the seed reaches the figure store, exactly, with where it came from."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from ingest.store import FigureStore, write_store
+
+# Written independently of ingest.figures: a number followed by a unit in prose, or a numeric
+# table cell. A year ("2024年"), a date, a phone number or a document number has no unit.
+_PROSE = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(万元|元|%|个|辆|台|次|项|场次)")
+_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+
+
+def _amounts_in_seed(path):
+    text = path.read_text(encoding="utf-8")
+    for no, raw in enumerate(text.splitlines(), start=1):
+        line = unicodedata.normalize("NFKC", re.sub(r"<[^>]+>", "", raw))
+        cells = line.split("\t") if "\t" in line else [line]
+        for i, cell in enumerate(cells):
+            cell = cell.strip()
+            if i == 0 and re.fullmatch(r"\d{3}(?:\d{2}){0,2}", cell):
+                continue  # a 科目编码, not an amount
+            if "\t" in line and _CELL.match(cell):
+                yield no, Decimal(cell.rstrip("%").replace(",", "")), cell
+            elif "\t" not in line or len(cell) > 20:
+                for m in _PROSE.finditer(cell):
+                    yield no, Decimal(m.group(1).replace(",", "")), m.group(0)
+
+
+def test_every_amount_in_the_seed_is_a_figure_with_provenance(seed_path, seed_parsed, tmp_path):
+    store_path = tmp_path / "figures.sqlite3"
+    p = seed_parsed
+    write_store(store_path, [p.document], p.figures, [p.audit])
+    store = FigureStore(store_path)
+    index = {(f.source.line, f.value) for f in store.figures}
+    walked = list(_amounts_in_seed(seed_path))
+    # Lines 1-480 hold hundreds of amounts; the table-of-contents numbers are not amounts.
+    walked = [w for w in walked if not 111 <= w[0] <= 128]
+    assert len(walked) > 400
+    missing = [(no, text) for no, value, text in walked if (no, value) not in index]
+    assert missing == [], missing[:20]
+
+
+def test_figures_are_exact_decimals_with_units_and_provenance(seed_parsed):
+    figs = seed_parsed.figures
+    hit = next(
+        f
+        for f in figs
+        if f.item_code == "2060702" and f.source.table_no == 5 and f.measure == "2024年预算数/小计"
+    )
+    assert hit.value == Decimal("2300000.00") and str(hit.value) == "2300000.00"
+    assert (hit.unit, hit.source.line, hit.source.row, hit.year) == ("元", 222, "2060702 科普活动", 2024)
+    prev = next(
+        f for f in figs if f.item_code == "2060702" and f.source.table_no == 5 and f.measure == "2023年预算数"
+    )
+    assert prev.year == 2023 and prev.value == Decimal("3660000.00")
+    assert all(isinstance(f.value, Decimal) for f in figs)
+
+
+def test_narrative_figures_say_what_they_measure(seed_parsed):
+    narrative = [f for f in seed_parsed.figures if f.origin == "narrative"]
+
+    def find(line, value, unit="元"):
+        return next(
+            f for f in narrative if f.source.line == line and f.value == Decimal(value) and f.unit == unit
+        )
+
+    three = find(73, "101000")
+    assert "三公" in three.item and three.measure == "金额" and "四、" in three.source.section
+    change = next(f for f in narrative if f.source.line == 73 and f.measure.startswith("较2023年减少"))
+    assert change.value == Decimal("10000") and "三公" in change.item
+    share = find(25, "35.3", "%")
+    assert share.item == "一般公共服务支出" and share.measure == "占"
+    assert find(17, "3", "个").item == "内设机构"
+    assert find(85, "2", "辆").unit == "辆"
+
+
+def test_figure_on_the_second_line_of_a_broken_paragraph_has_that_line(seed_parsed):
+    # Line 81 "…均实行了绩效" continues on line 83 "目标管理，涉及项目 3 个…".
+    f = next(f for f in seed_parsed.figures if f.item == "涉及项目" and f.unit == "个")
+    assert f.source.line == 83
+
+
+def test_store_round_trip_keeps_documents_and_exact_values(seed_parsed, tmp_path):
+    path = tmp_path / "figures.sqlite3"
+    p = seed_parsed
+    write_store(path, [p.document], p.figures, [p.audit])
+    store = FigureStore(path)
+    assert store.document(p.document.id) == p.document
+    assert store.figures == list(p.figures)
+    assert store.audits[p.document.id].failed == 0
