@@ -1,0 +1,245 @@
+"""Keyword retrieval: BM25 (bm25s) over jieba tokens, persisted under ``settings.bm25_path``.
+
+Why not llama-index's BM25Retriever: its token pattern treats a run of Han characters as one
+token, so Chinese is effectively unsearchable. Here:
+
+* amounts and 科目编码 are cut out *before* jieba, which would split "6,059,264.63" at the
+  commas and "2012901" nowhere useful; an amount with commas also gets a comma-free alias so
+  "6059264.63" typed by a user matches "6,059,264.63" as printed;
+* jieba gets a user dictionary of budget terms: every row name and column leaf of the ingested
+  tables plus a fixed list, so "公务用车运行维护费" is one token as well as its parts
+  (``cut_for_search`` emits both, so a query for "运行维护费" still matches);
+* documents and queries go through the same normalisation (NFKC; queries also traditional →
+  simplified via ``normalize_question``) and the same tokenizer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import StateMissingError
+from core.records import Chunk, Document
+from core.text import normalize_question
+
+FORMAT_VERSION = 1
+_INDEX_DIR = "bm25s"
+_CHUNKS_FILE = "chunks.json"
+
+# Amounts as printed (6,059,264.63), plain numbers and codes (2012901, 16.1). Kept whole.
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
+FIXED_TERMS = (
+    "三公经费", "“三公”经费", "机关运行经费", "公务用车运行维护费", "公务用车购置费", "公务用车购置及运行费",
+    "公务接待费", "因公出国（境）费", "因公出国(境)费", "一般公共预算", "政府性基金", "国有资本经营预算",
+    "基本支出", "项目支出", "人员经费", "公用经费", "日常公用经费", "财政拨款", "财政拨款收入",
+    "一般公共预算财政拨款", "政府性基金预算", "政府采购", "绩效目标", "绩效指标", "预算数", "科目编码",
+    "科目名称", "功能分类", "经济分类", "上年结转", "结转下年", "收支预算总表", "事业收入", "其他收入",
+    "专项资金", "项目概况", "立项依据", "部门预算", "部门决算", "增幅", "合计", "小计", "总计",
+)
+# Question words and particles: frequent in questions, absent from the disclosure, no signal.
+STOPWORDS = frozenset(
+    "的 了 是 吗 呢 吧 啊 呀 么 多少 什么 哪些 哪个 哪 怎么 怎样 如何 请问 请 一下 告诉 我 你 您 我们 "
+    "有 和 与 及 或 在 为 对 其 这 那 该 以及 还有 一共 共 分别 具体 情况 是否 可以 能 吗？".split()
+)
+
+
+def normalize_doc_text(text: str) -> str:
+    """Fold full-width forms so document tokens match normalised queries (NFKC, lower case)."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def normalize_query_text(text: str) -> str:
+    return normalize_question(text).lower()
+
+
+def _number_tokens(raw: str) -> list[str]:
+    """'2,300,000.00' → ['2,300,000.00', '2300000']: as printed, plus the plain value."""
+    plain = raw.replace(",", "")
+    if "." in plain:
+        plain = plain.rstrip("0").rstrip(".")
+    return [raw] if plain == raw else [raw, plain]
+
+
+@cache
+def _base_jieba() -> Any:
+    import jieba  # loading the dictionary takes ~0.6 s: only on first use
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" banner on every run
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _jieba_with(words: Iterable[str]) -> Any:
+    """A private jieba tokenizer with our words: the global one is left alone for other code,
+    and two corpora in one process never see each other's dictionary."""
+    import jieba
+
+    base = _base_jieba()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = dict(base.FREQ), base.total
+    tokenizer.initialized = True
+    for word in words:
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+class ChineseTokenizer:
+    """jieba (search mode) with numbers protected and stopwords/punctuation dropped."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self.words = sorted({normalize_doc_text(w).strip() for w in words if w and w.strip()})
+        self._jieba = _jieba_with(self.words)
+
+    def tokenize(self, normalized: str) -> list[str]:
+        """Tokens of already-normalised text, in order (duplicates kept: BM25 counts them)."""
+        tokens: list[str] = []
+        pos = 0
+        for match in _NUMBER.finditer(normalized):
+            tokens.extend(self._words(normalized[pos : match.start()]))
+            tokens.extend(_number_tokens(match.group()))
+            pos = match.end()
+        tokens.extend(self._words(normalized[pos:]))
+        return tokens
+
+    def _words(self, text: str) -> list[str]:
+        if not text.strip():
+            return []
+        return [
+            t
+            for t in (w.strip() for w in self._jieba.cut_for_search(text))
+            if t and t not in STOPWORDS and _WORDLIKE.search(t)
+        ]
+
+    def document_tokens(self, text: str) -> list[str]:
+        return self.tokenize(normalize_doc_text(text))
+
+    def query_tokens(self, text: str) -> list[str]:
+        return self.tokenize(normalize_query_text(text))
+
+
+def budget_terms(docs: Sequence[Document]) -> list[str]:
+    """User dictionary: the fixed budget terms plus every row name and column leaf in the tables."""
+    terms: set[str] = set(FIXED_TERMS)
+    for doc in docs:
+        for table in doc.tables:
+            terms.update(r.name for r in table.rows if 2 <= len(r.name) <= 30)
+            terms.update(c.split("/")[-1] for c in table.columns if c)
+            terms.update(part for c in table.columns for part in c.split("/") if 2 <= len(part) <= 20)
+    return sorted(t for t in terms if t and not _NUMBER.fullmatch(t))
+
+
+def matches(metadata: Mapping[str, Any], filters: Mapping[str, Any] | None) -> bool:
+    """Same semantics as the Chroma ``where`` built from the same filters: equality or membership."""
+    if not filters:
+        return True
+    for key, wanted in filters.items():
+        value = metadata.get(key)
+        if isinstance(wanted, str | int | float | bool):
+            if value != wanted:
+                return False
+        elif value not in list(wanted):
+            return False
+    return True
+
+
+class KeywordIndex:
+    """BM25 over the chunks, plus the chunk records themselves (the retriever reads them here)."""
+
+    def __init__(self, chunks: Sequence[Chunk], tokenizer: ChineseTokenizer, bm25: Any) -> None:
+        self.chunks = list(chunks)
+        self.tokenizer = tokenizer
+        self.bm25 = bm25
+        self.by_id = {c.id: c for c in self.chunks}
+        self._vocab: dict[str, int] = dict(bm25.vocab_dict) if bm25 is not None else {}
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk], words: Iterable[str] = ()) -> KeywordIndex:
+        import bm25s
+
+        tokenizer = ChineseTokenizer(words)
+        corpus = [tokenizer.document_tokens(c.text) or [c.id] for c in chunks]
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
+        return cls(chunks, tokenizer, bm25 if corpus else None)
+
+    def search(self, query: str, k: int, filters: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) best first, only chunks sharing at least one token; ties by id."""
+        tokens = list(dict.fromkeys(t for t in self.tokenizer.query_tokens(query) if t in self._vocab))
+        if not tokens or self.bm25 is None or k <= 0:
+            return []
+        scores = np.asarray(self.bm25.get_scores(tokens))
+        hits = [
+            (c.id, float(s))
+            for c, s in zip(self.chunks, scores, strict=True)
+            if s > 0 and matches(c.metadata, filters)
+        ]
+        hits.sort(key=lambda h: (-round(h[1], 6), h[0]))
+        return hits[:k]
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write to a sibling folder, then swap it in: a reader never sees half an index."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.bm25 is not None:
+            self.bm25.save(str(tmp / _INDEX_DIR), show_progress=False)
+        payload = {
+            "version": FORMAT_VERSION,
+            "words": self.tokenizer.words,
+            "chunks": [
+                {"id": c.id, "doc_id": c.doc_id, "kind": c.kind, "text": c.text, "metadata": c.metadata}
+                for c in self.chunks
+            ],
+        }
+        (tmp / _CHUNKS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, path: Path, state_dir: str | Path = "") -> KeywordIndex:
+        """Read a saved index; anything missing or unreadable is a StateMissingError."""
+        path = Path(path)
+        where = str(state_dir or path.parent)
+        try:
+            payload = json.loads((path / _CHUNKS_FILE).read_text(encoding="utf-8"))
+            if payload.get("version") != FORMAT_VERSION:
+                raise ValueError(f"format {payload.get('version')} != {FORMAT_VERSION}")
+            chunks = [
+                Chunk(id=c["id"], doc_id=c["doc_id"], kind=c["kind"], text=c["text"], metadata=c["metadata"])
+                for c in payload["chunks"]
+            ]
+            bm25 = _load_bm25(path / _INDEX_DIR) if chunks else None
+        except FileNotFoundError as exc:
+            raise StateMissingError(where, "没有关键词索引（bm25/）") from exc
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StateMissingError(where, f"的关键词索引已损坏（{exc}）") from exc
+        if bm25 is not None and int(bm25.scores["num_docs"]) != len(chunks):
+            raise StateMissingError(where, "的关键词索引与分块清单不一致")
+        return cls(chunks, ChineseTokenizer(payload["words"]), bm25)
+
+
+def _load_bm25(path: Path) -> Any:
+    import bm25s
+
+    if not path.is_dir():
+        raise FileNotFoundError(path)
+    return bm25s.BM25.load(str(path), show_progress=False)

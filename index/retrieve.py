@@ -1,0 +1,134 @@
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) legs fused by reciprocal rank fusion.
+
+Dense retrieval finds paraphrases ("科普方面花了多少钱"); BM25 finds exact names, codes and
+amounts ("2060702", "公务接待费") that a small embedding model blurs. RRF combines ranks, not
+raw scores, so the two legs' incomparable score scales do not matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from llama_index.core.callbacks import CallbackManager
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from core.errors import ConfigError, StateMissingError
+from core.records import Chunk
+from core.settings import Settings
+from index.embed import Embedder, get_embedder
+from index.keyword import KeywordIndex
+from index.vector import FilterValue, VectorStore
+
+Mode = Literal["hybrid", "dense", "keyword"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
+Filters = Mapping[str, FilterValue]
+_NODE_HIDDEN_KEYS = ["lines", "hash", "rows", "table_part", "status", "project", "unit"]
+
+
+def reciprocal_rank_fusion(
+    legs: Sequence[tuple[Sequence[tuple[str, float]], float]], k: int
+) -> list[tuple[str, float]]:
+    """Σ weight / (k + rank) over the legs that returned an id; best first, ties by id."""
+    fused: dict[str, float] = {}
+    for ranked, weight in legs:
+        for rank, (chunk_id, _) in enumerate(ranked, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (k + rank)
+    return sorted(fused.items(), key=lambda p: (-p[1], p[0]))
+
+
+class HybridRetriever(BaseRetriever):
+    """A llama-index retriever over our chunks; ``retrieve_chunks`` is the same without llama-index."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: VectorStore,
+        keyword: KeywordIndex,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+        top_k: int | None = None,
+        callback_manager: CallbackManager | None = None,
+    ) -> None:
+        super().__init__(callback_manager=callback_manager)
+        _check_mode(mode)
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.keyword = keyword
+        self.filters: dict[str, FilterValue] = dict(filters or {})
+        self.mode: Mode = mode
+        self.top_k = top_k
+
+    @classmethod
+    def open(cls, settings: Settings, **kwargs: Any) -> HybridRetriever:
+        """Load BM25, Chroma and the model; a missing or inconsistent state is StateMissingError."""
+        keyword = KeywordIndex.load(settings.bm25_path, settings.state_dir)
+        store = VectorStore.for_query(settings)
+        stored = store.count()
+        if stored != len(keyword.chunks):
+            raise StateMissingError(
+                str(settings.state_dir), f"的向量库（{stored} 块）与关键词索引（{len(keyword.chunks)} 块）不一致"
+            )
+        return cls(settings, get_embedder(settings.embedding_model), store, keyword, **kwargs)
+
+    def with_filters(self, filters: Filters | None) -> HybridRetriever:
+        """A retriever sharing this one's loaded state, with other construction filters."""
+        return HybridRetriever(
+            self.settings, self.embedder, self.store, self.keyword, filters, self.mode, self.top_k,
+            self.callback_manager,
+        )
+
+    # --- llama-index -----------------------------------------------------------------------
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        pairs = self.retrieve_chunks(query_bundle.query_str, mode=self.mode, top_k=self.top_k)
+        return [NodeWithScore(node=to_node(chunk), score=score) for chunk, score in pairs]
+
+    # --- our engine ------------------------------------------------------------------------
+
+    def retrieve_chunks(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+        top_k: int | None = None,
+    ) -> list[tuple[Chunk, float]]:
+        """Best chunks for a query, (chunk, score) best first. Empty query → []."""
+        _check_mode(mode)
+        query = (query or "")[: self.settings.max_query_chars]
+        if not query.strip():
+            return []
+        merged = {**self.filters, **(filters or {})}
+        k = top_k or self.settings.top_k
+        ranked = self.ranked_ids(query, merged, mode, max(k, self.settings.candidate_k))
+        return [(self.keyword.by_id[i], s) for i, s in ranked[:k] if i in self.keyword.by_id]
+
+    def ranked_ids(self, query: str, filters: Filters, mode: Mode, candidates: int) -> list[tuple[str, float]]:
+        """The ranking itself, by id (metrics read every leg through this)."""
+        if mode == "keyword":
+            return self.keyword.search(query, candidates, filters)
+        dense = self.store.query(self.embedder.embed_query(query), candidates, filters)
+        if mode == "dense":
+            return dense
+        keyword = self.keyword.search(query, candidates, filters)
+        legs = [(dense, self.settings.dense_weight), (keyword, self.settings.keyword_weight)]
+        return reciprocal_rank_fusion(legs, self.settings.rrf_k)
+
+
+def to_node(chunk: Chunk) -> TextNode:
+    """A llama-index node with the chunk id, so citations point back at the chunk."""
+    return TextNode(
+        id_=chunk.id,
+        text=chunk.text,
+        metadata=dict(chunk.metadata),
+        excluded_embed_metadata_keys=list(chunk.metadata),  # text already restates the context
+        excluded_llm_metadata_keys=[k for k in _NODE_HIDDEN_KEYS if k in chunk.metadata],
+    )
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise ConfigError(f"未知的检索模式 {mode!r}，可选：{', '.join(MODES)}")
