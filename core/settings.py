@@ -42,9 +42,18 @@ class Settings(BaseSettings):
     collection: str = Field(default="budget-chunks", description="Chroma collection name.")
     top_k: int = Field(default=5, description="Chunks returned by the hybrid retriever.")
     candidate_k: int = Field(default=20, description="Candidates taken from each leg before fusion.")
-    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
-    dense_weight: float = Field(default=1.0, description="Weight of the dense leg in fusion.")
+    rrf_k: int = Field(
+        default=5,
+        description="Reciprocal-rank-fusion constant (small: the top ranks of each leg matter most; measured).",
+    )
+    dense_weight: float = Field(
+        default=0.5, description="Weight of the dense leg in fusion (the small m3e model is the weaker leg)."
+    )
     keyword_weight: float = Field(default=1.0, description="Weight of the keyword (BM25) leg in fusion.")
+    bm25_k1: float = Field(
+        default=0.6, description="BM25 term-frequency saturation (low: a word repeated in a long text counts less)."
+    )
+    bm25_b: float = Field(default=0.75, description="BM25 length normalisation.")
     max_query_chars: int = Field(
         default=2000,
         description=(

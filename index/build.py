@@ -75,7 +75,8 @@ def build_index(docs: Sequence[Document], settings: Settings, progress: bool = T
     added = sum(1 for c in changed if c.id not in stored)
     store.delete(stale)
     _embed_and_store(changed, hashes, store, settings, progress)
-    KeywordIndex.build(chunks, budget_terms(docs)).save(settings.bm25_path)
+    keyword = KeywordIndex.build(chunks, budget_terms(docs), k1=settings.bm25_k1, b=settings.bm25_b)
+    keyword.save(settings.bm25_path)
     return IndexStats(
         chunks=len(chunks),
         added=added,

@@ -27,6 +27,8 @@ NARRATIVE_MAX_CHARS = 300  # longer paragraphs are cut into sentence groups of a
 GROUP_MAX_ROWS = 10  # rows per table-group chunk (balanced, so groups hold 6-10 rows)
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _PROJECT_KEYS = ("专项资金名称", "项目名称", "部门(单位)名称", "部门（单位）名称", "部门名称")
+_TITLE_PREFIX = re.compile(r"^(\d{4}年度?)[^，。、\s]{0,12}?部门")
+_TOTAL_ROW = re.compile(r"^(?:[一二三四五六七八九十]+、)?\S{0,8}(?:合计|总计)$")
 _UNIT_IN_NAME = re.compile(r"[（(](?:万元|元)[)）]")
 
 Metadata = dict[str, str | int | float | bool]
@@ -39,14 +41,24 @@ class _TableContext:
 
     @property
     def label(self) -> str:
-        """'表五 2024年…支出预算表' (the 目录 number makes '表五' findable by keyword)."""
+        """'表五 2024年 一般公共预算财政拨款支出预算表' (the 目录 number makes '表五' findable)."""
         no = f"表{cn_number(self.table.no)} " if self.table.no is not None else ""
-        return f"{no}{self.table.full_title}"
+        return f"{no}{short_title(self.table.full_title)}"
 
     @property
     def key(self) -> str:
         no = self.table.no if self.table.no is not None else "x"
         return f"T{no}.{self.table.part}"
+
+
+def short_title(title: str) -> str:
+    """'2024年渝北区部门一般公共预算…表' → '2024年 一般公共预算…表'.
+
+    The region + '部门' prefix is the same in every table of a disclosure: repeated in every
+    chunk it only dilutes what tells the tables apart (for BM25 and for the embedding alike).
+    """
+    m = _TITLE_PREFIX.match(title)
+    return f"{m.group(1)} {title[m.end() :]}" if m and title[m.end() :] else title
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
@@ -204,6 +216,10 @@ def _row_meta(ctx: _TableContext, row: Row) -> dict[str, str | int]:
     }
 
 
+def _is_total(row: Row, table: Table) -> bool:
+    return bool(_TOTAL_ROW.match(row.name)) or len(table.rows) == 1
+
+
 def _row_chunks(ctx: _TableContext) -> Iterator[Chunk]:
     for row, key in zip(ctx.table.rows, _row_ids(ctx.table.rows), strict=True):
         cells = [
@@ -213,8 +229,16 @@ def _row_chunks(ctx: _TableContext) -> Iterator[Chunk]:
         ]
         if not cells:
             continue
-        parts = [ctx.label, *([row.label] if row.label else []), *cells]
-        yield _chunk(ctx.doc, "row", f"{ctx.key}:{key}", " · ".join(parts), **_row_meta(ctx, row))
+        head = [ctx.label, *([row.label] if row.label else [])]
+        if _is_total(row, ctx.table) and len(cells) > 1:
+            # A total answers "人员经费是多少" for its column; but every row of the table names
+            # that column too, and a long multi-column total line lost to them. One short fact
+            # per column makes each total as findable as a single row.
+            for i, cell in enumerate(cells):
+                text = " · ".join([*head, cell])
+                yield _chunk(ctx.doc, "row", f"{ctx.key}:{key}.c{i}", text, **_row_meta(ctx, row))
+            continue
+        yield _chunk(ctx.doc, "row", f"{ctx.key}:{key}", " · ".join([*head, *cells]), **_row_meta(ctx, row))
 
 
 def _balanced(rows: list[Row], size: int) -> list[list[Row]]:
@@ -289,8 +313,8 @@ def _form_chunks(ctx: _TableContext) -> Iterator[Chunk]:
     project = _project_name(ctx.table)
     for row, key in zip(ctx.table.rows, _row_ids(ctx.table.rows), strict=True):
         text = _form_text(row, ctx.table.unit)
-        if not text:
-            continue
+        if not text or (project and row.name.replace(" ", "") in _PROJECT_KEYS):
+            continue  # the project name is restated in every chunk of the form already
         parts = [ctx.label, *([project] if project else []), text]
         meta = _row_meta(ctx, row) | {"project": project}
         yield _chunk(ctx.doc, "row", f"{ctx.key}:{key}", " · ".join(parts), **meta)

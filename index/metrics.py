@@ -63,6 +63,10 @@ def chunk_matches(chunk: Chunk, source: Mapping[str, Any], doc: str = "") -> boo
     if meta.get("status") in ("empty", "missing"):
         return True  # the one chunk saying "此表无数据" answers anything asked about that table
     wanted = [source["row"]] if "row" in source else list(source.get("rows", []))
+    if meta.get("project") and source.get("column"):
+        # In a key/value form the field's key is its "column": two fields share a source line
+        # ("专项资金名称 … 业务主管部门 …"), so a gold row may name the line's first field.
+        wanted.append(source["column"])
     held = set(str(meta.get("rows", "")).split("|")) | {str(meta.get("row_code")), str(meta.get("row_name"))}
     return any(_row_keys(str(w)) & held for w in wanted)
 

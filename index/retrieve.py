@@ -7,6 +7,7 @@ raw scores, so the two legs' incomparable score scales do not matter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -21,6 +22,14 @@ from index.embed import Embedder, get_embedder
 from index.keyword import KeywordIndex
 from index.vector import FilterValue, VectorStore
 
+# Relative years, resolved against the disclosure year. "上年结转"/"结转下年" are row names and
+# "本年"/"当年" head rows and form fields ("本年收入", "当年预算"), so those stay untouched.
+_RELATIVE_YEARS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"今年度?"), 0),
+    (re.compile(r"去年度?|上一?年度|上一年|上年(?!结转)"), -1),
+    (re.compile(r"前年"), -2),
+    (re.compile(r"明年|(?<!结转)下一?年度?"), 1),
+)
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 Filters = Mapping[str, FilterValue]
@@ -61,6 +70,8 @@ class HybridRetriever(BaseRetriever):
         self.filters: dict[str, FilterValue] = dict(filters or {})
         self.mode: Mode = mode
         self.top_k = top_k
+        years = {c.metadata.get("year") for c in keyword.chunks}
+        self.corpus_year = years.pop() if len(years) == 1 else None
 
     @classmethod
     def open(cls, settings: Settings, **kwargs: Any) -> HybridRetriever:
@@ -70,14 +81,21 @@ class HybridRetriever(BaseRetriever):
         stored = store.count()
         if stored != len(keyword.chunks):
             raise StateMissingError(
-                str(settings.state_dir), f"的向量库（{stored} 块）与关键词索引（{len(keyword.chunks)} 块）不一致"
+                str(settings.state_dir),
+                f"的向量库（{stored} 块）与关键词索引（{len(keyword.chunks)} 块）不一致",
             )
         return cls(settings, get_embedder(settings.embedding_model), store, keyword, **kwargs)
 
     def with_filters(self, filters: Filters | None) -> HybridRetriever:
         """A retriever sharing this one's loaded state, with other construction filters."""
         return HybridRetriever(
-            self.settings, self.embedder, self.store, self.keyword, filters, self.mode, self.top_k,
+            self.settings,
+            self.embedder,
+            self.store,
+            self.keyword,
+            filters,
+            self.mode,
+            self.top_k,
             self.callback_manager,
         )
 
@@ -106,8 +124,12 @@ class HybridRetriever(BaseRetriever):
         ranked = self.ranked_ids(query, merged, mode, max(k, self.settings.candidate_k))
         return [(self.keyword.by_id[i], s) for i, s in ranked[:k] if i in self.keyword.by_id]
 
-    def ranked_ids(self, query: str, filters: Filters, mode: Mode, candidates: int) -> list[tuple[str, float]]:
+    def ranked_ids(
+        self, query: str, filters: Filters, mode: Mode, candidates: int
+    ) -> list[tuple[str, float]]:
         """The ranking itself, by id (metrics read every leg through this)."""
+        year = filters.get("year") if isinstance(filters.get("year"), int) else self.corpus_year
+        query = resolve_relative_years(query[: self.settings.max_query_chars], year)  # type: ignore[arg-type]
         if mode == "keyword":
             return self.keyword.search(query, candidates, filters)
         dense = self.store.query(self.embedder.embed_query(query), candidates, filters)
@@ -116,6 +138,15 @@ class HybridRetriever(BaseRetriever):
         keyword = self.keyword.search(query, candidates, filters)
         legs = [(dense, self.settings.dense_weight), (keyword, self.settings.keyword_weight)]
         return reciprocal_rank_fusion(legs, self.settings.rrf_k)
+
+
+def resolve_relative_years(query: str, year: int | None) -> str:
+    """'去年科普活动预算' → '2023年科普活动预算' for a 2024 disclosure: the tables only say years."""
+    if year is None:
+        return query
+    for pattern, offset in _RELATIVE_YEARS:
+        query = pattern.sub(f"{year + offset}年", query)
+    return query
 
 
 def to_node(chunk: Chunk) -> TextNode:

@@ -103,9 +103,13 @@ class VectorStore:
     def hashes(self) -> dict[str, str]:
         """id → content hash of every stored chunk (to skip re-embedding unchanged chunks)."""
         got = self.collection.get(include=["metadatas"])
-        return {i: str((m or {}).get("hash", "")) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        return {
+            i: str((m or {}).get("hash", "")) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
 
-    def upsert(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], hashes: Sequence[str]) -> None:
+    def upsert(
+        self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], hashes: Sequence[str]
+    ) -> None:
         for start in range(0, len(chunks), _UPSERT_BATCH):
             part = chunks[start : start + _UPSERT_BATCH]
             self.collection.upsert(
@@ -113,7 +117,8 @@ class VectorStore:
                 embeddings=[list(e) for e in embeddings[start : start + _UPSERT_BATCH]],
                 documents=[c.text for c in part],
                 metadatas=[
-                    {**c.metadata, "hash": h} for c, h in zip(part, hashes[start : start + _UPSERT_BATCH], strict=True)
+                    {**c.metadata, "hash": h}
+                    for c, h in zip(part, hashes[start : start + _UPSERT_BATCH], strict=True)
                 ],
             )
 
@@ -129,7 +134,10 @@ class VectorStore:
         if k <= 0:
             return []
         got = self.collection.query(
-            query_embeddings=[list(embedding)], n_results=k, where=where_clause(filters), include=["distances"]
+            query_embeddings=[list(embedding)],
+            n_results=k,
+            where=where_clause(filters),
+            include=["distances"],
         )
         ids = got["ids"][0]
         distances = (got["distances"] or [[]])[0]
