@@ -202,14 +202,28 @@ class UsedFigure:
 
 
 @dataclass(frozen=True)
+class Result:
+    """A value the answer gives: a looked-up figure or a computed one (then ``formula`` shows how)."""
+
+    value: Decimal
+    unit: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Answer:
+    """What the engine returns; the UI and CLI render it, nothing else decides its content."""
+
     question: str
-    text: str
+    text: str  # Chinese answer text; every number in it is verified
     status: AnswerStatus
-    figures: tuple[UsedFigure, ...] = ()
-    citations: tuple[Citation, ...] = ()
-    formula: str | None = None
-    options: tuple[str, ...] = ()  # for status "clarify": what the user can choose from
+    figures: tuple[UsedFigure, ...] = ()  # the disclosure figures used, with provenance
+    results: tuple[Result, ...] = ()  # the value(s) answered; several for "clarify" or labelled lists
+    citations: tuple[Citation, ...] = ()  # passages quoted or retrieved, with section/table
+    formula: str | None = None  # for computed values, e.g. "(2,300,000.00 - 3,660,000.00) / 3,660,000.00 × 100%"
+    options: tuple[str, ...] = ()  # for "clarify": what the user can choose from
+    doc_id: str | None = None
+    resolved_question: str | None = None  # a follow-up ("那去年呢？") rewritten against the history
 
 
 _CN_DIGITS = "零一二三四五六七八九"

@@ -29,7 +29,7 @@ _RELATION = re.compile(
     r"增长|下降|增幅|减少|增加|与上年持平|涉及当年财政拨款|金额)"
 )
 _FILLER = re.compile(r"^(?:其中|主要是|主要原因是|主要用于|合计|共计|共有|共|为|是|达到?|约)+")
-_TRAILING = re.compile(r"(?:预算数为|预算为|预算|为|是|达到?|约|共有|共|合计|金额|投入|\s)+$")
+_TRAILING_ONE = re.compile(r"(?:预算数为|预算为|预算|财政拨款|为|是|达到?|约|共有|共|合计|金额|投入|\s)$")
 _LIST_MARK = re.compile(r"^(?:[（(]?\d+[）).、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
 
 
@@ -235,7 +235,8 @@ def _counted_noun(after: str, unit: str) -> str:
 
 def _clean_subject(text: str) -> str:
     text = _FILLER.sub("", text).lstrip("的")
-    text = _TRAILING.sub("", text)
+    while (m := _TRAILING_ONE.search(text)) and len(text) - len(m.group()) >= 4:
+        text = text[: m.start()]
     text = re.sub(r"^\d{4}年(?:年初)?|\d{4}年(?:年初)?$", "", text)
     return re.sub(r"[“”\"']", "", text).strip()
 

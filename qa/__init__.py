@@ -1,0 +1,1 @@
+"""The answer engine: question → Answer with exact, verified, cited figures."""

@@ -1,0 +1,213 @@
+"""The catalogue of things a question can ask about, built once from the figure store.
+
+An ``Entry`` is one named item in one place: a table row (科目), a column of a total row
+(人员经费, 基本支出), a 三公 part, a 绩效 form field or indicator, or a narrative fact. Each
+holds its figures (one per measure). Lookup matches question words against entry names and
+their variants; nothing here is specific to one department.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from core.records import Document, Figure, Row, Table
+from ingest.roles import Role, role_of
+
+EntryKind = str  # "row" | "column" | "three_public" | "form" | "indicator" | "narrative"
+
+_TOTAL_NAMES = ("合计", "总计")
+_COLUMN_ITEMS = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费")
+_LIST_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])")
+
+
+def fold(text: str) -> str:
+    """The form names are compared in: NFKC (full-width → ASCII, （）→ ()), no spaces or quotes."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s“”\"'‘’「」]", "", text)
+
+
+@dataclass(frozen=True)
+class Entry:
+    doc_id: str
+    name: str
+    kind: EntryKind
+    figures: tuple[Figure, ...]
+    code: str | None = None
+    table_no: int | None = None
+    part: int = 1
+    role: Role | None = None
+    project: str | None = None  # 专项资金名称 of a 绩效 table part
+    table_title: str | None = None
+    variants: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}" if self.code else self.name
+
+
+@dataclass
+class Catalog:
+    entries: list[Entry]
+    by_variant: dict[str, list[Entry]]
+    docs: dict[str, Document]
+    texts: dict[str, str] = field(default_factory=dict)  # folded narrative text, for typo checks
+
+    def entries_of(self, doc_id: str) -> list[Entry]:
+        return [e for e in self.entries if e.doc_id == doc_id]
+
+
+def build_catalog(docs: Iterable[Document], figures: Iterable[Figure]) -> Catalog:
+    by_cell: dict[tuple[str, int, str | None], Figure] = {}
+    narrative: dict[str, list[Figure]] = {}
+    for f in figures:
+        if f.origin == "table":
+            by_cell[(f.doc_id, f.source.line, f.source.column)] = f
+        else:
+            narrative.setdefault(f.doc_id, []).append(f)
+    entries: list[Entry] = []
+    doc_map = {}
+    for doc in docs:
+        doc_map[doc.id] = doc
+        for table in doc.tables:
+            if table.status == "data":
+                entries += _table_entries(doc, table, by_cell)
+        entries += _narrative_entries(doc, narrative.get(doc.id, []))
+    by_variant: dict[str, list[Entry]] = {}
+    for e in entries:
+        for v in e.variants:
+            by_variant.setdefault(v, []).append(e)
+    texts = {d.id: fold("".join(p.text for s in d.sections for p in s.paragraphs)) for d in doc_map.values()}
+    return Catalog(entries, by_variant, doc_map, texts)
+
+
+def _figs(doc: Document, row: Row, by_cell: dict, columns: Iterable[str] | None = None) -> tuple[Figure, ...]:
+    cols = [c.column for c in row.cells] if columns is None else list(columns)
+    return tuple(f for c in cols if (f := by_cell.get((doc.id, row.line, c))) is not None)
+
+
+def _table_entries(doc: Document, table: Table, by_cell: dict) -> list[Entry]:
+    role = role_of(table)
+    common = {
+        "doc_id": doc.id,
+        "table_no": table.no,
+        "part": table.part,
+        "role": role,
+        "table_title": table.full_title,
+    }
+    if table.form:
+        return _form_entries(doc, table, by_cell, common)
+    out: list[Entry] = []
+    for row in table.rows:
+        if not row.name and not row.code:
+            out += _unnamed_row_entries(doc, table, row, by_cell, common)
+            continue
+        figs = _figs(doc, row, by_cell)
+        if not figs:
+            continue
+        name = _LIST_MARK.sub("", row.name)
+        out.append(_entry(name, "row", figs, code=row.code, **common))
+        if name in _TOTAL_NAMES or name.endswith(("合计", "总计")):
+            out += _column_entries(doc, table, row, by_cell, common)
+    return out
+
+
+def _column_entries(doc: Document, table: Table, row: Row, by_cell: dict, common: dict) -> list[Entry]:
+    """人员经费, 基本支出 … are columns of a total row: make each an item of its own."""
+    out = []
+    for item in _COLUMN_ITEMS:
+        cols = [c.column for c in row.cells if c.column.split("/")[-1] == item]
+        figs = _figs(doc, row, by_cell, cols)
+        if figs:
+            out.append(_entry(item, "column", figs, **common))
+    return out
+
+
+def _unnamed_row_entries(doc: Document, table: Table, row: Row, by_cell: dict, common: dict) -> list[Entry]:
+    """A row with no name (the 三公 table): every column leaf is an item, each year a measure."""
+    leaves: dict[str, list[str]] = {}
+    for cell in row.cells:
+        parts = cell.column.split("/")
+        # '…/公务用车购置及运行费/小计' is the 公务用车购置及运行费 item itself.
+        leaf = parts[-2] if parts[-1] in ("小计", "合计") and len(parts) > 2 else parts[-1]
+        leaves.setdefault(leaf, []).append(cell.column)
+    out = []
+    for leaf, cols in leaves.items():
+        figs = _figs(doc, row, by_cell, cols)
+        if figs:
+            name = "三公经费" if leaf == "合计" and common["role"] is Role.THREE_PUBLIC else leaf
+            out.append(_entry(name, "three_public", figs, **common))
+    return out
+
+
+def _form_entries(doc: Document, table: Table, by_cell: dict, common: dict) -> list[Entry]:
+    project = next((r.cells[0].raw for r in table.rows if r.name in ("专项资金名称", "项目名称") and r.cells), None)
+    common = {**common, "project": project}
+    out = []
+    for row in table.rows:
+        figs = _figs(doc, row, by_cell)
+        if not figs:
+            continue
+        kind = "indicator" if row.cell("指标值") is not None else "form"
+        out.append(_entry(row.name, kind, figs, **common))
+    return out
+
+
+def _narrative_entries(doc: Document, figures: list[Figure]) -> list[Entry]:
+    groups: dict[str, list[Figure]] = {}
+    for f in figures:
+        if f.source.table_no is None:
+            groups.setdefault(f.item, []).append(f)
+    return [_entry(item, "narrative", tuple(figs), doc_id=doc.id) for item, figs in groups.items() if item]
+
+
+def _entry(name: str, kind: EntryKind, figures: tuple[Figure, ...], **kw) -> Entry:
+    variants = name_variants(name, kind)
+    if kind == "narrative":
+        variants += [fold(f.measure) for f in figures if len(f.measure) >= 4 and not _is_relation(f.measure)]
+    return Entry(name=name, kind=kind, figures=figures, variants=tuple(dict.fromkeys(variants)), **kw)
+
+
+def _is_relation(measure: str) -> bool:
+    return measure in ("金额", "数量", "比例", "下限") or bool(re.match(r"^(较|比|占|增|减|下降)", measure))
+
+
+_SUFFIX_DROPS = ("支出", "费用", "资金", "经费")
+
+
+def _word_suffixes(name: str) -> list[str]:
+    """'机关事业单位职业年金缴费支出' → '职业年金缴费支出' …: a question may drop the leading words."""
+    if len(name) < 8:
+        return []
+    import jieba  # already loaded for keyword search; cheap
+
+    words = jieba.lcut(name)
+    out = []
+    for i in range(1, len(words)):
+        tail = "".join(words[i:])
+        if len(tail) >= 5 and not tail.startswith(("(", "和", "的", "及", "其他", "其中")):
+            out.append(tail)
+    return out
+
+
+def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
+    """'一般公共服务支出' → also '一般公共服务'; '因公出国(境)费' → '因公出国费', '出国(境)费'."""
+    base = fold(name)
+    out = {base} | set(_word_suffixes(base))
+    if kind == "narrative":
+        return [v for v in out if len(v) >= 4 or (len(v) >= 3 and v == base)]
+    out.add(re.sub(r"\([^)]*\)", "", base))
+    for suffix in _SUFFIX_DROPS:
+        if base.endswith(suffix) and len(base) - len(suffix) >= 4:
+            out.add(base[: -len(suffix)])
+    if base.endswith("费用"):
+        out.add(base[:-1])
+    if base.endswith("费") and not base.endswith("经费"):
+        out.add(base + "用")
+    if "运行费" in base:
+        out.add(base.replace("运行费", "运行维护费"))
+    if "运行维护费" in base:
+        out.add(base.replace("运行维护费", "运行费"))
+    return [v for v in out if len(v) >= 2]

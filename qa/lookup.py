@@ -1,0 +1,223 @@
+"""The deterministic table-lookup tool: question words → figures, with the measure, year and
+classification chosen by rules. No language model is involved.
+
+When one name lives in several tables with different values and the question does not say
+which, every candidate is returned with its label (the caller asks back); equal values in
+several tables are one answer with several sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.records import Figure
+from ingest.roles import Role
+from qa.catalog import Catalog, Entry, fold
+from qa.understand import Match, Query
+
+# Which table's cell to cite first when several tables agree.
+ROLE_ORDER = (
+    Role.GENERAL_EXPENSE,
+    Role.EXPENSE_TOTAL,
+    Role.INCOME_EXPENSE_TOTAL,
+    Role.APPROPRIATION_TOTAL,
+    Role.BASIC_ECON_DEPT,
+    Role.PROJECT_ECON_DEPT,
+    Role.BASIC_ECON_GOV,
+    Role.PROJECT_ECON_GOV,
+    Role.THREE_PUBLIC,
+    Role.FUND_EXPENSE,
+    Role.SOE_EXPENSE,
+    Role.PERF_OVERALL,
+    Role.PERF_GENERAL,
+    Role.PERF_KEY,
+)
+QUALIFIERS = {"基本支出", "项目支出", "一般公共预算财政拨款", "一般公共预算", "财政拨款"}
+GENERIC = {"合计", "总计", "小计"}
+_WHOLE_BUDGET = (Role.GENERAL_EXPENSE, Role.EXPENSE_TOTAL, Role.INCOME_EXPENSE_TOTAL, Role.APPROPRIATION_TOTAL)
+
+
+def is_generic(name: str) -> bool:
+    """Total rows ('合计', '支出合计', '一、本年收入合计'): they answer 'how much in all', not an item."""
+    return name in GENERIC or name.endswith(("合计", "总计"))
+TOTAL_WORDS = ("总共", "一共", "总额", "总支出", "总收入", "总预算", "预算总", "合计", "总计", "全部", "共计")
+_PERF_WORDS = ("指标", "绩效", "权重", "目标")
+_TOTAL_LEAVES = ("总计", "合计", "小计", "值", "预算数", "指标值")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    figure: Figure
+    mention: int  # start of the question words it answers (one per item the question names)
+
+    @property
+    def yuan(self) -> Decimal:
+        return self.figure.yuan if self.figure.yuan is not None else self.figure.value
+
+    @property
+    def label(self) -> str:
+        return describe(self.entry, self.figure)
+
+
+def describe(entry: Entry, figure: Figure) -> str:
+    """'表六 基本支出（部门经济分类） · 30201 办公费 · 2024年基本支出/总计'."""
+    where = f"表{_cn(entry.table_no)}" if entry.table_no else "说明"
+    if entry.project:
+        where += f"（{entry.project}）"
+    elif entry.role and entry.role is not Role.OTHER:
+        where += f"（{entry.role.value}）"
+    parts = [where, entry.label]
+    if figure.source.column and figure.source.column not in ("值",) and entry.kind != "narrative":
+        parts.append(figure.source.column)
+    elif entry.kind == "narrative":
+        parts.append(figure.measure)
+    return " · ".join(parts)
+
+
+def _cn(n: int | None) -> str:
+    from core.records import cn_number
+
+    return cn_number(n)
+
+
+# --- choosing entries ------------------------------------------------------------------------
+
+
+def table_matches(q: Query) -> list[Match]:
+    """Matches on table entries, narrowed by the question's hints; qualifiers become hints."""
+    ms = [m for m in q.matches if m.entry.kind != "narrative"]
+    if not any(w in q.text for w in _PERF_WORDS) and not _project_named(q, ms):
+        ms = [m for m in ms if m.entry.kind != "indicator"]
+    names = {fold(m.entry.name) for m in ms}
+    generic = {n for n in names if is_generic(n)}
+    specific = names - QUALIFIERS - generic
+    if specific:
+        ms = [m for m in ms if fold(m.entry.name) in specific or _is_code_match(q, m)]
+    elif names - generic:
+        ms = [m for m in ms if not is_generic(fold(m.entry.name))]
+    if q.codes:
+        coded = [m for m in ms if m.entry.code in q.codes]
+        if coded:
+            spans = {(m.start, m.end) for m in coded}
+            ms = coded + [m for m in ms if m.entry.code is None and (m.start, m.end) not in spans and not _overlaps(m, coded)]
+    return ms
+
+
+def _overlaps(m: Match, others: list[Match]) -> bool:
+    return any(o.start < m.end and m.start < o.end for o in others)
+
+
+def _is_code_match(q: Query, m: Match) -> bool:
+    return bool(m.entry.code and m.entry.code in q.codes)
+
+
+def _project_named(q: Query, ms: list[Match]) -> bool:
+    return any(m.entry.project and fold(m.entry.project) in q.text for m in ms)
+
+
+def total_entries(catalog: Catalog, doc_id: str) -> list[Entry]:
+    """The whole budget's total rows (not the 基本/项目/三公 tables' own totals)."""
+    return [
+        e
+        for e in catalog.entries_of(doc_id)
+        if e.kind == "row" and is_generic(fold(e.name)) and e.role in _WHOLE_BUDGET and "收入" not in e.name
+    ]
+
+
+# --- choosing figures ------------------------------------------------------------------------
+
+
+def wanted_years(q: Query) -> list[int]:
+    return q.years or [q.doc_year]
+
+
+def figures_for(entry: Entry, q: Query, year: int, kind: str = "预算") -> list[Figure]:
+    """The entry's figure(s) for a year and for the column the question points at."""
+    figs = [f for f in entry.figures if f.unit != "%" or "增幅" in q.text or entry.kind in ("indicator", "narrative")]
+    if entry.kind == "narrative":
+        return [f for f in figs if f.measure in ("金额", "数量", "比例") and (f.year in (year, None))]
+    figs = [f for f in figs if (f.year or q.doc_year) == year]
+    if not figs:
+        return []
+    if kind == "决算":
+        figs = _final_accounts_column(figs, q)
+    leaves = {f: (f.source.column or "").split("/")[-1] for f in figs}
+    if entry.kind == "indicator":
+        want = "指标权重" if "权重" in q.text else "指标值"
+        return [f for f in figs if leaves[f] == want]
+    named = [f for f in figs if leaves[f] and leaves[f] not in _TOTAL_LEAVES and leaves[f] in q.text]
+    if "增幅" in q.text:
+        pct = [f for f in figs if f.unit == "%"]
+        if pct:
+            return pct[:1]
+    figs = [f for f in figs if f.unit != "%"] or figs
+    if named:
+        return named[:1]
+    for leaf in _TOTAL_LEAVES:
+        hit = [f for f in figs if leaves[f] == leaf]
+        if hit:
+            return hit[:1]
+    return figs[:1] if len(figs) == 1 or entry.kind in ("column", "three_public") else figs[:1]
+
+
+def _final_accounts_column(figs: list[Figure], q: Query) -> list[Figure]:
+    budget = [f for f in figs if "预算" in (f.source.column or "")]
+    final = [f for f in figs if "预算" not in (f.source.column or "")]
+    if ("年初预算" in q.text or "预算数" in q.text) and budget:
+        return budget
+    return final or figs
+
+
+def candidates(q: Query, matches: list[Match], year: int, kind: str) -> list[Candidate]:
+    out = []
+    for m in matches:
+        for f in figures_for(m.entry, q, year, kind):
+            out.append(Candidate(m.entry, f, m.start))
+    return narrow(q, out)
+
+
+def narrow(q: Query, cands: list[Candidate]) -> list[Candidate]:
+    """Apply the question's table hints, each only when it leaves something."""
+    steps = [
+        lambda c: c.entry.table_no in q.table_nos if q.table_nos else True,
+        lambda c: c.entry.role in q.roles if q.roles else True,
+        lambda c: bool(c.entry.project and fold(c.entry.project) in q.text),
+        lambda c: _basic_project_hint(q, c),
+    ]
+    for keep in steps:
+        kept = [c for c in cands if keep(c)]
+        if kept:
+            cands = kept
+    return cands
+
+
+def _basic_project_hint(q: Query, c: Candidate) -> bool:
+    col = c.figure.source.column or ""
+    basic = c.entry.role in (Role.BASIC_ECON_DEPT, Role.BASIC_ECON_GOV) or "基本支出" in col
+    project = c.entry.role in (Role.PROJECT_ECON_DEPT, Role.PROJECT_ECON_GOV) or "项目支出" in col
+    if "基本支出" in q.text and "项目支出" not in q.text:
+        return basic
+    if "项目支出" in q.text and "基本支出" not in q.text:
+        return project
+    return True
+
+
+def sort_key(c: Candidate) -> tuple:
+    role_rank = ROLE_ORDER.index(c.entry.role) if c.entry.role in ROLE_ORDER else len(ROLE_ORDER)
+    return (role_rank, c.entry.table_no or 99, c.entry.part, c.figure.source.line)
+
+
+def distinct_values(cands: list[Candidate]) -> dict[Decimal, list[Candidate]]:
+    groups: dict[Decimal, list[Candidate]] = {}
+    for c in sorted(cands, key=sort_key):
+        groups.setdefault(c.yuan.normalize() if c.figure.unit in ("元", "万元") else c.figure.value, []).append(c)
+    return groups
+
+
+def by_mention(cands: list[Candidate]) -> dict[int, list[Candidate]]:
+    out: dict[int, list[Candidate]] = {}
+    for c in cands:
+        out.setdefault(c.mention, []).append(c)
+    return dict(sorted(out.items()))

@@ -1,0 +1,164 @@
+"""Narrative answers: find the passage that says it, and quote it with its section.
+
+Passages are the disclosure's sentences and paragraphs (narrative, 绩效 text fields, table
+notes). Candidates come from the hybrid retriever when an index exists, plus the document's
+own passages; they are ranked by how many of the question's focus terms they contain. A
+question about something the disclosure never mentions (a focus term that occurs nowhere in
+it) gets no passage: the engine then says the disclosure does not say.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.records import Document, Provenance
+from qa.catalog import fold
+
+# Words that say what kind of question it is, or are colloquial filler — not what it is about.
+_STOP = set(
+    "的 了 是 吗 呢 吧 啊 呀 么 和 与 及 或 在 有 为 对 把 被 给 从 向 让 这 那 这个 那个 这些 哪些 哪个 什么 怎么 "
+    "怎样 如何 为什么 为啥 多少 几 是否 是不是 有没有 请问 一下 一共 总共 具体 情况 内容 问题 疑问 请 问 "
+    "我 你 他 她 它 我们 说 讲 看 打 找 用 要 能 会 可以 应该 什么样 意思 定义 指 指的是 原因 关系 类型 "
+    "今年 去年 本年 上年 当年 部门 单位 说明 根据 按 里 中 上 下 方面 哪里 哪 谁 叫 分别 "
+    "一些 有关 关于 相关 目前 现在 其中 这次 这份 公开 文件 表 里面 花 钱 元 万元 年 大概 大约 左右 多少钱 一年 "
+    "花了 给了 搞 弄 这块 部分 当中 之中 下面 顺便 接着 刚才 听说 到底 真的 设置 列了 几条 精确 保留 小数 折合 "
+    "换算 加起来 合起来 多大 多少次 多少个 几个 几项 几辆 几次 有无 干什么 干 用途 作用 是不是 "
+    "科协 哪个 单位 从无到有 为何 什么 一般 主要 要求 达到 计划 怎么样 吗？".split()
+)
+_SENT = re.compile(r"[^。！？]+[。！？]?")
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str  # quoted verbatim
+    provenance: Provenance
+    score: float = 0.0
+    context: str = ""  # what it is about (section, project, field), used for matching only
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def focus_terms(question: str, department: str = "") -> list[str]:
+    text = fold(question)
+    for word in (department, short_name(department)):
+        if word:
+            text = text.replace(word, "")
+    terms = []
+    for tok in _jieba().lcut(text):
+        tok = tok.strip()
+        if len(tok) < 2 or tok in _STOP or re.search(r"[\d.,%()（）？?！!，。、：:；;“”\"'\-]", tok):
+            continue
+        terms.append(tok)
+    return list(dict.fromkeys(terms))
+
+
+def short_name(department: str) -> str:
+    return fold(department).replace("科学技术协会", "科协").replace("委员会", "委")
+
+
+_NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "ng", "vn", "an")
+# Nouns that ask about the question itself, or are everyday words for what the tables hold.
+_QUESTION_NOUNS = set(
+    "问题 情况 内容 方面 部分 原因 意思 定义 关系 类型 来源 用途 作用 数额 数字 金额 数据 钱 费用 东西 事情 "
+    "今年 去年 明年 年底 年初 全年 一年 表里 表中 里面 多少钱 预算数 百分比 比例 比重 占比 增幅 增长率 负数 正数 "
+    "小数 两位 一位 整数 单位 万元 元 新车 车子 公车 人头 工资 发工资 规模 总数 总额 合计 总计 小计 经费 款 项".split()
+)
+
+
+def unknown_terms(question: str, source_text: str, skip: str = "") -> list[str]:
+    """Nouns of the question that occur nowhere in the disclosure: it cannot be about them."""
+    from jieba import posseg
+
+    _jieba()
+    folded = fold(source_text)
+    out = []
+    for word, flag in posseg.lcut(fold(question)):
+        if len(word) < 2 or not flag.startswith(_NOUN_FLAGS) or word in _QUESTION_NOUNS or word in _STOP:
+            continue
+        if word in skip or word in folded:
+            continue
+        out.append(word)
+    return out
+
+
+def doc_passages(doc: Document, with_missing: bool = False) -> Iterator[Passage]:
+    for section in doc.sections:
+        path = " > ".join(section.path)
+        for para in section.paragraphs:
+            prov = Provenance(doc.id, para.line, section=path)
+            yield Passage(para.text, prov, context=path)
+            sentences = list(_SENT.finditer(para.text))
+            if len(sentences) > 1:
+                for m in sentences:
+                    if m.group().strip():
+                        prov = Provenance(doc.id, _line_at(para, m.start()), section=path)
+                        yield Passage(m.group().strip(), prov, context=path)
+    for table in doc.tables:
+        if table.note:
+            yield Passage(table.note, Provenance(doc.id, table.line, table.no, table.full_title), context=table.title)
+        if table.status == "missing" and with_missing:
+            text = f"目录列出的{table.title}在本公开文件正文中没有提供。"
+            yield Passage(text, Provenance(doc.id, 0, table.no, table.title), context=table.title)
+        if not table.form:
+            continue
+        project = next((r.cells[0].raw for r in table.rows if r.name == "专项资金名称" and r.cells), "")
+        for row in table.rows:
+            for cell in row.cells:
+                if cell.kind == "text" and len(cell.raw) >= 4:
+                    prov = Provenance(doc.id, row.line, table.no, table.full_title, row.name, cell.column)
+                    yield Passage(cell.raw, prov, context=f"{table.title} {project} {row.name}")
+
+
+def _line_at(para, offset: int) -> int:
+    line = para.line
+    for ln, start in zip(para.lines or (para.line,), para.offsets or (0,), strict=False):
+        if start <= offset:
+            line = ln
+    return line
+
+
+def best_passages(
+    question: str,
+    doc: Document,
+    extra: list[Passage] = (),
+    *,
+    k: int = 3,
+    prefer_paragraphs: bool = False,
+    tables: tuple[int, ...] = (),
+    definition: bool = False,
+) -> list[Passage]:
+    """Passages covering the question's focus terms, best first; [] when none covers enough."""
+    terms = focus_terms(question, doc.department)
+    if not terms:
+        return []
+    scored: dict[str, Passage] = {}
+    candidates = [*extra, *doc_passages(doc, with_missing=bool(tables))]
+    for p in candidates:
+        haystack = fold(p.text + " " + p.context)
+        hits = [t for t in terms if t in haystack]
+        coverage = len(hits) / len(terms)
+        weight = sum(len(t) for t in hits) / sum(len(t) for t in terms)
+        if coverage < 0.5 or weight < 0.5:
+            continue
+        score = coverage + weight
+        body = fold(p.text)
+        if definition and any(re.match(rf"^(?:[(（][一二三四五六七八九十]+[)）])?{re.escape(t)}", body) for t in terms):
+            score += 1.0  # '（三）基本支出：指…' defines the term it starts with
+        if tables and p.provenance.table_no in tables:
+            score += 1.0
+        if prefer_paragraphs and not p.provenance.row:
+            score += 0.01 * min(len(p.text), 200) / 200
+        if p.text not in scored or scored[p.text].score < score:
+            scored[p.text] = Passage(p.text, p.provenance, score, p.context)
+    ranked = sorted(scored.values(), key=lambda p: (-p.score, len(p.text) if not prefer_paragraphs else -len(p.text)))
+    return ranked[:k]
