@@ -63,7 +63,7 @@ def short_title(title: str) -> str:
 
 def chunk_document(doc: Document) -> list[Chunk]:
     """All chunks of one document, in document order, with unique deterministic ids."""
-    chunks = [*_narrative_chunks(doc)]
+    chunks = [*_narrative_chunks(doc), *_toc_chunks(doc)]
     for table in doc.tables:
         chunks.extend(_table_chunks(_TableContext(doc, table)))
     _check_unique(chunks)
@@ -131,6 +131,17 @@ def _paragraph_chunks(doc: Document, section: Section, path: str, paragraph: Par
             # starts, so every piece claims all the paragraph's lines.
             lines="|".join(str(n) for n in lines),
         )
+
+
+def _toc_chunks(doc: Document) -> Iterator[Chunk]:
+    """The 目录 as one chunk: "which tables are there" is a question too.
+
+    The parser does not keep the 目录's line, so this chunk has line 0.
+    """
+    if doc.toc:
+        entries = "；".join(f"表{cn_number(no)} {title}" for no, title in doc.toc)
+        text = f"{doc.title or doc.department} 预算公开表目录（共{len(doc.toc)}张表）：{entries}"
+        yield _chunk(doc, "narrative", "toc", text, section="目录")
 
 
 def split_sentences(text: str, max_chars: int = NARRATIVE_MAX_CHARS) -> list[str]:

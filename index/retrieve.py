@@ -30,6 +30,23 @@ _RELATIVE_YEARS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"前年"), -2),
     (re.compile(r"明年|(?<!结转)下一?年度?"), 1),
 )
+# How people ask vs. how disclosures say it. Matched phrases stay in the query; the official
+# term is appended, so both the colloquial and the formal wording can match. Domain-wide terms
+# only (the standard disclosure template), nothing tied to one department or question.
+THESAURUS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"什么意思|啥意思|定义|含义|指什么|是指|怎么理解|包括哪些|包括什么"), "名词解释 指"),
+    (re.compile(r"为什么|为啥|原因|怎么回事"), "主要原因"),
+    (re.compile(r"增长率|增长了?百分之|增幅|涨幅|变化了?百分之|下降了?百分之|下降率"), "增幅 增长 较"),
+    (re.compile(r"占比|比重|比例|百分之几|占多少"), "占"),
+    (re.compile(r"一共|总共|总额|总数|加起来|合起来"), "合计"),
+    (re.compile(r"公车"), "公务用车"),
+    (re.compile(r"请客|招待|吃饭"), "公务接待费"),
+    (re.compile(r"出国|出境"), "因公出国(境)费"),
+    (re.compile(r"养人|人头费|发工资"), "人员经费 工资福利"),
+    (re.compile(r"买车|新车|购车|买几辆"), "购置车辆"),
+    (re.compile(r"收入来源|钱从哪|资金来源"), "收入预算 财政拨款收入"),
+    (re.compile(r"几张表|多少张表|哪些表"), "目录"),
+)
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 Filters = Mapping[str, FilterValue]
@@ -130,6 +147,7 @@ class HybridRetriever(BaseRetriever):
         """The ranking itself, by id (metrics read every leg through this)."""
         year = filters.get("year") if isinstance(filters.get("year"), int) else self.corpus_year
         query = resolve_relative_years(query[: self.settings.max_query_chars], year)  # type: ignore[arg-type]
+        query = expand_query(query)
         if mode == "keyword":
             return self.keyword.search(query, candidates, filters)
         dense = self.store.query(self.embedder.embed_query(query), candidates, filters)
@@ -147,6 +165,12 @@ def resolve_relative_years(query: str, year: int | None) -> str:
     for pattern, offset in _RELATIVE_YEARS:
         query = pattern.sub(f"{year + offset}年", query)
     return query
+
+
+def expand_query(query: str) -> str:
+    """Append the disclosure's own term for colloquial phrasings (see THESAURUS)."""
+    extra = [term for pattern, term in THESAURUS if pattern.search(query) and term not in query]
+    return " ".join([query, *extra]) if extra else query
 
 
 def to_node(chunk: Chunk) -> TextNode:
