@@ -179,8 +179,8 @@ _SUFFIX_DROPS = ("支出", "费用", "资金", "经费")
 
 def _word_suffixes(name: str) -> list[str]:
     """'机关事业单位职业年金缴费支出' → '职业年金缴费支出' …: a question may drop the leading words."""
-    if len(name) < 8:
-        return []
+    if len(name) < 8 or name.startswith("其他"):
+        return []  # '其他工资福利支出' minus '其他' is a different item
     import jieba  # already loaded for keyword search; cheap
 
     words = jieba.lcut(name)
@@ -195,7 +195,10 @@ def _word_suffixes(name: str) -> list[str]:
 def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
     """'一般公共服务支出' → also '一般公共服务'; '因公出国(境)费' → '因公出国费', '出国(境)费'."""
     base = fold(name)
-    out = {base} | set(_word_suffixes(base))
+    item = re.findall(r"([^()]+)\(项\)", base)
+    if item:  # '…(类)…(款)行政运行(项)' is about 行政运行
+        return [base, item[-1]]
+    out = {base} | {v for v in _word_suffixes(base) if v.count("(") == v.count(")")}
     if kind == "narrative":
         return [v for v in out if len(v) >= 4 or (len(v) >= 3 and v == base)]
     out.add(re.sub(r"\([^)]*\)", "", base))

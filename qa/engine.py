@@ -179,6 +179,13 @@ class AnswerEngine:
 
     # --- handlers ------------------------------------------------------------------------------
 
+    def _items(self, q: Query, doc: Document) -> list[Match]:
+        """Table items the question names; a bare '合计/支出合计' means the whole budget's totals."""
+        ms = table_matches(q)
+        if ms and all(is_generic(fold(m.entry.name)) for m in ms) and not q.table_nos and not q.roles:
+            return [Match(e, ms[0].start, ms[0].end) for e in total_entries(self.catalog, doc.id)]
+        return ms
+
     def _value(self, q: Query, doc: Document) -> _Draft:
         empty = self._empty_table(q, doc)
         if empty is not None:
@@ -186,19 +193,24 @@ class AnswerEngine:
         refusal = self._out_of_scope(q, doc)
         if refusal is not None:
             return refusal
-        ms = table_matches(q)
+        ms = self._items(q, doc)
         if not ms:
             ms = self._project_budget(q, doc)
-        if not ms and not [m for m in q.matches if m.entry.kind == "narrative"] and _asks_total(q):
-            ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id)]
+        if not ms:
+            narrative = self._narrative_value(q, doc)
+            if narrative is not None:
+                return narrative
+            if _asks_total(q):
+                ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id)]
         years = wanted_years(q)
         cands = [c for y in years for c in candidates(q, ms, y, doc.kind)]
         if not cands:
-            if ms and q.doc_year - 1 in years:
+            if q.doc_year - 1 in years:
                 derived = self._derive_from_stated(q)
                 if derived is not None:
                     return derived
-                return self._no_previous(q, doc)
+                if ms:
+                    return self._no_previous(q, doc)
             return self._narrative_value(q, doc) or self._nothing(q, doc)
         mismatch = self._unit_mismatch(q, cands)
         if mismatch is not None:
@@ -229,8 +241,10 @@ class AnswerEngine:
 
     def _out_of_scope(self, q: Query, doc: Document) -> _Draft | None:
         """Words the disclosure never uses ('资产', '批次', '面积'): it does not say."""
-        matched = " ".join(q.text[m.start : m.end] for m in q.matches)
-        unknown = unknown_terms(q.text, self._source_text[doc.id], skip=matched)
+        text = re.sub(r"表\s*[一二三四五六七八九十\d]+", lambda m: "，" * len(m.group()), q.text)
+        spans = [(m.start, m.end) for m in q.matches if not m.fuzzy]
+        fuzzy = [(m.start, m.end) for m in q.matches if m.fuzzy]
+        unknown = unknown_terms(text, self._source_text[doc.id], spans, fuzzy)
         if unknown:
             return _Draft(
                 "not_found",
@@ -248,10 +262,14 @@ class AnswerEngine:
 
     def _unit_mismatch(self, q: Query, cands: list[Candidate]) -> _Draft | None:
         units = {c.figure.unit for c in cands}
-        asked = re.search(r"多少(批次|人次|人|名|平方米|亩|户)|几(批|人|名|户)", q.text)
-        money = re.search(r"预算|多少钱|经费|金额|资金|花了|安排了多少", q.text)
-        if asked and not any(asked.group(1) or "" in u for u in units):
-            return _Draft("not_found", f"公开文件没有列出这方面的{asked.group(1) or asked.group(2)}数，只有金额。")
+        rest = _strip_spans(q)
+        asked = re.search(r"多少(批次|人次|人|名|平方米|亩|户)|几(批|人|名|户)", rest)
+        money = re.search(r"预算|多少钱|经费|金额|资金|花了|安排了多少", rest)
+        if any(c.entry.kind == "indicator" for c in cands):
+            money = None
+        unit_word = asked and (asked.group(1) or asked.group(2))
+        if unit_word and not any(unit_word in u for u in units):
+            return _Draft("not_found", f"公开文件没有列出这方面的{unit_word}数，只有金额。")
         if money and units and units <= {"个", "辆", "台（套）", "项", "次", "场次"}:
             return _Draft("not_found", "公开文件对此只列出数量，没有单列预算金额，无法回答。")
         return None
@@ -302,6 +320,11 @@ class AnswerEngine:
             figs = [(m, f) for m, f in figs if f.measure in ("金额", "比例") or f.unit == "%" or not _is_relation(f.measure)] or figs
         if q.doc_year - 1 in q.years and q.doc_year not in q.years:
             figs = [(m, f) for m, f in figs if f.year == q.doc_year - 1] or []
+        rest = q.text
+        if re.search(r"预算|金额|多少钱|经费|资金|财政拨款|元", rest):
+            figs = [(m, f) for m, f in figs if f.unit in ("元", "万元")] or figs
+        elif re.search(r"几|多少(?:个|辆|台|项|次)", rest):
+            figs = [(m, f) for m, f in figs if f.unit not in ("元", "万元", "%")] or figs
         if not figs:
             return None
         m, f = max(figs, key=lambda mf: (_overlap(q.text, mf[1].sentence or ""), -mf[1].source.line))
@@ -345,6 +368,8 @@ class AnswerEngine:
     def _text_or_value(self, q: Query, doc: Document) -> _Draft:
         if re.search(r"是不是|是否", q.text) and re.search(r"(?:比|较).{0,10}(?:增加|减少|多|少)", q.text):
             return self._diff(q, doc)
+        if re.search(r"\d+(?:\.\d+)?\s*(?:万|元|亿)", q.text) and q.matches:
+            return self._value(q, doc)  # '政府采购预算是100万吗？' checks a number
         if re.search(r"多少|几", q.text) and (table_matches(q) or q.matches):
             return self._value(q, doc)
         return self._text(q, doc)
@@ -362,7 +387,7 @@ class AnswerEngine:
 
     def _pair(self, q: Query, doc: Document, ms: list[Match] | None = None) -> tuple[Candidate, Candidate] | None:
         """The same item in the previous year and this year, from one table (blank = 0)."""
-        ms = table_matches(q) if ms is None else ms
+        ms = self._items(q, doc) if ms is None else ms
         if not ms and _asks_total(q, loose=True):
             ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id)]
         cur = [c for c in candidates(q, ms, q.doc_year, doc.kind) if c.figure.unit != "%"]
@@ -400,7 +425,7 @@ class AnswerEngine:
         refusal = self._out_of_scope(q, doc)
         if refusal is not None:
             return refusal
-        ms = table_matches(q)
+        ms = self._items(q, doc)
         year = q.years[0] if len(set(q.years)) == 1 else q.doc_year
         mentions = list(by_mention(candidates(q, ms, year, doc.kind)).values())
         if len(mentions) >= 2 and len(set(q.years)) <= 1:
@@ -469,12 +494,16 @@ class AnswerEngine:
         return _Draft("answered", text, cands, [Result(d.value, d.unit, f"{q.doc_year - 1}年{item}（推算）")], [d])
 
     def _current_amount_of(self, change: Figure) -> Figure | None:
-        for e in self.catalog.entries_of(change.doc_id):
-            if e.kind == "narrative":
-                for f in e.figures:
-                    if f.measure == "金额" and f.sentence == change.sentence and f.item == change.item:
-                        return f
-        return None
+        """This year's amount of the item a stated change is about (same sentence first)."""
+        amounts = [
+            f
+            for e in self.catalog.entries_of(change.doc_id)
+            if e.kind == "narrative" and e.name == change.item
+            for f in e.figures
+            if f.measure == "金额" and f.unit == change.unit
+        ]
+        same = [f for f in amounts if f.sentence == change.sentence]
+        return (same or amounts or [None])[0]
 
     def _no_previous(self, q: Query, doc: Document) -> _Draft:
         if not table_matches(q) and not q.matches:
@@ -519,7 +548,7 @@ class AnswerEngine:
         if refusal is not None:
             return refusal
         at = q.text.find("占")
-        ms = table_matches(q)
+        ms = self._items(q, doc)
         left = [m for m in ms if at < 0 or m.start < at]
         right = [m for m in ms if at >= 0 and m.start > at]
         year = (q.years or [q.doc_year])[0]
@@ -547,7 +576,7 @@ class AnswerEngine:
         refusal = self._out_of_scope(q, doc)
         if refusal is not None:
             return refusal
-        ms = table_matches(q) or self._project_budget(q, doc)
+        ms = self._items(q, doc) or self._project_budget(q, doc)
         if not ms and _asks_total(q, loose=True):
             ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id)]
         picked: list[Candidate] = []
@@ -582,8 +611,8 @@ class AnswerEngine:
 
     def _counted(self, q: Query, doc: Document) -> _Draft | None:
         """A count the text states ('共有车辆 2 辆'): the sentence that best matches the question."""
-        m = re.search(r"(?:几|多少)(辆|个|台|项|次|场|名|人|家)", q.text)
-        unit = m.group(1) if m else None
+        m = re.search(r"(?:几|多少)(?:个)?(人|名)|(?:几|多少)(辆|个|台|项|次|场|家)", q.text)
+        unit = (m.group(1) or m.group(2)) if m else None
         figs = [
             f
             for f in self.store.figures_of(doc.id)
@@ -670,17 +699,25 @@ def _retrieved(retriever: PassageRetriever, question: str, doc_id: str) -> list[
     return out
 
 
+_TOTAL_ASK = re.compile(
+    r"(?:预算|支出|收入|财政拨款|拨款)(?:的)?(?:总额|合计|总计|一共|总共|共计)|(?:总|一共|总共|全部).{0,4}(?:预算|支出|收入|钱)"
+)
+
+
 def _asks_total(q: Query, loose: bool = False) -> bool:
-    words = TOTAL_WORDS + (("预算", "收入", "支出") if loose else ())
-    return any(w in q.text for w in words)
+    """'去年预算总共多少钱', '2024年部门预算总支出' — the whole budget, not '资产总额'."""
+    if loose and re.search(r"预算|收入|支出", q.text):
+        return True
+    return bool(_TOTAL_ASK.search(q.text))
 
 
-def _strip_spans(q: Query) -> str:
+def _strip_spans(q: Query, sep: str = " ") -> str:
     """The question without the words already matched to items (what is left must be known)."""
     text = q.text
-    for m in sorted(q.matches, key=lambda m: -m.start):
-        if m.end > m.start:
-            text = text[: m.start] + " " + text[m.end :]
+    spans = sorted({(m.start, m.end) for m in q.matches if m.end > m.start}, reverse=True)
+    for start, end in spans:
+        if end <= len(text):
+            text = text[:start] + sep + text[end:]
     return text
 
 
@@ -794,6 +831,13 @@ def _structural_count(q: Query, doc: Document, catalog: Catalog) -> _Draft | Non
             if e.kind == "indicator" and ((project and e.project == project) or (role and e.role is role)):
                 items.append(e.name)
         what = f"{project or '部门整体绩效目标'}的绩效指标"
+    elif re.search(r"(几|多少)条", q.text):
+        section = next((s for s in doc.sections if s.heading and fold(re.sub(r"^[(（][一二三四五六七八九十]+[)）]\s*", "", s.heading)) in q.text), None)
+        if section is not None:
+            body = "".join(p.text for p in section.paragraphs)
+            pieces = re.split(r"(?:^|(?<=[。；;]))\s*\d{1,2}[.．、]", body)
+            items = [re.split(r"[。；;，,]", p)[0] for p in pieces if p.strip()]
+            what = f"“{section.heading}”列出的条目"
     elif re.search(r"项级科目", q.text):
         items = _codes_of_length(doc, 7)
         what = "功能分类项级科目"
@@ -803,10 +847,11 @@ def _structural_count(q: Query, doc: Document, catalog: Catalog) -> _Draft | Non
     if not items:
         return None
     n = len(items)
-    calc = C.Calc(" + ".join(["1"] * n), Decimal(n), "个", 0)
+    unit = "张" if "张" in q.text else "条" if "条" in q.text else "个"
+    calc = C.Calc(" + ".join(["1"] * n), Decimal(n), unit, 0)
     shown = "、".join(items[:25])
-    text = f"{what}共{n}个：{shown}。"
-    return _Draft("answered", text, results=[Result(Decimal(n), "个", what)], calcs=[calc])
+    text = f"{what}共{n}{unit}：{shown}。"
+    return _Draft("answered", text, results=[Result(Decimal(n), unit, what)], calcs=[calc])
 
 
 def _codes_of_length(doc: Document, n: int) -> list[str]:

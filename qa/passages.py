@@ -50,9 +50,10 @@ def _jieba():
 
 def focus_terms(question: str, department: str = "") -> list[str]:
     text = fold(question)
-    for word in (department, short_name(department)):
-        if word:
-            text = text.replace(word, "")
+    if department:
+        text = text.replace(fold(department), "")
+        # '科协' alone is the department; '老科协' is something else.
+        text = re.sub(rf"(?<![\u4e00-\u9fff]){re.escape(short_name(department))}", "", text)
     terms = []
     for tok in _jieba().lcut(text):
         tok = tok.strip()
@@ -71,23 +72,36 @@ _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "ng", "vn", "an")
 _QUESTION_NOUNS = set(
     "问题 情况 内容 方面 部分 原因 意思 定义 关系 类型 来源 用途 作用 数额 数字 金额 数据 钱 费用 东西 事情 "
     "今年 去年 明年 年底 年初 全年 一年 表里 表中 里面 多少钱 预算数 百分比 比例 比重 占比 增幅 增长率 负数 正数 "
-    "小数 两位 一位 整数 单位 万元 元 新车 车子 公车 人头 工资 发工资 规模 总数 总额 合计 总计 小计 经费 款 项".split()
+    "小数 两位 一位 整数 单位 万元 元 新车 车子 公车 人头 工资 发工资 规模 总数 总额 合计 总计 小计 经费 款 项 "
+    "正负号 负号 正号 符号 说明 推算 表格 文件".split()
 )
 
 
-def unknown_terms(question: str, source_text: str, skip: str = "") -> list[str]:
-    """Nouns of the question that occur nowhere in the disclosure: it cannot be about them."""
+def unknown_terms(
+    question: str, source_text: str, spans: list[tuple[int, int]] = (), fuzzy: list[tuple[int, int]] = ()
+) -> list[str]:
+    """Nouns of the question that occur nowhere in the disclosure: it cannot be about them.
+
+    ``spans`` are the question's words already matched to items: a token inside or straddling
+    one is the tokenizer cutting across a name ('费占'), not a word of its own. A typo match
+    (``fuzzy``) only covers the tokens wholly inside it, so '办公地址' still asks about 地址.
+    """
     from jieba import posseg
 
     _jieba()
     folded = fold(source_text)
     out = []
-    for word, flag in posseg.lcut(fold(question)):
+    question = re.sub(r"(?:几|多少)(?:辆|个|台|项|次|张|条|类|人|名|批)", lambda m: " " * len(m.group()), question)
+    pos = 0
+    for word, flag in posseg.lcut(question):
+        start, end = pos, pos + len(word)
+        pos = end
         if len(word) < 2 or not flag.startswith(_NOUN_FLAGS) or word in _QUESTION_NOUNS or word in _STOP:
             continue
-        if word in skip or word in folded:
+        if any(s < end and start < e for s, e in spans) or any(s <= start and end <= e for s, e in fuzzy):
             continue
-        out.append(word)
+        if word not in folded:
+            out.append(word)
     return out
 
 
@@ -152,8 +166,12 @@ def best_passages(
             continue
         score = coverage + weight
         body = fold(p.text)
-        if definition and any(re.match(rf"^(?:[(（][一二三四五六七八九十]+[)）])?{re.escape(t)}", body) for t in terms):
-            score += 1.0  # '（三）基本支出：指…' defines the term it starts with
+        defined = re.match(r"^(?:\([一二三四五六七八九十]+\))?([^:：,，。]{1,15}?)(?:[:：]指|是指|反映)", body)
+        if definition and defined:
+            # '（三）基本支出：指…' defines the term before '：指'.
+            score += sum(len(t) for t in terms if t in defined.group(1)) / sum(len(t) for t in terms)
+        # The subject of a passage comes first: prefer passages that name the terms early.
+        score += 0.3 * sum(1 - body.find(t) / max(len(body), 1) for t in hits if t in body) / len(terms)
         if tables and p.provenance.table_no in tables:
             score += 1.0
         if prefer_paragraphs and not p.provenance.row:

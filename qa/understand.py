@@ -16,7 +16,7 @@ from qa.catalog import Catalog, Entry, fold
 SYNONYMS: tuple[tuple[str, str], ...] = (
     (r"请客吃饭|吃吃喝喝|招待费|接待客人", "公务接待费"),
     (r"(?:买|购买|购置|新购)(?:公车|车子|新车|车辆|车)", "公务用车购置费"),
-    (r"公车|车子的?(?:运行|维护|开销|花费)?", "公务用车运行维护费"),
+    (r"(?:公车|车子)(?:的|一年的?)?(?:运行维护费|运行费|维护费|运行|维护|经费|开销|开支|花费)?", "公务用车运行维护费"),
     (r"(?<!因公)出国(?:出境)?(?:的钱|费)?(?![(（]境)", "因公出国(境)费"),
     (r"养人的钱|人头费|人员开支", "人员经费"),
     (r"看病", "卫生健康支出"),
@@ -54,6 +54,7 @@ class Match:
     start: int
     end: int
     fuzzy: bool = False
+    exact: bool = True  # the whole name (or the code), not a shortened variant
 
 
 @dataclass
@@ -110,7 +111,9 @@ def _years(text: str, doc_year: int) -> tuple[list[int], list[int]]:
     for m in _YEAR.finditer(stripped):
         y = int(m.group(1))
         (years if y in (doc_year, doc_year - 1) else other).append(y)
-    if any(w in text for w in _CUR_WORDS):
+    # '当年' after an explicit year means that year, not the disclosure's.
+    cur_words = _CUR_WORDS if not years else tuple(w for w in _CUR_WORDS if w != "当年")
+    if any(w in text for w in cur_words):
         years.append(doc_year)
     if any(w in text for w in _PREV_WORDS):
         years.append(doc_year - 1)
@@ -178,15 +181,17 @@ def match_entries(text: str, catalog: Catalog, doc_id: str, codes: list[str]) ->
     entries = catalog.entries_of(doc_id)
     found: list[Match] = []
     for e in entries:
+        full = fold(e.name)
         for v in e.variants:
             start = text.find(v)
             while start >= 0:
-                found.append(Match(e, start, start + len(v)))
+                found.append(Match(e, start, start + len(v), exact=v == full))
                 start = text.find(v, start + 1)
         if e.code and e.code in codes:
             pos = text.find(e.code)
             found.append(Match(e, pos, pos + len(e.code)))
-    found = _drop_contained(found)
+    # '三公经费表里' names the table, not the item.
+    found = [m for m in _drop_contained(found) if not text.startswith("表", m.end) or m.entry.kind == "column"]
     if not found:
         found += _fuzzy(text, entries, catalog.texts.get(doc_id, ""))
     return found
@@ -199,7 +204,9 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
         longer = any(
             o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in matches
         )
-        if not longer:
+        # On the same words, a whole-name match beats a shortened variant of a longer name.
+        shadowed = not m.exact and any(o.exact and (o.start, o.end) == (m.start, m.end) for o in matches)
+        if not longer and not shadowed:
             keep.append(m)
     return keep
 

@@ -1,0 +1,42 @@
+"""CLI: ``python -m qa "问题"``, ``python -m qa --json "问题"``, ``python -m qa --json < questions.txt``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from core.errors import BudgetQAError
+from core.settings import Settings
+from qa.engine import AnswerEngine
+from qa.serialize import answer_to_dict, render_text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m qa", description="就部门预算公开文件提问（中文）")
+    parser.add_argument("question", nargs="?", help="问题；省略且带 --json 时从标准输入逐行读取")
+    parser.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个对象）")
+    parser.add_argument("--doc", help="文档编号（默认：问题中提到的部门，或第一份）")
+    parser.add_argument("--no-retriever", action="store_true", help="不加载检索模型（只用数字库和原文）")
+    args = parser.parse_args(argv)
+    if args.question is None and not args.json:
+        parser.error("请给出问题，例如：python -m qa \"2024年三公经费是多少？\"")
+    try:
+        engine = AnswerEngine.from_settings(Settings(), with_retriever=not args.no_retriever)
+        questions = [args.question] if args.question is not None else (line.strip() for line in sys.stdin)
+        for question in questions:
+            if args.question is None and not question:
+                continue
+            answer = engine.answer(question, doc_id=args.doc)
+            if args.json:
+                print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
+            else:
+                print(render_text(answer))
+    except BudgetQAError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
