@@ -220,7 +220,9 @@ class Answer:
     figures: tuple[UsedFigure, ...] = ()  # the disclosure figures used, with provenance
     results: tuple[Result, ...] = ()  # the value(s) answered; several for "clarify" or labelled lists
     citations: tuple[Citation, ...] = ()  # passages quoted or retrieved, with section/table
-    formula: str | None = None  # for computed values, e.g. "(2,300,000.00 - 3,660,000.00) / 3,660,000.00 × 100%"
+    formula: str | None = (
+        None  # for computed values, e.g. "(2,300,000.00 - 3,660,000.00) / 3,660,000.00 × 100%"
+    )
     options: tuple[str, ...] = ()  # for "clarify": what the user can choose from
     doc_id: str | None = None
     resolved_question: str | None = None  # a follow-up ("那去年呢？") rewritten against the history

@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     )
     keyword_weight: float = Field(default=1.0, description="Weight of the keyword (BM25) leg in fusion.")
     bm25_k1: float = Field(
-        default=0.6, description="BM25 term-frequency saturation (low: a word repeated in a long text counts less)."
+        default=0.6,
+        description="BM25 term-frequency saturation (low: a word repeated in a long text counts less).",
     )
     bm25_b: float = Field(default=0.75, description="BM25 length normalisation.")
     max_query_chars: int = Field(

@@ -19,6 +19,7 @@ from core.records import AuditCheck, AuditReport, Document, Figure, Row, Table
 from ingest.roles import Role, role_of, tables_by_role
 
 _TOTAL_LEAVES = ("总计", "合计", "小计")
+ROW_NUMBER_COLUMNS = ("行次", "栏次", "序号", "编号")
 _TOTAL_NAMES = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计")
 _ZERO = Decimal(0)
 
@@ -28,7 +29,9 @@ def audit(doc: Document, figures: list[Figure]) -> AuditReport:
     for table in doc.tables:
         if table.status != "data" or table.form:
             continue
-        checks += _parent_sums(doc, table)
+        if role_of(table) not in (Role.PROJECT_DETAIL, Role.PROCUREMENT):
+            # Project and procurement lists carry 科目编码 as a label, not a hierarchy.
+            checks += _parent_sums(doc, table)
         checks += _basic_plus_project(doc, table)
         checks += _personnel_plus_public(doc, table)
         checks += _side_totals(doc, table)
@@ -55,7 +58,11 @@ def _val(row: Row, column: str) -> Decimal | None:
 def _amount_columns(table: Table) -> list[str]:
     cols = []
     for col in table.columns:
-        if not col or col.endswith("%") or col.split("/")[-1] in ("科目编码", "科目名称", "项目"):
+        if (
+            not col
+            or col.endswith("%")
+            or col.split("/")[-1] in ("科目编码", "科目名称", "项目", *ROW_NUMBER_COLUMNS)
+        ):
             continue
         if any(r.cell(col) is not None and r.cell(col).kind == "amount" for r in table.rows):
             cols.append(col)
@@ -187,15 +194,17 @@ def _side_totals(doc: Document, table: Table) -> Iterator[AuditCheck]:
     )
 
 
-def _side_total(table: Table, side: str) -> tuple[Row, str, Decimal] | None:
-    rows = [
-        r
-        for r in table.rows
-        if (r.group == side and "合计" in r.name) or (r.group == side and "总计" in r.name)
-    ]
+def _side_total(table: Table, side: str, this_year: bool = False) -> tuple[Row, str, Decimal] | None:
+    rows = [r for r in table.rows if r.group == side and ("合计" in r.name or "总计" in r.name)]
+    if this_year and any("本年" in r.name for r in rows):
+        rows = [r for r in rows if "本年" in r.name]  # without carry-overs
     for row in reversed(rows):  # the final 收入合计/支出合计 row includes carry-overs
         for cell in row.cells:
-            if cell.kind == "amount" and cell.value is not None:
+            if (
+                cell.kind == "amount"
+                and cell.value is not None
+                and cell.column.split("/")[-1] not in ROW_NUMBER_COLUMNS
+            ):
                 return row, cell.column, cell.value
     return None
 
@@ -275,18 +284,25 @@ def _table_total(doc: Document, role: Role, leaf: str | None = None) -> tuple[st
     return None
 
 
+def general_only(doc: Document) -> bool:
+    """All the money is 一般公共预算: no 政府性基金 or 国有资本经营 table has data."""
+    return not tables_by_role(doc, Role.FUND_EXPENSE) and not tables_by_role(doc, Role.SOE_EXPENSE)
+
+
 def _cross_table(doc: Document) -> Iterator[AuditCheck]:
     expense_side = _side_total_of(doc, Role.INCOME_EXPENSE_TOTAL, "支出")
+    # The 支出总表 spans every fund; it equals the 一般公共预算 tables only when that is all there is.
+    whole = general_only(doc)
     groups = {
         "支出总额在各表一致": [expense_side, _table_total(doc, Role.EXPENSE_TOTAL)],
         "基本支出在各表一致": [
-            _table_total(doc, Role.EXPENSE_TOTAL, "基本支出"),
+            _table_total(doc, Role.EXPENSE_TOTAL, "基本支出") if whole else None,
             _table_total(doc, Role.GENERAL_EXPENSE, "基本支出"),
             _table_total(doc, Role.BASIC_ECON_DEPT),
             _table_total(doc, Role.BASIC_ECON_GOV),
         ],
         "项目支出在各表一致": [
-            _table_total(doc, Role.EXPENSE_TOTAL, "项目支出"),
+            _table_total(doc, Role.EXPENSE_TOTAL, "项目支出") if whole else None,
             _table_total(doc, Role.GENERAL_EXPENSE, "项目支出"),
             _table_total(doc, Role.PROJECT_ECON_DEPT),
             _table_total(doc, Role.PROJECT_ECON_GOV),
@@ -301,9 +317,11 @@ def _cross_table(doc: Document) -> Iterator[AuditCheck]:
     yield from _appropriation_split(doc)
 
 
-def _side_total_of(doc: Document, role: Role, side: str) -> tuple[str, Decimal] | None:
+def _side_total_of(
+    doc: Document, role: Role, side: str, this_year: bool = False
+) -> tuple[str, Decimal] | None:
     for table in tables_by_role(doc, role):
-        found = _side_total(table, side)
+        found = _side_total(table, side, this_year)
         if found:
             row, col, value = found
             return _cell_label(doc, table, row, col), _yuan(table, value)
@@ -312,7 +330,7 @@ def _side_total_of(doc: Document, role: Role, side: str) -> tuple[str, Decimal] 
 
 def _appropriation_split(doc: Document) -> Iterator[AuditCheck]:
     """财政拨款支出合计 = 一般公共预算 + 政府性基金 + 国有资本经营 (each from its own table)."""
-    total = _side_total_of(doc, Role.APPROPRIATION_TOTAL, "支出")
+    total = _side_total_of(doc, Role.APPROPRIATION_TOTAL, "支出", this_year=True)
     parts = [
         _table_total(doc, Role.GENERAL_EXPENSE),
         _table_total(doc, Role.FUND_EXPENSE),
@@ -339,6 +357,10 @@ _ALIASES: dict[str, tuple[Role, str | None, str | None]] = {
     "总收入": (Role.INCOME_EXPENSE_TOTAL, None, None),
     "总支出": (Role.INCOME_EXPENSE_TOTAL, None, None),
     "机关运行经费": (Role.BASIC_ECON_DEPT, None, "日常公用经费"),
+    "本年财政拨款支出": (Role.APPROPRIATION_TOTAL, None, None),
+    "本年财政拨款收入": (Role.APPROPRIATION_TOTAL, None, None),
+    "本年支出合计": (Role.INCOME_EXPENSE_TOTAL, None, None),
+    "本年收入合计": (Role.INCOME_EXPENSE_TOTAL, None, None),
     "公用经费": (Role.BASIC_ECON_DEPT, None, "日常公用经费"),
 }
 
@@ -360,6 +382,7 @@ _SUFFIXES = ("收入", "支出", "预算", "资金", "费用", "费")
 def _head(text: str) -> str:
     """Compare names by their head noun: '一般公共服务支出' ~ '一般公共服务', '因公出国（境）费用' ~ '因公出国(境)'."""
     text = text.replace("（", "(").replace("）", ")").replace(" ", "")
+    text = re.sub(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\))", "", text)
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
             return text[: -len(suffix)]
@@ -368,7 +391,7 @@ def _head(text: str) -> str:
 
 def _names_match(narrative: str, table_name: str) -> bool:
     a, b = _head(narrative), _head(table_name)
-    return len(b) >= 2 and (a == b or (len(b) >= 4 and a.endswith(b)))
+    return len(b) >= 2 and (a == b or (len(b) >= 4 and a.endswith(b) and len(b) >= 0.6 * len(a)))
 
 
 def _candidates(fig: Figure, table_figs: list[Figure], doc: Document) -> list[Figure]:
@@ -408,6 +431,9 @@ def _narrative_matches(doc: Document, figures: list[Figure]) -> Iterator[AuditCh
             yield _skip(name, "表格中没有可对照的项目（仅在正文中说明）", [fig.source.label()])
             continue
         equal = [c for c in cands if c.yuan == fig.yuan]
+        if not equal and fig.value == 0:
+            yield _skip(name, "正文为0，表格中对应项为空（空白即无此项金额）", [fig.source.label()])
+            continue
         cells = [fig.source.label()] + [c.source.label() for c in (equal or cands)[:6]]
         detail = (
             f"与{equal[0].source.label()}一致"
@@ -446,7 +472,7 @@ def _prev_cur(doc: Document, subject: str) -> tuple[Decimal, Decimal, list[str]]
         cur_c = _current_total_column(table, doc)
         if not prev_c or not cur_c:
             continue
-        row = _row_for(table, target)
+        row = _row_for(table, target, general_only(doc))
         if row is not None:
             cells = [_cell_label(doc, table, row, cur_c), _cell_label(doc, table, row, prev_c)]
             return _yuan(table, _val(row, prev_c) or _ZERO), _yuan(table, _val(row, cur_c) or _ZERO), cells
@@ -466,9 +492,11 @@ def _three_public_key(target: str) -> str | None:
     return None
 
 
-def _row_for(table: Table, target: str) -> Row | None:
-    if target in ("收入", "支出", "一般公共预算财政拨款支出", "一般公共预算财政拨款收入", "总支出", "总收入"):
+def _row_for(table: Table, target: str, whole: bool = True) -> Row | None:
+    if target in ("一般公共预算财政拨款支出", "一般公共预算财政拨款收入"):
         return _total_row(table)
+    if target in ("收入", "支出", "总支出", "总收入"):
+        return _total_row(table) if whole else None
     matches = [r for r in table.rows if r.name and r.name in target]
     return max(matches, key=lambda r: (len(r.name), len(r.code or "")), default=None)
 
@@ -506,6 +534,32 @@ def _stated_changes(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck
         yield _check(name, ok, detail, [fig.source.label(), *cells])
 
 
+def _sentence_bases(fig: Figure, figures: list[Figure]) -> list[tuple[str, Decimal]]:
+    """Money stated earlier in the same sentence: '合同金额X元，其中授予中小企业Y元，占95.5%'."""
+    return [
+        (f.source.label(), f.yuan or _ZERO)
+        for f in figures
+        if f.origin == "narrative"
+        and (f.sentence == fig.sentence or f.source.line == fig.source.line)
+        and f.unit in _MONEY
+        and f.measure == "金额"
+    ]
+
+
+def _budget_bases(doc: Document) -> list[tuple[str, Decimal]]:
+    """The grand total's other columns (年初预算数 in a 决算): '决算数占年初预算的100.9%'."""
+    out = []
+    for table in tables_by_role(doc, Role.GENERAL_EXPENSE):
+        row = _total_row(table)
+        if row is not None:
+            out += [
+                (_cell_label(doc, table, row, c.column), _yuan(table, c.value))
+                for c in row.cells
+                if c.kind == "amount" and c.value
+            ]
+    return out
+
+
 def _stated_shares(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck]:
     found = (_side_total_of(doc, Role.INCOME_EXPENSE_TOTAL, "支出"), _table_total(doc, Role.GENERAL_EXPENSE))
     totals = [t for t in found if t]
@@ -519,7 +573,7 @@ def _stated_shares(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck]
         if fig.measure != "占" or fig.unit != "%" or previous is None or previous.sentence != fig.sentence:
             continue
         name = f"占比可复算：第{fig.source.line}行 {previous.item} 占{fig.value}%"
-        bases = [(label, v) for label, v in totals if v]
+        bases = [(label, v) for label, v in totals + _sentence_bases(fig, figures) + _budget_bases(doc) if v]
         part = previous.yuan or _ZERO
         ok = any(matches_rounded(fig.value, part / v * 100) for _, v in bases)
         detail = "；".join(f"{_fmt(part)} / {_fmt(v)} = {part / v * 100:.4f}%" for _, v in bases)

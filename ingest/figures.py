@@ -56,6 +56,8 @@ def _table_figures(doc: Document, table: Table) -> Iterator[Figure]:
     for row in table.rows:
         unit_cell = row.cell("计量单位")
         for cell in row.cells:
+            if cell.column.split("/")[-1] in ("行次", "栏次", "序号", "编号"):
+                continue  # row numbers, not amounts
             if cell.value is None:
                 if cell.kind == "text" and len(cell.raw) > 20:
                     yield from _text_figures(
@@ -234,10 +236,10 @@ def _counted_noun(after: str, unit: str) -> str:
 
 
 def _clean_subject(text: str) -> str:
+    text = re.sub(r"^\d{4}年(?:年初)?|\d{4}年(?:年初)?$", "", text)
     text = _FILLER.sub("", text).lstrip("的")
     while (m := _TRAILING_ONE.search(text)) and len(text) - len(m.group()) >= 4:
         text = text[: m.start()]
-    text = re.sub(r"^\d{4}年(?:年初)?|\d{4}年(?:年初)?$", "", text)
     return re.sub(r"[“”\"']", "", text).strip()
 
 

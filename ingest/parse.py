@@ -27,7 +27,7 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^[（(]\d+[）)]")),
 )
 _TERMINAL = tuple("。！？；;：:")
-_TABLE_WORDS = re.compile(r"(预算表|决算表|总表|明细表|目标表|情况表|分类表)")
+_TABLE_WORDS = re.compile(r"(预算表|决算表|总表|明细表|目标表|情况表|分类表|表$|表[（(][^）)]*[）)]$)")
 _TOC_ROW = re.compile(rf"^(?:\d+\s+)?表\s*([{_CN_NUM}]+|\d+)\s+(.+)$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
@@ -167,7 +167,7 @@ def _heading_text(text: str) -> tuple[str, bool]:
     """('七、预算公开联系方式', True) for '## **七、预算公开联系方式**'; marked=True when '#'-prefixed."""
     stripped = text.strip()
     marked = stripped.startswith("#")
-    stripped = stripped.lstrip("#").strip().replace("**", "").strip()
+    stripped = stripped.strip("#").strip().replace("**", "").strip()
     return join_cjk_spaces(clean_cell(stripped)), marked
 
 

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-retriever", action="store_true", help="不加载检索模型（只用数字库和原文）")
     args = parser.parse_args(argv)
     if args.question is None and not args.json:
-        parser.error("请给出问题，例如：python -m qa \"2024年三公经费是多少？\"")
+        parser.error('请给出问题，例如：python -m qa "2024年三公经费是多少？"')
     try:
         engine = AnswerEngine.from_settings(Settings(), with_retriever=not args.no_retriever)
         questions = [args.question] if args.question is not None else (line.strip() for line in sys.stdin)

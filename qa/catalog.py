@@ -143,7 +143,9 @@ def _unnamed_row_entries(doc: Document, table: Table, row: Row, by_cell: dict, c
 
 
 def _form_entries(doc: Document, table: Table, by_cell: dict, common: dict) -> list[Entry]:
-    project = next((r.cells[0].raw for r in table.rows if r.name in ("专项资金名称", "项目名称") and r.cells), None)
+    project = next(
+        (r.cells[0].raw for r in table.rows if r.name in ("专项资金名称", "项目名称") and r.cells), None
+    )
     common = {**common, "project": project}
     out = []
     for row in table.rows:

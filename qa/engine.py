@@ -18,18 +18,18 @@ from ingest.roles import Role
 from ingest.store import FigureStore
 from qa import calc as C
 from qa.catalog import Catalog, build_catalog, fold
+from qa.llm import LLMPhraser
 from qa.lookup import (
-    TOTAL_WORDS,
-    is_generic,
     Candidate,
     by_mention,
     candidates,
     distinct_values,
+    is_generic,
     table_matches,
     total_entries,
     wanted_years,
 )
-from qa.passages import Passage, best_passages, focus_terms, unknown_terms
+from qa.passages import Passage, best_passages, unknown_terms
 from qa.understand import Match, Query, normalise, understand
 from qa.verify import unverified_numbers
 
@@ -42,7 +42,9 @@ _ABBREV = {"科协": "科学技术协会", "教委": "教育委员会", "科技�
 
 
 class PassageRetriever(Protocol):
-    def retrieve_chunks(self, query: str, filters: dict | None = None, mode: str = "hybrid", top_k: int | None = None): ...
+    def retrieve_chunks(
+        self, query: str, filters: dict | None = None, mode: str = "hybrid", top_k: int | None = None
+    ): ...
 
 
 @dataclass
@@ -59,10 +61,17 @@ class _Draft:
 
 
 class AnswerEngine:
-    def __init__(self, store: FigureStore, settings: Settings, retriever: PassageRetriever | None = None) -> None:
+    def __init__(
+        self,
+        store: FigureStore,
+        settings: Settings,
+        retriever: PassageRetriever | None = None,
+        phraser: LLMPhraser | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.retriever = retriever
+        self.phraser = phraser
         self.catalog: Catalog = build_catalog(store.documents, store.figures)
         # Numbers an answer may show: the figures, and the 科目编码 it names items by.
         self._values = {
@@ -80,7 +89,8 @@ class AnswerEngine:
             from index.build import open_retriever  # loads the embedding model once
 
             retriever = open_retriever(settings)
-        return cls(store, settings, retriever)
+        phraser = LLMPhraser(settings) if settings.llm_base_url else None
+        return cls(store, settings, retriever, phraser)
 
     @property
     def documents(self) -> list[Document]:
@@ -101,7 +111,32 @@ class AnswerEngine:
         resolved = self._resolve_follow_up(question, history, doc)
         q = understand(resolved, self.catalog, doc.id)
         draft = self._dispatch(q, doc)
-        return self._finish(question, resolved, q, doc, draft)
+        answer = self._finish(question, resolved, q, doc, draft)
+        if self.phraser is not None and answer.status == "answered":
+            answer = self._phrased(answer, resolved, doc, draft.calcs)
+        return answer
+
+    def _phrased(self, answer: Answer, resolved: str, doc: Document, calcs: list[C.Calc]) -> Answer:
+        """The LLM's wording, only if every number in it is verified; otherwise ours."""
+        text = self.phraser.phrase(answer)
+        if not text:
+            return answer
+        bad = self.unverified(text, resolved, doc, calcs)
+        if bad:
+            self.last_rejected = (text, bad)
+            return answer
+        return replace(answer, text=text)
+
+    def unverified(self, text: str, question: str, doc: Document, calcs: Sequence[C.Calc] = ()) -> list[str]:
+        """Numbers in ``text`` that are not figures, shown calculations, question words or quotes."""
+        return unverified_numbers(
+            text,
+            figures=self._values[doc.id],
+            calcs=calcs,
+            question=question,
+            source_text=self._source_text[doc.id],
+            years=(doc.year, doc.year - 1),
+        )
 
     def _dispatch(self, q: Query, doc: Document) -> _Draft:
         if q.other_years:
@@ -115,7 +150,10 @@ class AnswerEngine:
         missing = [t for t in doc.tables if t.status == "missing" and t.no in q.table_nos]
         if missing:
             t = missing[0]
-            return _Draft("not_found", f"目录列出了表{_cn(t.no)}“{t.title}”，但本公开文件正文没有提供这张表，无法回答其中的内容。")
+            return _Draft(
+                "not_found",
+                f"目录列出了表{_cn(t.no)}“{t.title}”，但本公开文件正文没有提供这张表，无法回答其中的内容。",
+            )
         handler = {
             "reason": self._text,
             "define": self._text,
@@ -137,12 +175,17 @@ class AnswerEngine:
         if doc_id is not None:
             doc = self.store.document(doc_id)
             if doc is None:
-                raise BudgetQAError(f"没有编号为 {doc_id} 的公开文件；可用的有：{', '.join(d.id for d in docs)}")
+                raise BudgetQAError(
+                    f"没有编号为 {doc_id} 的公开文件；可用的有：{', '.join(d.id for d in docs)}"
+                )
         else:
             doc = self._document_named(question) or docs[0]
         other = self._other_department(question, doc)
         if other:
-            return doc, f"本系统收录的是{doc.department}的{doc.year}年部门{doc.kind}公开文件，没有“{other}”的数据，无法回答。"
+            return (
+                doc,
+                f"本系统收录的是{doc.department}的{doc.year}年部门{doc.kind}公开文件，没有“{other}”的数据，无法回答。",
+            )
         return doc, None
 
     def _document_named(self, question: str) -> Document | None:
@@ -218,7 +261,10 @@ class AnswerEngine:
         groups = distinct_values(cands)
         mentions = by_mention(cands)
         if len(years) > 1:
-            firsts = [next(iter(distinct_values([c for c in cands if c.figure.year == y]).values()), [None])[0] for y in years]
+            firsts = [
+                next(iter(distinct_values([c for c in cands if c.figure.year == y]).values()), [None])[0]
+                for y in years
+            ]
             return self._list(q, [c for c in firsts if c is not None])
         if len(groups) > 1:
             per_mention = [distinct_values(cs) for cs in mentions.values()]
@@ -232,7 +278,16 @@ class AnswerEngine:
         from ingest.roles import role_of
 
         for t in doc.tables:
-            named = t.no in q.table_nos or (role_of(t) in q.roles and role_of(t) not in (Role.BASIC_ECON_GOV, Role.BASIC_ECON_DEPT, Role.PROJECT_ECON_DEPT, Role.PROJECT_ECON_GOV))
+            named = t.no in q.table_nos or (
+                role_of(t) in q.roles
+                and role_of(t)
+                not in (
+                    Role.BASIC_ECON_GOV,
+                    Role.BASIC_ECON_DEPT,
+                    Role.PROJECT_ECON_DEPT,
+                    Role.PROJECT_ECON_GOV,
+                )
+            )
             if named and t.status == "empty":
                 note = t.note or "本表无数据。"
                 text = f"表{_cn(t.no)}“{t.full_title}”没有数据：「{note}」"
@@ -256,8 +311,15 @@ class AnswerEngine:
         """'老科技工作者服务团经费有多少' names a project: its 当年预算."""
         out = []
         for e in self.catalog.entries_of(doc.id):
-            if e.project and fold(e.project) in q.text and e.kind == "form" and e.name in ("当年预算", "年度资金总额", "资金总额"):
-                out.append(Match(e, q.text.find(fold(e.project)), q.text.find(fold(e.project)) + len(e.project)))
+            if (
+                e.project
+                and fold(e.project) in q.text
+                and e.kind == "form"
+                and e.name in ("当年预算", "年度资金总额", "资金总额")
+            ):
+                out.append(
+                    Match(e, q.text.find(fold(e.project)), q.text.find(fold(e.project)) + len(e.project))
+                )
         return out
 
     def _unit_mismatch(self, q: Query, cands: list[Candidate]) -> _Draft | None:
@@ -287,7 +349,9 @@ class AnswerEngine:
             text += f"折合{wan.shown}（{format_amount(f.value)} ÷ 10000，保留{wan.places}位小数）。"
         also = [x for x in same[1:] if x.entry.table_no != c.entry.table_no and x.entry.table_no]
         if also:
-            text += "另见" + "、".join(dict.fromkeys(f"表{_cn(x.entry.table_no)}" for x in also)) + "，数额相同。"
+            text += (
+                "另见" + "、".join(dict.fromkeys(f"表{_cn(x.entry.table_no)}" for x in also)) + "，数额相同。"
+            )
         text += self._adversarial_note(q, f)
         return _Draft("answered", text, same[:3], results, calcs)
 
@@ -317,7 +381,11 @@ class AnswerEngine:
         ms = [m for m in q.matches if m.entry.kind == "narrative"]
         figs = [(m, f) for m in ms for f in m.entry.figures]
         if q.intent != "count":
-            figs = [(m, f) for m, f in figs if f.measure in ("金额", "比例") or f.unit == "%" or not _is_relation(f.measure)] or figs
+            figs = [
+                (m, f)
+                for m, f in figs
+                if f.measure in ("金额", "比例") or f.unit == "%" or not _is_relation(f.measure)
+            ] or figs
         if q.doc_year - 1 in q.years and q.doc_year not in q.years:
             figs = [(m, f) for m, f in figs if f.year == q.doc_year - 1] or []
         rest = q.text
@@ -357,8 +425,12 @@ class AnswerEngine:
         if refusal is not None:
             return refusal
         reason = q.intent == "reason"
-        passages = self._passages(q, doc, prefer_paragraphs=q.intent in ("reason", "define") or "哪些" in q.text,
-                                  definition=q.intent == "define")
+        passages = self._passages(
+            q,
+            doc,
+            prefer_paragraphs=q.intent in ("reason", "define") or "哪些" in q.text,
+            definition=q.intent == "define",
+        )
         if reason:
             passages = [p for p in passages if "原因" in p.text or "故此表无数据" in p.text] or passages
         if not passages:
@@ -385,7 +457,9 @@ class AnswerEngine:
 
     # --- calculations --------------------------------------------------------------------------
 
-    def _pair(self, q: Query, doc: Document, ms: list[Match] | None = None) -> tuple[Candidate, Candidate] | None:
+    def _pair(
+        self, q: Query, doc: Document, ms: list[Match] | None = None
+    ) -> tuple[Candidate, Candidate] | None:
         """The same item in the previous year and this year, from one table (blank = 0)."""
         ms = self._items(q, doc) if ms is None else ms
         if not ms and _asks_total(q, loose=True):
@@ -404,7 +478,9 @@ class AnswerEngine:
                 return Candidate(c.entry, zero, c.mention), c
         return None
 
-    def _stated(self, q: Query, relation: tuple[str, ...], unit: str | None = None, before: int | None = None) -> Figure | None:
+    def _stated(
+        self, q: Query, relation: tuple[str, ...], unit: str | None = None, before: int | None = None
+    ) -> Figure | None:
         """A change or share the narrative states for the asked item (matched directly or by name)."""
         matches = [m for m in q.matches if before is None or m.start < before]
         narrative = [m.entry for m in matches if m.entry.kind == "narrative"]
@@ -483,15 +559,25 @@ class AnswerEngine:
             return None
         sign = -1 if change.measure.endswith(("增加", "增长")) else 1
         value = current.value + sign * change.value
-        d = C.Calc(f"{current.value} {'-' if sign < 0 else '+'} {change.value}", value, current.unit, C._places_of(current.value, change.value))
+        d = C.Calc(
+            f"{current.value} {'-' if sign < 0 else '+'} {change.value}",
+            value,
+            current.unit,
+            C._places_of(current.value, change.value),
+        )
         item = _short_item(change.item)
         text = (
             f"公开表格没有直接列出{q.doc_year - 1}年的{item}。按说明推算："
             f"{q.doc_year}年{item}{_shown(current)}，{change.measure}{format_amount(change.value, change.unit)}，"
             f"故{q.doc_year - 1}年为{d.shown}。"
         )
-        cands = [Candidate(_narr(self.catalog, current), current, 0), Candidate(_narr(self.catalog, change), change, 0)]
-        return _Draft("answered", text, cands, [Result(d.value, d.unit, f"{q.doc_year - 1}年{item}（推算）")], [d])
+        cands = [
+            Candidate(_narr(self.catalog, current), current, 0),
+            Candidate(_narr(self.catalog, change), change, 0),
+        ]
+        return _Draft(
+            "answered", text, cands, [Result(d.value, d.unit, f"{q.doc_year - 1}年{item}（推算）")], [d]
+        )
 
     def _current_amount_of(self, change: Figure) -> Figure | None:
         """This year's amount of the item a stated change is about (same sentence first)."""
@@ -532,7 +618,9 @@ class AnswerEngine:
             return self._no_previous(q, doc)
         prev, cur = pair
         if prev.figure.value == 0:
-            return _Draft("not_found", f"{_subject(cur)}{doc.year - 1}年为0或未列示，增长率无法计算。", [prev, cur])
+            return _Draft(
+                "not_found", f"{_subject(cur)}{doc.year - 1}年为0或未列示，增长率无法计算。", [prev, cur]
+            )
         g = C.growth(cur.figure.value, prev.figure.value, q.places or 1)
         falling = g.value < 0 and re.search(r"下降|减少|降了", q.text) and not q.signed
         shown = C.Calc(f"abs({g.expr})", abs(g.value), "%", g.places) if falling else g
@@ -565,7 +653,9 @@ class AnswerEngine:
         a = next(iter(distinct_values(part).values()))[0]
         b = next(iter(distinct_values(whole).values()))[0]
         s = C.share(a.figure.value, b.figure.value, q.places or 1)
-        text = f"{_subject(a)}为{_shown(a.figure)}，{_subject(b)}为{_shown(b.figure)}，占比{_plain(s.value)}%。"
+        text = (
+            f"{_subject(a)}为{_shown(a.figure)}，{_subject(b)}为{_shown(b.figure)}，占比{_plain(s.value)}%。"
+        )
         return _Draft("answered", text, [a, b], [Result(s.value, "%", "占比")], [s])
 
     def _grand_total(self, q: Query, doc: Document, year: int) -> list[Candidate]:
@@ -622,7 +712,14 @@ class AnswerEngine:
             figs = [f for f in figs if f.year in q.years] or figs
         if not figs:
             return None
-        best = max(figs, key=lambda f: (_overlap(q.text, fold(f.sentence or "")), _overlap(q.text, fold(f.item)), -f.source.line))
+        best = max(
+            figs,
+            key=lambda f: (
+                _overlap(q.text, fold(f.sentence or "")),
+                _overlap(q.text, fold(f.item)),
+                -f.source.line,
+            ),
+        )
         entry = _narr(self.catalog, best)
         return self._one(q, [Candidate(entry, best, 0)])
 
@@ -635,14 +732,7 @@ class AnswerEngine:
             + [Citation(p.text, p.provenance) for p in d.passages]
         )
         formula = "；".join(_formula(c) for c in d.calcs) or None
-        bad = unverified_numbers(
-            d.text,
-            figures=self._values[doc.id],
-            calcs=d.calcs,
-            question=resolved,
-            source_text=self._source_text[doc.id],
-            years=(doc.year, doc.year - 1),
-        )
+        bad = self.unverified(d.text, resolved, doc, d.calcs)
         if bad:
             self.last_rejected = (d.text, bad)
             # A number we cannot trace is never shown: this is a bug, reported as one.
@@ -740,7 +830,9 @@ def _blank_previous(doc: Document, c: Candidate) -> Figure | None:
     cell = row.cell(prev_cols[0])
     if cell is None or cell.kind != "blank":
         return None
-    return replace(c.figure, value=Decimal(0), year=doc.year - 1, source=replace(c.figure.source, column=prev_cols[0]))
+    return replace(
+        c.figure, value=Decimal(0), year=doc.year - 1, source=replace(c.figure.source, column=prev_cols[0])
+    )
 
 
 def _prov_table(doc: Document, t):
@@ -818,21 +910,31 @@ def _structural_count(q: Query, doc: Document, catalog: Catalog) -> _Draft | Non
     elif re.search(r"(下面|下级|明细|包括|列了)", q.text) and q.codes:
         for t in doc.tables:
             kids = [r.label for r in t.rows if r.parent_code in q.codes]
-            if kids and (not q.roles or True):
+            if kids and (True):
                 items, what = kids, f"表{_cn(t.no)}中{q.codes[0]}下的明细科目"
                 if "基本支出" in q.text and "基本" not in t.full_title:
                     continue
                 break
     elif "指标" in q.text:
         ms = [m for m in q.matches if m.entry.project] if any(m.entry.project for m in q.matches) else []
-        project = next((m.entry.project for m in ms if m.entry.project and fold(m.entry.project) in q.text), None)
+        project = next(
+            (m.entry.project for m in ms if m.entry.project and fold(m.entry.project) in q.text), None
+        )
         role = Role.PERF_OVERALL if "整体" in q.text else None
         for e in catalog.entries_of(doc.id):
             if e.kind == "indicator" and ((project and e.project == project) or (role and e.role is role)):
                 items.append(e.name)
         what = f"{project or '部门整体绩效目标'}的绩效指标"
     elif re.search(r"(几|多少)条", q.text):
-        section = next((s for s in doc.sections if s.heading and fold(re.sub(r"^[(（][一二三四五六七八九十]+[)）]\s*", "", s.heading)) in q.text), None)
+        section = next(
+            (
+                s
+                for s in doc.sections
+                if s.heading
+                and fold(re.sub(r"^[(（][一二三四五六七八九十]+[)）]\s*", "", s.heading)) in q.text
+            ),
+            None,
+        )
         if section is not None:
             body = "".join(p.text for p in section.paragraphs)
             pieces = re.split(r"(?:^|(?<=[。；;]))\s*\d{1,2}[.．、]", body)

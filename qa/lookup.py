@@ -35,12 +35,19 @@ ROLE_ORDER = (
 )
 QUALIFIERS = {"基本支出", "项目支出", "一般公共预算财政拨款", "一般公共预算", "财政拨款"}
 GENERIC = {"合计", "总计", "小计"}
-_WHOLE_BUDGET = (Role.GENERAL_EXPENSE, Role.EXPENSE_TOTAL, Role.INCOME_EXPENSE_TOTAL, Role.APPROPRIATION_TOTAL)
+_WHOLE_BUDGET = (
+    Role.GENERAL_EXPENSE,
+    Role.EXPENSE_TOTAL,
+    Role.INCOME_EXPENSE_TOTAL,
+    Role.APPROPRIATION_TOTAL,
+)
 
 
 def is_generic(name: str) -> bool:
     """Total rows ('合计', '支出合计', '一、本年收入合计'): they answer 'how much in all', not an item."""
     return name in GENERIC or name.endswith(("合计", "总计"))
+
+
 TOTAL_WORDS = ("总共", "一共", "总额", "总支出", "总收入", "总预算", "预算总", "合计", "总计", "全部", "共计")
 _PERF_WORDS = ("指标", "绩效", "权重", "目标")
 _TOTAL_LEAVES = ("总计", "合计", "小计", "值", "预算数", "指标值")
@@ -101,7 +108,11 @@ def table_matches(q: Query) -> list[Match]:
         coded = [m for m in ms if m.entry.code in q.codes]
         if coded:
             spans = {(m.start, m.end) for m in coded}
-            ms = coded + [m for m in ms if m.entry.code is None and (m.start, m.end) not in spans and not _overlaps(m, coded)]
+            ms = coded + [
+                m
+                for m in ms
+                if m.entry.code is None and (m.start, m.end) not in spans and not _overlaps(m, coded)
+            ]
     return ms
 
 
@@ -135,7 +146,11 @@ def wanted_years(q: Query) -> list[int]:
 
 def figures_for(entry: Entry, q: Query, year: int, kind: str = "预算") -> list[Figure]:
     """The entry's figure(s) for a year and for the column the question points at."""
-    figs = [f for f in entry.figures if f.unit != "%" or "增幅" in q.text or entry.kind in ("indicator", "narrative")]
+    figs = [
+        f
+        for f in entry.figures
+        if f.unit != "%" or "增幅" in q.text or entry.kind in ("indicator", "narrative")
+    ]
     if entry.kind == "narrative":
         return [f for f in figs if f.measure in ("金额", "数量", "比例") and (f.year in (year, None))]
     figs = [f for f in figs if (f.year or q.doc_year) == year]
@@ -159,7 +174,7 @@ def figures_for(entry: Entry, q: Query, year: int, kind: str = "预算") -> list
         hit = [f for f in figs if leaves[f] == leaf]
         if hit:
             return hit[:1]
-    return figs[:1] if len(figs) == 1 or entry.kind in ("column", "three_public") else figs[:1]
+    return figs[:1]
 
 
 def _final_accounts_column(figs: list[Figure], q: Query) -> list[Figure]:
@@ -212,7 +227,9 @@ def sort_key(c: Candidate) -> tuple:
 def distinct_values(cands: list[Candidate]) -> dict[Decimal, list[Candidate]]:
     groups: dict[Decimal, list[Candidate]] = {}
     for c in sorted(cands, key=sort_key):
-        groups.setdefault(c.yuan.normalize() if c.figure.unit in ("元", "万元") else c.figure.value, []).append(c)
+        groups.setdefault(
+            c.yuan.normalize() if c.figure.unit in ("元", "万元") else c.figure.value, []
+        ).append(c)
     return groups
 
 

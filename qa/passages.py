@@ -20,14 +20,179 @@ from qa.catalog import fold
 
 # Words that say what kind of question it is, or are colloquial filler — not what it is about.
 _STOP = set(
-    "的 了 是 吗 呢 吧 啊 呀 么 和 与 及 或 在 有 为 对 把 被 给 从 向 让 这 那 这个 那个 这些 哪些 哪个 什么 怎么 "
-    "怎样 如何 为什么 为啥 多少 几 是否 是不是 有没有 请问 一下 一共 总共 具体 情况 内容 问题 疑问 请 问 "
-    "我 你 他 她 它 我们 说 讲 看 打 找 用 要 能 会 可以 应该 什么样 意思 定义 指 指的是 原因 关系 类型 "
-    "今年 去年 本年 上年 当年 部门 单位 说明 根据 按 里 中 上 下 方面 哪里 哪 谁 叫 分别 "
-    "一些 有关 关于 相关 目前 现在 其中 这次 这份 公开 文件 表 里面 花 钱 元 万元 年 大概 大约 左右 多少钱 一年 "
-    "花了 给了 搞 弄 这块 部分 当中 之中 下面 顺便 接着 刚才 听说 到底 真的 设置 列了 几条 精确 保留 小数 折合 "
-    "换算 加起来 合起来 多大 多少次 多少个 几个 几项 几辆 几次 有无 干什么 干 用途 作用 是不是 "
-    "科协 哪个 单位 从无到有 为何 什么 一般 主要 要求 达到 计划 怎么样 吗？".split()
+    [
+        "的",
+        "了",
+        "是",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "么",
+        "和",
+        "与",
+        "及",
+        "或",
+        "在",
+        "有",
+        "为",
+        "对",
+        "把",
+        "被",
+        "给",
+        "从",
+        "向",
+        "让",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "这些",
+        "哪些",
+        "哪个",
+        "什么",
+        "怎么",
+        "怎样",
+        "如何",
+        "为什么",
+        "为啥",
+        "多少",
+        "几",
+        "是否",
+        "是不是",
+        "有没有",
+        "请问",
+        "一下",
+        "一共",
+        "总共",
+        "具体",
+        "情况",
+        "内容",
+        "问题",
+        "疑问",
+        "请",
+        "问",
+        "我",
+        "你",
+        "他",
+        "她",
+        "它",
+        "我们",
+        "说",
+        "讲",
+        "看",
+        "打",
+        "找",
+        "用",
+        "要",
+        "能",
+        "会",
+        "可以",
+        "应该",
+        "什么样",
+        "意思",
+        "定义",
+        "指",
+        "指的是",
+        "原因",
+        "关系",
+        "类型",
+        "今年",
+        "去年",
+        "本年",
+        "上年",
+        "当年",
+        "部门",
+        "单位",
+        "说明",
+        "根据",
+        "按",
+        "里",
+        "中",
+        "上",
+        "下",
+        "方面",
+        "哪里",
+        "哪",
+        "谁",
+        "叫",
+        "分别",
+        "一些",
+        "有关",
+        "关于",
+        "相关",
+        "目前",
+        "现在",
+        "其中",
+        "这次",
+        "这份",
+        "公开",
+        "文件",
+        "表",
+        "里面",
+        "花",
+        "钱",
+        "元",
+        "万元",
+        "年",
+        "大概",
+        "大约",
+        "左右",
+        "多少钱",
+        "一年",
+        "花了",
+        "给了",
+        "搞",
+        "弄",
+        "这块",
+        "部分",
+        "当中",
+        "之中",
+        "下面",
+        "顺便",
+        "接着",
+        "刚才",
+        "听说",
+        "到底",
+        "真的",
+        "设置",
+        "列了",
+        "几条",
+        "精确",
+        "保留",
+        "小数",
+        "折合",
+        "换算",
+        "加起来",
+        "合起来",
+        "多大",
+        "多少次",
+        "多少个",
+        "几个",
+        "几项",
+        "几辆",
+        "几次",
+        "有无",
+        "干什么",
+        "干",
+        "用途",
+        "作用",
+        "是不是",
+        "科协",
+        "哪个",
+        "单位",
+        "从无到有",
+        "为何",
+        "什么",
+        "一般",
+        "主要",
+        "要求",
+        "达到",
+        "计划",
+        "怎么样",
+        "吗？",
+    ]
 )
 _SENT = re.compile(r"[^。！？]+[。！？]?")
 
@@ -70,10 +235,79 @@ def short_name(department: str) -> str:
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "ng", "vn", "an")
 # Nouns that ask about the question itself, or are everyday words for what the tables hold.
 _QUESTION_NOUNS = set(
-    "问题 情况 内容 方面 部分 原因 意思 定义 关系 类型 来源 用途 作用 数额 数字 金额 数据 钱 费用 东西 事情 "
-    "今年 去年 明年 年底 年初 全年 一年 表里 表中 里面 多少钱 预算数 百分比 比例 比重 占比 增幅 增长率 负数 正数 "
-    "小数 两位 一位 整数 单位 万元 元 新车 车子 公车 人头 工资 发工资 规模 总数 总额 合计 总计 小计 经费 款 项 "
-    "正负号 负号 正号 符号 说明 推算 表格 文件".split()
+    [
+        "问题",
+        "情况",
+        "内容",
+        "方面",
+        "部分",
+        "原因",
+        "意思",
+        "定义",
+        "关系",
+        "类型",
+        "来源",
+        "用途",
+        "作用",
+        "数额",
+        "数字",
+        "金额",
+        "数据",
+        "钱",
+        "费用",
+        "东西",
+        "事情",
+        "今年",
+        "去年",
+        "明年",
+        "年底",
+        "年初",
+        "全年",
+        "一年",
+        "表里",
+        "表中",
+        "里面",
+        "多少钱",
+        "预算数",
+        "百分比",
+        "比例",
+        "比重",
+        "占比",
+        "增幅",
+        "增长率",
+        "负数",
+        "正数",
+        "小数",
+        "两位",
+        "一位",
+        "整数",
+        "单位",
+        "万元",
+        "元",
+        "新车",
+        "车子",
+        "公车",
+        "人头",
+        "工资",
+        "发工资",
+        "规模",
+        "总数",
+        "总额",
+        "合计",
+        "总计",
+        "小计",
+        "经费",
+        "款",
+        "项",
+        "正负号",
+        "负号",
+        "正号",
+        "符号",
+        "说明",
+        "推算",
+        "表格",
+        "文件",
+    ]
 )
 
 
@@ -91,7 +325,9 @@ def unknown_terms(
     _jieba()
     folded = fold(source_text)
     out = []
-    question = re.sub(r"(?:几|多少)(?:辆|个|台|项|次|张|条|类|人|名|批)", lambda m: " " * len(m.group()), question)
+    question = re.sub(
+        r"(?:几|多少)(?:辆|个|台|项|次|张|条|类|人|名|批)", lambda m: " " * len(m.group()), question
+    )
     pos = 0
     for word, flag in posseg.lcut(question):
         start, end = pos, pos + len(word)
@@ -119,7 +355,9 @@ def doc_passages(doc: Document, with_missing: bool = False) -> Iterator[Passage]
                         yield Passage(m.group().strip(), prov, context=path)
     for table in doc.tables:
         if table.note:
-            yield Passage(table.note, Provenance(doc.id, table.line, table.no, table.full_title), context=table.title)
+            yield Passage(
+                table.note, Provenance(doc.id, table.line, table.no, table.full_title), context=table.title
+            )
         if table.status == "missing" and with_missing:
             text = f"目录列出的{table.title}在本公开文件正文中没有提供。"
             yield Passage(text, Provenance(doc.id, 0, table.no, table.title), context=table.title)
@@ -166,7 +404,9 @@ def best_passages(
             continue
         score = coverage + weight
         body = fold(p.text)
-        defined = re.match(r"^(?:\([一二三四五六七八九十]+\))?([^:：,，。]{1,15}?)(?:[:：]指|是指|反映)", body)
+        defined = re.match(
+            r"^(?:\([一二三四五六七八九十]+\))?([^:：,，。]{1,15}?)(?:[:：]指|是指|反映)", body
+        )
         if definition and defined:
             # '（三）基本支出：指…' defines the term before '：指'.
             score += sum(len(t) for t in terms if t in defined.group(1)) / sum(len(t) for t in terms)
@@ -178,5 +418,7 @@ def best_passages(
             score += 0.01 * min(len(p.text), 200) / 200
         if p.text not in scored or scored[p.text].score < score:
             scored[p.text] = Passage(p.text, p.provenance, score, p.context)
-    ranked = sorted(scored.values(), key=lambda p: (-p.score, len(p.text) if not prefer_paragraphs else -len(p.text)))
+    ranked = sorted(
+        scored.values(), key=lambda p: (-p.score, len(p.text) if not prefer_paragraphs else -len(p.text))
+    )
     return ranked[:k]

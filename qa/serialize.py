@@ -28,10 +28,18 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "doc": answer.doc_id,
         "results": [{"value": str(r.value), "unit": r.unit, "label": r.label} for r in answer.results],
         "figures": [
-            {"value": str(u.figure.value), "unit": u.figure.unit, "label": u.label, "source": source_dict(u.figure.source)}
+            {
+                "value": str(u.figure.value),
+                "unit": u.figure.unit,
+                "label": u.label,
+                "source": source_dict(u.figure.source),
+            }
             for u in answer.figures
         ],
-        "sources": [{"text": c.text, "citation": c.provenance.label(), **source_dict(c.provenance)} for c in answer.citations],
+        "sources": [
+            {"text": c.text, "citation": c.provenance.label(), **source_dict(c.provenance)}
+            for c in answer.citations
+        ],
         "formula": answer.formula,
         "options": list(answer.options),
         "resolved_question": answer.resolved_question,
