@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BUDGETQA_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="BUDGETQA_", frozen=True, populate_by_name=True)
 
     data_paths: tuple[Path, ...] = Field(
         default=(REPO_ROOT / "data",),
@@ -74,6 +74,29 @@ class Settings(BaseSettings):
         default=30.0, description="Seconds to wait for the LLM before answering without it."
     )
     max_question_chars: int = Field(default=500, description="Longer questions are refused politely.")
+    # --- web chat (app.py) ---------------------------------------------------------------------
+    host: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices("BUDGETQA_HOST", "GRADIO_SERVER_NAME"),
+        description="Address the web chat listens on (BUDGETQA_HOST, or Gradio's GRADIO_SERVER_NAME).",
+    )
+    port: int = Field(
+        default=7860,
+        validation_alias=AliasChoices("BUDGETQA_PORT", "GRADIO_SERVER_PORT"),
+        description="Port of the web chat (BUDGETQA_PORT, or Gradio's GRADIO_SERVER_PORT).",
+    )
+    ui_concurrency: int = Field(
+        default=4,
+        description="Chat requests the web app answers at once (Gradio queue default_concurrency_limit); "
+        "the rest wait in the queue.",
+    )
+    ui_queue_size: int = Field(
+        default=64, description="Requests allowed to wait in the web app's queue; more are turned away."
+    )
+    stream_delay_s: float = Field(
+        default=0.02,
+        description="Pause between streamed pieces of a chat answer (0 streams as fast as possible).",
+    )
 
     @property
     def store_path(self) -> Path:
