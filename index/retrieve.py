@@ -39,6 +39,7 @@ THESAURUS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"增长率|增长了?百分之|增幅|涨幅|变化了?百分之|下降了?百分之|下降率"), "增幅 增长 较"),
     (re.compile(r"占比|比重|比例|百分之几|占多少"), "占"),
     (re.compile(r"一共|总共|总额|总数|加起来|合起来"), "合计"),
+    (re.compile(r"几辆|多少辆|车辆数"), "车辆"),
     (re.compile(r"公车"), "公务用车"),
     (re.compile(r"请客|招待|吃饭"), "公务接待费"),
     (re.compile(r"出国|出境"), "因公出国(境)费"),

@@ -1,0 +1,153 @@
+"""Build and retrieve with a fake embedder: idempotence, replacement, removal, state errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.errors import StateMissingError
+from core.settings import Settings
+from index.build import build_index, content_hash, open_retriever
+from index.chunk import chunk_document
+from index.vector import VectorStore
+
+
+def _copy(seed_path: Path, tmp_path: Path, name: str, edit=None) -> Path:
+    text = seed_path.read_text(encoding="utf-8")
+    target = tmp_path / "docs" / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(edit(text) if edit else text, encoding="utf-8")
+    return target
+
+
+def _parse(path: Path):
+    from ingest.parse import parse_file
+
+    return parse_file(path)
+
+
+def _stored(settings: Settings) -> dict[str, str]:
+    return VectorStore.for_build(settings).hashes()
+
+
+def test_reingest_is_idempotent(seed_doc, settings: Settings, fake_embedder) -> None:
+    first = build_index([seed_doc], settings, progress=False)
+    count = VectorStore.for_build(settings).count()
+    before = _stored(settings)
+    second = build_index([seed_doc], settings, progress=False)
+    assert VectorStore.for_build(settings).count() == count == first.chunks == len(chunk_document(seed_doc))
+    assert _stored(settings) == before
+    assert (first.added, first.deleted) == (count, 0)
+    assert (second.added, second.updated, second.deleted, second.unchanged) == (0, 0, 0, count)
+
+
+def test_changed_document_replaces_exactly_its_own_chunks(
+    seed_path: Path, tmp_path: Path, settings: Settings, fake_embedder
+) -> None:
+    a = _parse(_copy(seed_path, tmp_path, "dept-a-2024-budget.txt"))
+    b_path = _copy(seed_path, tmp_path, "dept-b-2024-budget.txt")
+    build_index([a, _parse(b_path)], settings, progress=False)
+    before = _stored(settings)
+
+    # One changed phone number and one deleted table row in document B only.
+    _copy(
+        seed_path,
+        tmp_path,
+        b_path.name,
+        lambda t: t.replace("023-67822496", "023-00000000").replace(
+            "30205\t水费\t3,000.00\t\t3,000.00\n", ""
+        ),
+    )
+    b2 = _parse(b_path)
+    stats = build_index([a, b2], settings, progress=False)
+    after = _stored(settings)
+
+    a_ids = {i for i in before if i.startswith(f"{a.id}:")}
+    assert {i: after[i] for i in a_ids} == {i: before[i] for i in a_ids}  # A untouched
+    expected_b = {c.id: content_hash(c) for c in chunk_document(b2)}
+    assert {i: h for i, h in after.items() if i.startswith(f"{b2.id}:")} == expected_b
+    assert stats.deleted >= 1 and stats.updated >= 1
+    assert stats.chunks == len(after)
+    retriever = open_retriever(settings)
+    assert any(
+        "023-00000000" in c.text for c, _ in retriever.retrieve_chunks("联系电话", mode="keyword", top_k=10)
+    )
+
+
+def test_removed_document_chunks_go(
+    seed_path: Path, tmp_path: Path, settings: Settings, fake_embedder
+) -> None:
+    a = _parse(_copy(seed_path, tmp_path, "dept-a-2024-budget.txt"))
+    b = _parse(_copy(seed_path, tmp_path, "dept-b-2024-budget.txt"))
+    build_index([a, b], settings, progress=False)
+    stats = build_index([a], settings, progress=False)
+    stored = _stored(settings)
+    assert stored and all(i.startswith(f"{a.id}:") for i in stored)
+    assert stats.deleted == len(chunk_document(b))
+    retriever = open_retriever(settings)
+    assert {c.doc_id for c, _ in retriever.retrieve_chunks("科普活动", mode="keyword", top_k=20)} == {a.id}
+
+
+def test_missing_state_raises_with_fix(tmp_path: Path, fake_embedder) -> None:
+    settings = Settings(state_dir=tmp_path / "never-built", embedding_model="fake-model")
+    with pytest.raises(StateMissingError, match=r"python -m ingest"):
+        open_retriever(settings)
+
+
+def test_corrupt_or_partial_state_raises(seed_doc, settings: Settings, fake_embedder) -> None:
+    build_index([seed_doc], settings, progress=False)
+    shutil.rmtree(settings.chroma_path)
+    with pytest.raises(StateMissingError, match=r"python -m ingest"):
+        open_retriever(settings)
+    build_index([seed_doc], settings, progress=False)
+    (settings.bm25_path / "chunks.json").write_bytes(b"\x00garbage")
+    with pytest.raises(StateMissingError, match=r"python -m ingest"):
+        open_retriever(settings)
+
+
+def test_model_change_is_detected(seed_doc, settings: Settings, fake_embedder) -> None:
+    build_index([seed_doc], settings, progress=False)
+    other = settings.model_copy(update={"embedding_model": "another-model"})
+    with pytest.raises(StateMissingError, match="another-model"):
+        open_retriever(other)
+    stats = build_index([seed_doc], other, progress=False)  # rebuilding re-embeds everything
+    assert stats.added == stats.chunks
+
+
+def test_retriever_contract(seed_doc, settings: Settings, fake_embedder) -> None:
+    from llama_index.core.schema import NodeWithScore
+
+    build_index([seed_doc], settings, progress=False)
+    retriever = open_retriever(settings)
+    assert retriever.retrieve_chunks("") == [] and retriever.retrieve_chunks("   \n ") == []
+    assert retriever.retrieve("  ") == []
+    long_query = "科普活动预算" * 20_000  # 120,000 characters
+    assert len(retriever.retrieve_chunks(long_query)) == settings.top_k
+
+    first = retriever.retrieve_chunks("公务接待费预算", top_k=8)
+    assert first == retriever.retrieve_chunks("公务接待费预算", top_k=8)  # same query, same order
+    for mode in ("dense", "keyword", "hybrid"):
+        assert retriever.retrieve_chunks("科普活动", mode=mode, top_k=3)
+
+    only_t3 = retriever.retrieve_chunks("科普活动", filters={"table_no": 3}, top_k=5)
+    assert only_t3 and all(c.metadata["table_no"] == 3 for c, _ in only_t3)
+    in_list = retriever.retrieve_chunks(
+        "科普活动", filters={"table_no": [3, 5], "doc_id": seed_doc.id}, top_k=5
+    )
+    assert in_list and all(c.metadata["table_no"] in (3, 5) for c, _ in in_list)
+
+    nodes = retriever.with_filters({"table_no": 5}).retrieve("科普活动")
+    assert nodes and all(isinstance(n, NodeWithScore) for n in nodes)
+    assert all(n.node.metadata["table_no"] == 5 and n.node.node_id.startswith(seed_doc.id) for n in nodes)
+
+
+def test_relative_years_and_thesaurus() -> None:
+    from index.retrieve import expand_query, resolve_relative_years
+
+    assert resolve_relative_years("去年科普活动预算，今年呢", 2024) == "2023年科普活动预算，2024年呢"
+    assert resolve_relative_years("二、上年结转", 2024) == "二、上年结转"  # a row name, not a year
+    assert resolve_relative_years("去年", None) == "去年"
+    assert expand_query("公车运行费").endswith("公务用车")
+    assert expand_query("科普活动") == "科普活动"
