@@ -75,8 +75,8 @@ class AnswerEngine:
         self.catalog: Catalog = build_catalog(store.documents, store.figures)
         # Numbers an answer may show: the figures, and the 科目编码 it names items by.
         self._values = {
-            d.id: {f.value for f in store.figures_of(d.id)}
-            | {Decimal(r.code) for t in d.tables for r in t.rows if r.code}
+            d.id: {(f.value, f.unit) for f in store.figures_of(d.id)}
+            | {(Decimal(r.code), "科目编码") for t in d.tables for r in t.rows if r.code}
             for d in store.documents
         }
         self._source_text = {d.id: _source_text(d) for d in store.documents}

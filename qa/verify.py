@@ -1,5 +1,6 @@
-"""Every number in an answer must be a disclosure figure, a shown calculation on figures,
-part of the question, or inside a verbatim quotation of the disclosure. Nothing else passes.
+"""Every number in an answer must be a disclosure figure (in the unit it is shown in), a shown
+calculation on figures, part of the question, or inside a verbatim quotation of the disclosure.
+Nothing else passes: "约12万元" is checked as 120,000 元, "12%" as a percentage.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ _NUMBER = re.compile(r"(?<![\d.])-?\d+(?:,\d{3})*(?:\.\d+)?")
 _QUOTE = re.compile(r"「([^」]*)」")
 _CONSTANTS = {Decimal(100), Decimal(10000), Decimal(1)}
 
+Figures = set[tuple[Decimal, str]]  # (value, unit) of every figure a document holds
+
 
 def numbers_in(text: str) -> list[Decimal]:
     out = []
@@ -25,32 +28,55 @@ def numbers_in(text: str) -> list[Decimal]:
     return out
 
 
-def calc_ok(calc: Calc, figures: set[Decimal]) -> bool:
+def calc_ok(calc: Calc, figures: Figures) -> bool:
     """The formula recomputes to the value shown, and uses only disclosure figures."""
     try:
         value, used = evaluate(calc.expr)
     except (ValueError, SyntaxError, ZeroDivisionError, InvalidOperation):
         return False
-    if any(u not in figures and u not in _CONSTANTS for u in used):
+    values = {v for v, _ in figures}
+    if any(u not in values and u not in _CONSTANTS for u in used):
         return False
     return q(value, calc.places) == calc.value
+
+
+def _unit_after(text: str, end: int) -> str:
+    tail = text[end : end + 3].lstrip()
+    if tail.startswith("万"):
+        return "万元"
+    if tail.startswith("元"):
+        return "元"
+    if tail.startswith(("%", "％")):
+        return "%"
+    return ""
 
 
 def unverified_numbers(
     text: str,
     *,
-    figures: set[Decimal],
+    figures: Figures,
     calcs: Iterable[Calc],
     question: str,
     source_text: str,
     years: Iterable[int],
 ) -> list[str]:
     """Numbers in ``text`` that nothing traces back to. Empty list: the answer may be shown."""
-    allowed = set(figures) | {Decimal(y) for y in years} | set(numbers_in(question))
+    by_unit: dict[str, set[Decimal]] = {"元": set(), "万元": set(), "%": set(), "": set()}
+    for value, unit in figures:
+        by_unit[""].add(value)
+        if unit == "元":
+            by_unit["元"].add(value)
+        elif unit == "万元":
+            by_unit["万元"].add(value)
+            by_unit["元"].add(value * 10000)
+        elif unit == "%":
+            by_unit["%"].add(value)
     for calc in calcs:
         if calc_ok(calc, figures):
-            allowed.add(calc.value)
-            allowed.update(numbers_in(calc.expr))
+            for key in {calc.unit if calc.unit in by_unit else "", ""}:
+                by_unit[key].add(calc.value)
+            by_unit[""].update(numbers_in(calc.expr))
+    free = set(numbers_in(question)) | {Decimal(y) for y in years}
     bad: list[str] = []
     for quote in _QUOTE.findall(text):
         if quote not in source_text:
@@ -62,6 +88,7 @@ def unverified_numbers(
         except InvalidOperation:
             bad.append(m.group())
             continue
+        allowed = by_unit[_unit_after(unquoted, m.end())] | free
         if value not in allowed and -value not in allowed:
             bad.append(m.group())
     return bad

@@ -1,0 +1,64 @@
+"""Benchmark the answer engine: ``python -m qa.bench`` (results are recorded, not asserted).
+
+Measures cold start to first answer (a fresh process: imports, model load, first answer) and
+warm per-answer latency p50/p95 over the eval questions, with the real retriever.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from core.settings import REPO_ROOT, Settings
+
+_COLD = (
+    "import time; t=time.perf_counter();"
+    "from core.settings import Settings; from qa.engine import AnswerEngine;"
+    "e=AnswerEngine.from_settings(Settings()); e.answer('2024年三公经费是多少？');"
+    "print(time.perf_counter()-t)"
+)
+
+
+def main() -> int:
+    settings = Settings()
+    questions = [
+        json.loads(line)["question"]
+        for line in (REPO_ROOT / "eval" / "questions.jsonl").open(encoding="utf-8")
+    ]
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _COLD], capture_output=True, text=True, cwd=REPO_ROOT, env=os.environ
+    )
+    cold_wall = time.perf_counter() - start
+    cold_inner = float(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else float("nan")
+    from qa.engine import AnswerEngine
+
+    engine = AnswerEngine.from_settings(settings)
+    engine.answer(questions[0])  # warm-up
+    times = []
+    for question in questions:
+        t = time.perf_counter()
+        engine.answer(question)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    result = {
+        "questions": len(times),
+        "cold_start_to_first_answer_s": round(cold_wall, 2),
+        "cold_start_in_process_s": round(cold_inner, 2),
+        "warm_p50_ms": round(statistics.median(times), 1),
+        "warm_p95_ms": round(p95, 1),
+        "warm_max_ms": round(times[-1], 1),
+        "state_dir": str(Path(settings.state_dir)),
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""`python -m qa` as CI, staff scripts and the eval use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def _run(args, settings, stdin=None):
+    env = {**os.environ, "BUDGETQA_STATE_DIR": str(settings.state_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "qa", "--no-retriever", *args],
+        cwd=REPO, env=env, input=stdin, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_json_contract(qa_settings):
+    out = _run(["--json", "--doc", "cq-yubei-kexie-2024-budget", "2024年三公经费是多少？"], qa_settings)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"question", "answer", "status", "figures", "sources", "formula"} <= set(data)
+    fig = data["figures"][0]
+    assert fig["value"] == "101000.00" and fig["unit"] == "元"
+    assert {"doc", "table", "row", "column", "line"} <= set(fig["source"])
+    assert fig["source"]["table"] == 10 and fig["source"]["line"] == 353
+
+
+def test_batch_from_stdin_one_object_per_line(qa_settings):
+    stdin = "今年三公经费是多少？\n\n办公费是多少？\n2022年三公经费是多少？\n"
+    out = _run(["--json", "--doc", "cq-yubei-kexie-2024-budget"], qa_settings, stdin)
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [x["status"] for x in lines] == ["answered", "clarify", "not_found"]
+
+
+def test_plain_text_shows_answer_and_sources(qa_settings):
+    out = _run(["--doc", "cq-yubei-kexie-2024-budget", "科普活动比去年少了多少钱？"], qa_settings)
+    assert "1,360,000.00元" in out.stdout and "来源" in out.stdout and "表五" in out.stdout
+
+
+def test_missing_state_gives_a_clear_message(tmp_path):
+    env = {**os.environ, "BUDGETQA_STATE_DIR": str(tmp_path / "nothing")}
+    out = subprocess.run(
+        [sys.executable, "-m", "qa", "--no-retriever", "三公经费是多少"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 2 and "python -m ingest" in out.stderr and "Traceback" not in out.stderr

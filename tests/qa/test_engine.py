@@ -1,0 +1,160 @@
+"""The engine on questions whose answers were read from the disclosures by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from qa.calc import evaluate, q
+from tests.qa.conftest import SEED_ID
+
+
+def values(answer):
+    return [(r.value, r.unit) for r in answer.results]
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "unit", "table"),
+    [
+        ("2024年“三公”经费预算合计是多少？", "101000.00", "元", 10),
+        ("科普活动（2060702）2024年预算数是多少？", "2300000.00", "元", 5),
+        ("2023年科普活动预算是多少？", "3660000.00", "元", 5),
+        ("基本工资2024年预算是多少？", "449556.00", "元", 6),
+        ("医疗费补助安排了多少？", "20000.00", "元", 6),  # the row after the page break
+        ("项目支出中劳务费（30226）安排了多少？", "250000.00", "元", 8),
+        ("基本支出（政府预算经济分类）里的办公经费是多少？", "304736.22", "元", 7),
+        ("表五中合计行的增幅是多少？", "-2", "%", 5),
+    ],
+)
+def test_table_figures_with_provenance(engine, question, value, unit, table):
+    a = engine.answer(question, doc_id=SEED_ID)
+    assert a.status == "answered", a.text
+    assert (Decimal(value), unit) in values(a)
+    assert a.figures and a.figures[0].figure.source.table_no == table
+    assert a.citations and a.citations[0].provenance.line > 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2024年三公经费是多少？",
+        "今年三公经费一共安排了多少钱？",
+        "科协今年的三工经费是多少啊",  # typo
+        "２０２４年三公經費預算合計是多少？",  # full-width digits, traditional characters
+    ],
+)
+def test_phrasing_variants_give_the_same_figure(engine, question):
+    a = engine.answer(question, doc_id=SEED_ID)
+    assert (Decimal("101000.00"), "元") in values(a), a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("今年请客吃饭（公务接待）安排了多少钱？", "21000.00"),
+        ("公车一年的运行维护费是多少？", "80000.00"),
+        ("去年预算总共多少钱？", "6182766.44"),
+        ("科协一年养人的钱有多少？", "2202175.07"),
+    ],
+)
+def test_colloquial_questions(engine, question, value):
+    a = engine.answer(question, doc_id=SEED_ID)
+    assert Decimal(value) in [v for v, _ in values(a)], a.text
+
+
+def test_computed_answers_show_a_formula_that_recomputes(engine):
+    a = engine.answer("科学技术支出2024年较2023年的增长率是多少（保留一位小数）？", doc_id=SEED_ID)
+    assert values(a) == [(Decimal("-16.7"), "%")]
+    assert a.formula and "3050000.00" in a.formula and "3660000.00" in a.formula
+    expr = a.formula.split(" = ")[0].replace("×", "*").replace("÷", "/")
+    value, _ = evaluate(expr)
+    assert q(value, 1) == Decimal("-16.7")
+
+
+def test_share_difference_sum_and_unit_conversion(engine):
+    share = engine.answer("2024年公务接待费占三公经费的比例是多少？", doc_id=SEED_ID)
+    assert values(share) == [(Decimal("20.8"), "%")]  # 21,000 / 101,000
+    diff = engine.answer("一般公共服务支出比科学技术支出少多少钱？", doc_id=SEED_ID)
+    assert values(diff) == [(Decimal("910293.00"), "元")]  # 3,050,000 − 2,139,707
+    total = engine.answer("基本工资加津贴补贴一共是多少？", doc_id=SEED_ID)
+    assert values(total) == [(Decimal("735084.00"), "元")]  # 449,556 + 285,528
+    wan = engine.answer("科普活动今年预算换算成万元是多少（保留两位小数）？", doc_id=SEED_ID)
+    assert (Decimal("230.00"), "万元") in values(wan)
+
+
+def test_stated_change_and_derived_previous_year(engine):
+    a = engine.answer("基本支出较2023年增加了多少？", doc_id=SEED_ID)
+    assert (Decimal("236498.19"), "元") in values(a)
+    b = engine.answer("根据说明，2023年的基本支出预算是多少？", doc_id=SEED_ID)
+    assert values(b) == [(Decimal("2522766.44"), "元")]  # 2,759,264.63 − 236,498.19
+    assert b.formula
+
+
+def test_ambiguous_names_ask_back_with_every_candidate(engine):
+    a = engine.answer("办公费是多少？", doc_id=SEED_ID)
+    assert a.status == "clarify"
+    assert {Decimal("28000.00"), Decimal("3050000.00")} <= {v for v, _ in values(a)}
+    assert len(a.options) >= 2
+    b = engine.answer("项目支出（部门预算经济分类）中的办公费是多少？", doc_id=SEED_ID)
+    assert b.status == "answered" and values(b)[0] == (Decimal("3050000.00"), "元")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2022年科普活动预算是多少？",
+        "渝北区教委2024年部门预算是多少？",
+        "江北区科协2024年的科普活动预算多少？",
+        "科协主席叫什么名字？",
+        "截至2023年底科协的资产总额是多少？",
+        "表二收入预算总表里第一行写的是什么？请列出表二的具体数据。",
+        "科普大学培训费具体安排了多少？",
+    ],
+)
+def test_refusals_give_no_figure(engine, question):
+    a = engine.answer(question, doc_id=SEED_ID)
+    assert a.status == "not_found", a.text
+    assert not a.results and not a.figures
+
+
+def test_narrative_questions_quote_the_passage(engine):
+    a = engine.answer("重庆市渝北区科协有哪些内设机构？", doc_id=SEED_ID)
+    assert all(w in a.text for w in ("办公室", "科普宣传部", "企业学会部"))
+    assert a.citations and "单位构成" in (a.citations[0].provenance.section or "")
+    why = engine.answer("科普活动预算为啥比去年少了那么多？", doc_id=SEED_ID)
+    assert "院士专家工作站" in why.text
+
+
+def test_follow_up_resolves_against_history(engine):
+    first = engine.answer("今年三公经费是多少？", doc_id=SEED_ID)
+    assert (Decimal("101000.00"), "元") in values(first)
+    follow = engine.answer("那去年呢？", history=["今年三公经费是多少？"], doc_id=SEED_ID)
+    assert (Decimal("111000.00"), "元") in values(follow), follow.text
+    assert follow.resolved_question and "三公" in follow.resolved_question
+
+
+def test_empty_and_too_long_questions(engine):
+    assert engine.answer("   ", doc_id=SEED_ID).status == "invalid"
+    long = engine.answer("三公经费" * 200, doc_id=SEED_ID)
+    assert long.status == "invalid" and "500" in long.text
+
+
+def test_other_documents_in_the_same_store(engine):
+    a = engine.answer("2070101行政运行2024年预算是多少？", doc_id="wanyuan-budget-2024")
+    assert (Decimal("1060.78"), "万元") in values(a)
+    b = engine.answer("城市建设支出（2120803）政府性基金预算是多少？", doc_id="pipe-fund-budget-2025")
+    assert Decimal("62386500.00") in [v for v, _ in values(b)], b.text
+
+
+def test_every_number_in_answers_is_verified(engine):
+    doc = engine.store.document(SEED_ID)
+    for question in (
+        "科普活动比去年少了多少钱？",
+        "三公经费2024年比2023年下降了百分之多少（正负号表示增减，一位小数）？",
+        "行政运行较2023年增长了百分之几？",
+        "对预算有疑问打哪个电话？",
+    ):
+        a = engine.answer(question, doc_id=SEED_ID)
+        assert a.status == "answered", (question, a.text)
+        assert engine.unverified(a.text, question, doc, ()) == [] or a.formula, (question, a.text)
