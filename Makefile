@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run test lint
+.PHONY: install run test lint system-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,12 +20,18 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Browser tests drive Debian's Chromium (a Playwright browser download is not reachable here);
+# the CJK font makes Chinese render in screenshots. Installed once, only when missing.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
 run: install
 	$(BIN)/python app.py
 
 lint: install
 	$(BIN)/ruff check .
 
-test: install
+test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
