@@ -39,7 +39,7 @@ class IndexStats:
 
     def __str__(self) -> str:
         return (
-            f"索引：{self.chunks} 块（新增 {self.added}，更新 {self.updated}，删除 {self.deleted}，"
+            f"{self.chunks} 块（新增 {self.added}，更新 {self.updated}，删除 {self.deleted}，"
             f"未变 {self.unchanged}），用时 {self.seconds:.1f} 秒"
         )
 
