@@ -24,7 +24,12 @@ from core.settings import Settings  # noqa: E402
 from web import charts, render, theme  # noqa: E402
 from web.handlers import ChatHandlers, Engine  # noqa: E402
 
-EXAMPLES = ["2024年三公经费是多少？", "科普活动比去年少了多少钱？", "办公费是多少？", "行政运行经费增长的原因是什么？"]
+EXAMPLES = [
+    "2024年三公经费是多少？",
+    "科普活动比去年少了多少钱？",
+    "办公费是多少？",
+    "行政运行经费增长的原因是什么？",
+]
 FOLLOW_UPS = ["那去年呢？"]  # shown once there is a question to follow up
 
 
@@ -32,7 +37,11 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
     handlers = ChatHandlers(engine, settings)
     docs = list(getattr(engine, "documents", []) or [])
     audits = getattr(getattr(engine, "store", None), "audits", {}) or {}
-    chat_events = {"concurrency_id": "chat", "concurrency_limit": settings.ui_concurrency, "api_visibility": "private"}
+    chat_events = {
+        "concurrency_id": "chat",
+        "concurrency_limit": settings.ui_concurrency,
+        "api_visibility": "private",
+    }
 
     with gr.Blocks(title="部门预算公开问答") as demo:
         gr.HTML(render.header_html(docs))
@@ -63,7 +72,9 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
                 with gr.Row(elem_id="bq-examples"):
                     gr.HTML("<span class='bq-try'>试试问：</span>", padding=False, scale=0, min_width=0)
                     example_buttons = [gr.Button(q, size="sm", scale=0, min_width=0) for q in EXAMPLES]
-                    follow_buttons = [gr.Button(q, size="sm", scale=0, min_width=0, visible=False) for q in FOLLOW_UPS]
+                    follow_buttons = [
+                        gr.Button(q, size="sm", scale=0, min_width=0, visible=False) for q in FOLLOW_UPS
+                    ]
                     gr.HTML("", padding=False, scale=1, min_width=0, elem_classes="bq-spacer")
                     retry = gr.Button("重新回答", size="sm", scale=0, min_width=0, elem_id="bq-retry")
                     clear = gr.Button("清空对话", size="sm", scale=0, min_width=0, elem_id="bq-clear")
@@ -80,7 +91,9 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
                     label="公开文件",
                     visible=len(docs) > 1,
                 )
-                overview = gr.HTML(charts.overview_html(docs[0]) if docs else "还没有收录公开文件。", elem_id="bq-glance")
+                overview = gr.HTML(
+                    charts.overview_html(docs[0]) if docs else "还没有收录公开文件。", elem_id="bq-glance"
+                )
                 gr.Markdown("### 浏览表格")
                 first = docs[0].tables[0] if docs and docs[0].tables else None
                 with gr.Row():
@@ -91,8 +104,15 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
                         scale=3,
                         elem_id="bq-table-pick",
                     )
-                    search = gr.Textbox(label="在表中搜索", placeholder="科目名称、编码或金额，如：科普", scale=2, elem_id="bq-search")
-                audit = gr.HTML(charts.audit_html(audits.get(docs[0].id), first) if docs else "", elem_id="bq-audit")
+                    search = gr.Textbox(
+                        label="在表中搜索",
+                        placeholder="科目名称、编码或金额，如：科普",
+                        scale=2,
+                        elem_id="bq-search",
+                    )
+                audit = gr.HTML(
+                    charts.audit_html(audits.get(docs[0].id), first) if docs else "", elem_id="bq-audit"
+                )
                 table = gr.Dataframe(
                     charts.table_frame(first) if first else None,
                     interactive=False,
@@ -111,6 +131,7 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
         chatbot.retry(handlers.retry, [chatbot, turns], outputs, **chat_events)
         clear.click(handlers.clear, None, outputs, api_visibility="private")
         chatbot.clear(handlers.clear, None, outputs, api_visibility="private")
+
         def show_follow_ups(t: list):
             updates = tuple(gr.update(visible=bool(t)) for _ in follow_buttons)
             return updates[0] if len(updates) == 1 else updates
@@ -124,7 +145,12 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
         chatbot.like(on_like, [turns], None, api_visibility="private")
 
         # The API: plain text, the same as `python -m qa "问题"` prints.
-        gr.api(handlers.api_chat, api_name="chat", concurrency_id="chat", concurrency_limit=settings.ui_concurrency)
+        gr.api(
+            handlers.api_chat,
+            api_name="chat",
+            concurrency_id="chat",
+            concurrency_limit=settings.ui_concurrency,
+        )
 
         # --- the budget at a glance --------------------------------------------------------------
         by_id = {d.id: d for d in docs}
@@ -149,8 +175,12 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
                 return "", None
             return charts.audit_html(audits.get(d.id), t), charts.table_frame(t, query)
 
-        doc_pick.change(pick_doc, doc_pick, [overview, table_pick, audit, table, search], api_visibility="private")
-        table_pick.change(show_table, [doc_pick, table_pick, search], [audit, table], api_visibility="private")
+        doc_pick.change(
+            pick_doc, doc_pick, [overview, table_pick, audit, table, search], api_visibility="private"
+        )
+        table_pick.change(
+            show_table, [doc_pick, table_pick, search], [audit, table], api_visibility="private"
+        )
         search.change(show_table, [doc_pick, table_pick, search], [audit, table], api_visibility="private")
     return demo
 

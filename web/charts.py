@@ -110,8 +110,22 @@ def basic_vs_project(doc: Document) -> Chart:
             row = _total_row(table)
             if row is None:
                 continue
-            basic = next((c for c in table.columns if c.endswith("基本支出") and not c.startswith(f"{doc.year - 1}年")), None)
-            project = next((c for c in table.columns if c.endswith("项目支出") and not c.startswith(f"{doc.year - 1}年")), None)
+            basic = next(
+                (
+                    c
+                    for c in table.columns
+                    if c.endswith("基本支出") and not c.startswith(f"{doc.year - 1}年")
+                ),
+                None,
+            )
+            project = next(
+                (
+                    c
+                    for c in table.columns
+                    if c.endswith("项目支出") and not c.startswith(f"{doc.year - 1}年")
+                ),
+                None,
+            )
             if basic is None or project is None:
                 continue
             bars = (Bar("基本支出", (_value(row, basic),)), Bar("项目支出", (_value(row, project),)))
@@ -191,10 +205,13 @@ def chart_html(chart: Chart) -> str:
     if chart.empty:
         return head + f"<p class='bq-note'>{escape_text(chart.note or '没有数据。')}</p></div>"
     legend = "".join(
-        f"<span class='bq-key'><i class='bq-s{i}'></i>{escape_text(s)}</span>" for i, s in enumerate(chart.series)
+        f"<span class='bq-key'><i class='bq-s{i}'></i>{escape_text(s)}</span>"
+        for i, s in enumerate(chart.series)
     )
     top = max((v for b in chart.bars for v in b.values if v is not None), default=Decimal(0))
-    total = sum((b.values[0] or Decimal(0) for b in chart.bars), Decimal(0)) if len(chart.series) == 1 else None
+    total = (
+        sum((b.values[0] or Decimal(0) for b in chart.bars), Decimal(0)) if len(chart.series) == 1 else None
+    )
     rows = []
     for bar in chart.bars:
         lines = []

@@ -48,7 +48,9 @@ def stream_pieces(text: str, steps: int = STREAM_STEPS) -> list[str]:
 
 
 class ChatHandlers:
-    def __init__(self, engine: Engine, settings: Settings, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, engine: Engine, settings: Settings, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self.sleep = sleep
@@ -70,9 +72,13 @@ class ChatHandlers:
             return render.error_answer(question, f"抱歉，暂时无法回答：{exc}")
         except Exception:
             log.exception("engine failed on %r", question[:80])
-            return render.error_answer(question, "抱歉，系统出了点问题，没能回答这个问题。请稍后再试，或换个问法。")
+            return render.error_answer(
+                question, "抱歉，系统出了点问题，没能回答这个问题。请稍后再试，或换个问法。"
+            )
 
-    def respond(self, message: str, chat: Chat | None, turns: Turns | None) -> Iterator[tuple[Chat, Turns, str]]:
+    def respond(
+        self, message: str, chat: Chat | None, turns: Turns | None
+    ) -> Iterator[tuple[Chat, Turns, str]]:
         """Ask, then stream the answer: yields (chat messages, turns, new textbox value)."""
         message = message if isinstance(message, str) else ""
         chat = list(chat or [])

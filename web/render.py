@@ -63,7 +63,9 @@ def answer_message(answer: Answer, text: str | None = None, *, final: bool = Tru
     parts = [f"<div class='bq-answer bq-{status}'>"]
     if status == "invalid":
         parts.append("<span class='bq-badge'>提示</span> ")
-    parts.append(f"<div class='bq-text'>{escape_text(body)}{'' if final else '<span class=bq-cursor>▍</span>'}</div>")
+    parts.append(
+        f"<div class='bq-text'>{escape_text(body)}{'' if final else '<span class=bq-cursor>▍</span>'}</div>"
+    )
     if final:
         if answer.resolved_question:
             parts.append(f"<div class='bq-resolved'>理解为：{escape_text(answer.resolved_question)}</div>")
@@ -87,7 +89,9 @@ def citation_html(c: Citation, figure=None) -> str:
     p = c.provenance
     if p.table_no is not None or p.table_title:
         row = p.row or (figure.item if figure is not None and figure.item else None)
-        fields = [f"<span class='bq-where'>表{escape_text(cn_number(p.table_no))}</span> {escape_text(p.table_title or '')}"]
+        fields = [
+            f"<span class='bq-where'>表{escape_text(cn_number(p.table_no))}</span> {escape_text(p.table_title or '')}"
+        ]
         if row:
             fields.append(f"行：{escape_text(row)}")
         if p.column:

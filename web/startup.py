@@ -34,8 +34,10 @@ def ensure_index(settings: Settings, say: Callable[[str], None] | None = None) -
     result = ingest(list(settings.data_paths), settings, build_index=True, progress=True)
     for p in result.parsed:
         d = p.document
-        say(f"  已收录《{d.department} {d.year}年{d.kind}》：{len(d.tables)} 张表，{len(p.figures)} 个数字；"
-            f"审核通过 {p.audit.passed}，未通过 {p.audit.failed}")
+        say(
+            f"  已收录《{d.department} {d.year}年{d.kind}》：{len(d.tables)} 张表，{len(p.figures)} 个数字；"
+            f"审核通过 {p.audit.passed}，未通过 {p.audit.failed}"
+        )
     if result.index_stats is not None:
         say(f"  {result.index_stats}")
     return True

@@ -12,7 +12,9 @@ MONO = ["Noto Sans Mono CJK SC", "ui-monospace", "SFMono-Regular", "Menlo", "mon
 def theme():
     import gradio as gr
 
-    return gr.themes.Soft(primary_hue="blue", secondary_hue="slate", neutral_hue="slate", font=FONTS, font_mono=MONO)
+    return gr.themes.Soft(
+        primary_hue="blue", secondary_hue="slate", neutral_hue="slate", font=FONTS, font_mono=MONO
+    )
 
 
 # Pressing Enter to pick a candidate in a Chinese input method must not send the question.
