@@ -22,10 +22,10 @@ _NUMBER_UNIT = re.compile(
 )
 _YEAR = re.compile(r"(\d{4})\s*年")
 _RELATION_END = re.compile(
-    r"(?P<rel>较\d{4}年(?:预算)?(?:增加|减少)|比\d{4}年(?:预算)?(?:增加|减少)|增加|减少|增长|下降|占)$"
+    r"(?P<rel>[较比]\d{4}年(?:预算|决算数?)?(?:增加|减少|增长|下降)|增加|减少|增长|下降|占)$"
 )
 _RELATION = re.compile(
-    r"^(?:主要是)?(?P<pre>收入|支出)?(?P<rel>占|较\s*\d{4}\s*年(?:预算)?(?:增加|减少)|比\s*\d{4}\s*年(?:预算)?(?:增加|减少)|"
+    r"^(?:主要是)?(?P<pre>收入|支出)?(?P<rel>占|[较比]\s*\d{4}\s*年(?:预算|决算数?)?(?:增加|减少|增长|下降)|"
     r"增长|下降|增幅|减少|增加|与上年持平|涉及当年财政拨款|金额)"
 )
 _FILLER = re.compile(r"^(?:其中|主要是|主要原因是|主要用于|合计|共计|共有|共|为|是|达到?|约)+")
@@ -220,6 +220,15 @@ def _is_not_a_figure(clause: str, m: re.Match[str]) -> bool:
 def _label(before: str) -> tuple[str, str]:
     """(subject, relation) of the words before a number: '基本支出预算增加' → ('基本支出', '增加')."""
     text = re.sub(r"\s+", "", _LIST_MARK.sub("", before.strip()))
+    if re.match(r"^(?:完成|占|为)?(?:年初)?预算的?$|^完成.{0,6}的?$", text):
+        return "", "完成预算"  # '完成预算的84.3%'
+    if cmp := re.match(r"^([较比])(年初预算数?|上年度?|去年)[^，,。]*?(增加|减少|增长|下降)$", text):
+        return "", f"{cmp.group(1)}{cmp.group(2)}{cmp.group(3)}"
+    if cmp := re.match(r"^([较比])(\d{4})年.*?(增加|减少|增长|下降)$", text):
+        # '比2022年决算数100,735.40元减少7,992.14元': the change, relative to that year
+        return "", f"{cmp.group(1)}{cmp.group(2)}年{cmp.group(3)}"
+    if cmp := re.match(r"^([较比])(\d{4})年(.*)$", text):
+        return "", f"{cmp.group(2)}年{cmp.group(3) or '数'}"  # the base year's own amount
     if rel := _RELATION.match(text):
         return rel.group("pre") or "", rel.group("rel")
     if rel := _RELATION_END.search(text):
@@ -236,7 +245,7 @@ def _counted_noun(after: str, unit: str) -> str:
 
 
 def _clean_subject(text: str) -> str:
-    text = re.sub(r"^\d{4}年(?:年初)?|\d{4}年(?:年初)?$", "", text)
+    text = re.sub(r"^\d{4}年度?(?:年初)?|\d{4}年度?(?:年初)?$", "", text)
     text = _FILLER.sub("", text).lstrip("的")
     while (m := _TRAILING_ONE.search(text)) and len(text) - len(m.group()) >= 4:
         text = text[: m.start()]

@@ -61,6 +61,7 @@ _FORM_KEYS = (
     "年度资金总额",
 )
 _INDICATOR_HEADER = "指标名称"
+_LABEL_COLUMN = re.compile(r"(编码|代码|序号|编号|行次|栏次)$")
 
 
 @dataclass
@@ -511,6 +512,11 @@ def _grid_rows(
     leaves = [p.split("/")[-1] if p else "" for p in columns]
     name_cols = [c for c, leaf in enumerate(leaves) if leaf in _NAME_HEADERS]
     code_cols = [c for c, leaf in enumerate(leaves) if leaf in _CODE_HEADERS]
+    tops = {columns[c].split("/")[0] for c in name_cols if "/" in columns[c]}
+    if len(name_cols) > 1 and len(tops) < len(name_cols):
+        # '项目名称 | 科目编码 | 科目名称' is one row with a classification, not two sides.
+        name_cols = name_cols[:1]
+        code_cols = [c for c in code_cols if c == name_cols[0] - 1]
     if not name_cols and code_cols:
         name_cols = [code_cols[0] + 1] if code_cols[0] + 1 < width else []
     groups = _groups(name_cols, code_cols, width)
@@ -565,6 +571,8 @@ def _grid_row(line_no: int, cells: list[str], columns: list[str], group: _Group)
         if not columns[c]:
             continue
         kind, value = parse_number(cells[c])
+        if _LABEL_COLUMN.search(columns[c]) and kind == "amount":
+            kind, value = "text", None  # a 科目编码 or row number, not an amount
         row_cells.append(Cell(columns[c], cells[c], kind, value))
     if not name and not code and all(c.kind == "blank" for c in row_cells):
         return None

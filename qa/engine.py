@@ -20,6 +20,7 @@ from qa import calc as C
 from qa.catalog import Catalog, build_catalog, fold
 from qa.llm import LLMPhraser
 from qa.lookup import (
+    GENERIC,
     Candidate,
     by_mention,
     candidates,
@@ -29,8 +30,9 @@ from qa.lookup import (
     total_entries,
     wanted_years,
 )
-from qa.passages import Passage, best_passages, unknown_terms
+from qa.passages import Passage, best_passages, doc_passages, unknown_terms
 from qa.understand import Match, Query, normalise, understand
+from qa.understand import _roles as understand_roles
 from qa.verify import unverified_numbers
 
 _CJK = r"(?:(?![和与的及在是年])[\u4e00-\u9fff])"
@@ -38,7 +40,16 @@ _ORG = re.compile(
     rf"((?:{_CJK}{{2,4}}?(?:省|市|区|县))+)(?:\([^)]*\))?({_CJK}{{0,10}}?(?:委员会|教委|科委|委|局|厅|科协|协会|中心|馆|院|办))"
 )
 _ABBREV = {"科协": "科学技术协会", "教委": "教育委员会", "科技局": "科学技术局", "文旅委": "文化和旅游发展委员会",
-           "住建委": "住房和城乡建设委员会", "农业农村委": "农业农村委员会"}  # fmt: skip
+           "住建委": "住房和城乡建设委员会", "农业农村委": "农业农村委员会", "农委": "农业农村委员会"}  # fmt: skip
+
+
+def department_aliases(department: str) -> list[str]:
+    """'云岭示范区文化和旅游发展委员会' is also '文旅委', '云岭示范区文旅委'."""
+    out = []
+    for short, full in _ABBREV.items():
+        if full in department:
+            out += [short, department.replace(full, short)]
+    return out
 
 
 class PassageRetriever(Protocol):
@@ -147,6 +158,11 @@ class AnswerEngine:
                 f"本公开文件是{doc.department}{doc.year}年部门{kind}，只列示{doc.year}年数据及与{doc.year - 1}年的对比，"
                 f"没有{years}年的数据。",
             )
+        if doc.kind == "预算" and "决算" in q.text:
+            return _Draft(
+                "not_found",
+                f"本公开文件是{doc.department}{doc.year}年部门预算，只有预算数，没有决算（实际支出）数据。",
+            )
         missing = [t for t in doc.tables if t.status == "missing" and t.no in q.table_nos]
         if missing:
             t = missing[0]
@@ -222,11 +238,26 @@ class AnswerEngine:
 
     # --- handlers ------------------------------------------------------------------------------
 
-    def _items(self, q: Query, doc: Document) -> list[Match]:
-        """Table items the question names; a bare '合计/支出合计' means the whole budget's totals."""
+    def _items(self, q: Query, doc: Document, years: set[int] | None = None) -> list[Match]:
+        """Table items the question names; a bare '合计/支出合计' means the whole budget's totals.
+        With no item but a table named ('政府性基金预算支出'), that table's total."""
         ms = table_matches(q)
+        if not ms and q.roles:
+            from ingest.roles import role_of
+
+            titles = {t.full_title for t in doc.tables if role_of(t) in q.roles and t.status == "data"}
+            return [
+                Match(e, 0, 0)
+                for e in self.catalog.entries_of(doc.id)
+                if e.table_title in titles and e.kind == "row" and fold(e.name) in GENERIC
+            ]
         if ms and all(is_generic(fold(m.entry.name)) for m in ms) and not q.table_nos and not q.roles:
-            return [Match(e, ms[0].start, ms[0].end) for e in total_entries(self.catalog, doc.id)]
+            years = years or set(wanted_years(q))
+            literal = [m for m in ms if years <= {f.year for f in m.entry.figures}]
+            if literal and all(fold(m.entry.name) not in GENERIC for m in literal):
+                return literal  # '本年支出合计' as printed
+            totals = total_entries(self.catalog, doc.id, income="收入" in q.text)
+            return [Match(e, ms[0].start, ms[0].end) for e in totals]
         return ms
 
     def _value(self, q: Query, doc: Document) -> _Draft:
@@ -244,7 +275,7 @@ class AnswerEngine:
             if narrative is not None:
                 return narrative
             if _asks_total(q):
-                ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id)]
+                ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id, income="收入" in q.text)]
         years = wanted_years(q)
         cands = [c for y in years for c in candidates(q, ms, y, doc.kind)]
         if not cands:
@@ -325,7 +356,7 @@ class AnswerEngine:
     def _unit_mismatch(self, q: Query, cands: list[Candidate]) -> _Draft | None:
         units = {c.figure.unit for c in cands}
         rest = _strip_spans(q)
-        asked = re.search(r"多少(批次|人次|人|名|平方米|亩|户)|几(批|人|名|户)", rest)
+        asked = re.search(r"多少(批次|人次|人|名|平方米|亩|户|卷|册|件|页)|几(批|人|名|户|卷|册|件)", rest)
         money = re.search(r"预算|多少钱|经费|金额|资金|花了|安排了多少", rest)
         if any(c.entry.kind == "indicator" for c in cands):
             money = None
@@ -346,7 +377,7 @@ class AnswerEngine:
             wan = C.to_wan(f.value, q.places or 2)
             calcs.append(wan)
             results.append(Result(wan.value, "万元", f"{c.label}（折合万元）"))
-            text += f"折合{wan.shown}（{format_amount(f.value)} ÷ 10000，保留{wan.places}位小数）。"
+            text += f"折合{wan.shown}（{format_amount(f.value)} ÷ 10000）。"
         also = [x for x in same[1:] if x.entry.table_no != c.entry.table_no and x.entry.table_no]
         if also:
             text += (
@@ -372,7 +403,7 @@ class AnswerEngine:
 
     def _clarify(self, q: Query, groups: dict[Decimal, list[Candidate]]) -> _Draft:
         firsts = [cs[0] for cs in groups.values()]
-        lines = [f"{i}. {c.label}：{_shown(c.figure)}" for i, c in enumerate(firsts, 1)]
+        lines = [f"• {c.label}：{_shown(c.figure)}" for c in firsts]
         text = "这个名称在公开文件中对应不同口径的数额：\n" + "\n".join(lines) + "\n请问您想问的是哪一个？"
         results = [Result(c.figure.value, c.figure.unit, c.label) for c in firsts]
         return _Draft("clarify", text, firsts, results, options=[c.label for c in firsts])
@@ -461,10 +492,12 @@ class AnswerEngine:
         self, q: Query, doc: Document, ms: list[Match] | None = None
     ) -> tuple[Candidate, Candidate] | None:
         """The same item in the previous year and this year, from one table (blank = 0)."""
-        ms = self._items(q, doc) if ms is None else ms
+        ms = self._items(q, doc, {q.doc_year, q.doc_year - 1}) if ms is None else ms
         if not ms and _asks_total(q, loose=True):
             ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id)]
         cur = [c for c in candidates(q, ms, q.doc_year, doc.kind) if c.figure.unit != "%"]
+        if doc.kind == "决算" and "预算" in q.text:
+            return _budget_vs_final(cur)
         for c in sorted(cur, key=_rank):
             prev = [
                 f
@@ -486,16 +519,29 @@ class AnswerEngine:
         narrative = [m.entry for m in matches if m.entry.kind == "narrative"]
         for m in matches:
             if m.entry.kind != "narrative":
+                name = fold(m.entry.name)
                 narrative += [
                     e
                     for e in self.catalog.entries_of(m.entry.doc_id)
-                    if e.kind == "narrative" and fold(_short_item(e.name)) == fold(m.entry.name)
+                    if e.kind == "narrative" and fold(_short_item(e.name)) == name
                 ]
-        for e in narrative:
-            for f in e.figures:
-                if f.measure.endswith(relation) and (unit is None or f.unit == unit):
-                    return f
-        return None
+                narrative += [
+                    e
+                    for e in self.catalog.entries_of(m.entry.doc_id)
+                    if e.kind == "narrative"
+                    and len(name) >= 3
+                    and name in fold(e.name)
+                    and "(项)" not in fold(e.name)
+                ]
+        found = [
+            f
+            for e in narrative
+            for f in e.figures
+            if f.measure.endswith(relation) and (unit is None or f.unit == unit)
+        ]
+        # '比2022年减少了多少' wants the change against 2022, not against the budget.
+        asked = [f for f in found if any(str(y) in f.measure for y in q.years)]
+        return (asked or found or [None])[0]
 
     def _diff(self, q: Query, doc: Document) -> _Draft:
         refusal = self._out_of_scope(q, doc)
@@ -606,6 +652,9 @@ class AnswerEngine:
         pair = self._pair(q, doc)
         if stated is not None and q.places is None and not q.signed:
             c = Candidate(_narr(self.catalog, stated), stated, 0)
+            falling = stated.measure.endswith(("下降", "减少"))
+            asks_fall = re.search(r"下降|减少|降了|少了", q.text)
+            value = -stated.value if falling and not asks_fall else stated.value
             text = f"根据说明，{_short_item(stated.item)}{stated.measure}{_plain(stated.value)}%。"
             calcs: list[C.Calc] = []
             if pair is not None and pair[0].figure.value:
@@ -613,14 +662,22 @@ class AnswerEngine:
                 if abs(g.value) != stated.value:
                     calcs.append(g)
                     text += f"（按表列数字计算为{_plain(abs(g.value))}%，说明中的数字可能经过两次四舍五入。）"
-            return _Draft("answered", text, [c], [Result(stated.value, "%", "增幅（说明）")], calcs)
+            return _Draft("answered", text, [c], [Result(value, "%", "增幅（说明）")], calcs)
         if pair is None:
             return self._no_previous(q, doc)
         prev, cur = pair
         if prev.figure.value == 0:
-            return _Draft(
-                "not_found", f"{_subject(cur)}{doc.year - 1}年为0或未列示，增长率无法计算。", [prev, cur]
-            )
+            note = f"{_subject(cur)}{doc.year - 1}年未列示（为0），增长率无法计算。"
+            name = fold(cur.entry.name)
+            passages = [p for p in doc_passages(doc) if name in fold(p.text) and p.provenance.section]
+            if passages:
+                return _Draft(
+                    "answered",
+                    f"{note}说明中写道：「{passages[0].text}」",
+                    [prev, cur],
+                    passages=passages[:1],
+                )
+            return _Draft("not_found", note, [prev, cur])
         g = C.growth(cur.figure.value, prev.figure.value, q.places or 1)
         falling = g.value < 0 and re.search(r"下降|减少|降了", q.text) and not q.signed
         shown = C.Calc(f"abs({g.expr})", abs(g.value), "%", g.places) if falling else g
@@ -636,7 +693,7 @@ class AnswerEngine:
         if refusal is not None:
             return refusal
         at = q.text.find("占")
-        ms = self._items(q, doc)
+        ms = self._items(q, doc) if table_matches(q) else self._items_left_of(q, doc, at)
         left = [m for m in ms if at < 0 or m.start < at]
         right = [m for m in ms if at >= 0 and m.start > at]
         year = (q.years or [q.doc_year])[0]
@@ -651,12 +708,18 @@ class AnswerEngine:
         if not part or not whole:
             return self._nothing(q, doc)
         a = next(iter(distinct_values(part).values()))[0]
-        b = next(iter(distinct_values(whole).values()))[0]
+        b = next(iter(distinct_values(whole).values()))[0] if right else whole[0]  # the all-funds total
         s = C.share(a.figure.value, b.figure.value, q.places or 1)
         text = (
             f"{_subject(a)}为{_shown(a.figure)}，{_subject(b)}为{_shown(b.figure)}，占比{_plain(s.value)}%。"
         )
         return _Draft("answered", text, [a, b], [Result(s.value, "%", "占比")], [s])
+
+    def _items_left_of(self, q: Query, doc: Document, at: int) -> list[Match]:
+        """'政府性基金预算支出占…': a table named before 占 stands for its total."""
+        left = Query(q.raw, q.text[: at if at >= 0 else None], q.doc_year)
+        left.roles = understand_roles(left.text)
+        return [Match(m.entry, -1, -1) for m in self._items(left, doc)] if left.roles else []
 
     def _grand_total(self, q: Query, doc: Document, year: int) -> list[Candidate]:
         ms = [Match(e, 0, 0) for e in total_entries(self.catalog, doc.id)]
@@ -771,6 +834,7 @@ def _source_text(doc: Document) -> str:
         parts += [t.title, t.note or "", *t.columns, *(c for h in t.header for c in h)]
         parts += [f"{r.name}：{c.raw}" for r in t.rows for c in r.cells]
     parts += [f"目录列出的{t.title}在本公开文件正文中没有提供。" for t in doc.tables if t.status == "missing"]
+    parts += department_aliases(doc.department)
     return "\n".join(parts)
 
 
@@ -809,6 +873,16 @@ def _strip_spans(q: Query, sep: str = " ") -> str:
         if end <= len(text):
             text = text[:start] + sep + text[end:]
     return text
+
+
+def _budget_vs_final(cands: list[Candidate]) -> tuple[Candidate, Candidate] | None:
+    """In a 决算: the 年初预算数 and the 决算数 of the same row, as (base, actual)."""
+    for c in sorted(cands, key=_rank):
+        budget = [f for f in c.entry.figures if "预算" in (f.source.column or "") and f.unit == c.figure.unit]
+        final = [f for f in c.entry.figures if "决算" in (f.source.column or "") and f.unit == c.figure.unit]
+        if budget and final:
+            return Candidate(c.entry, budget[0], c.mention), Candidate(c.entry, final[0], c.mention)
+    return None
 
 
 def _same_leaf(a: Figure, b: Figure) -> bool:

@@ -8,6 +8,7 @@ several tables are one answer with several sources.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,7 +51,20 @@ def is_generic(name: str) -> bool:
 
 TOTAL_WORDS = ("总共", "一共", "总额", "总支出", "总收入", "总预算", "预算总", "合计", "总计", "全部", "共计")
 _PERF_WORDS = ("指标", "绩效", "权重", "目标")
-_TOTAL_LEAVES = ("总计", "合计", "小计", "值", "预算数", "指标值")
+_TOTAL_LEAVES = (
+    "总计",
+    "合计",
+    "小计",
+    "值",
+    "预算数",
+    "指标值",
+    "预算金额",
+    "项目金额",
+    "金额",
+    "决算数",
+    "本年支出合计",
+    "本年收入合计",
+)
 
 
 @dataclass(frozen=True)
@@ -128,13 +142,25 @@ def _project_named(q: Query, ms: list[Match]) -> bool:
     return any(m.entry.project and fold(m.entry.project) in q.text for m in ms)
 
 
-def total_entries(catalog: Catalog, doc_id: str) -> list[Entry]:
+def total_entries(catalog: Catalog, doc_id: str, income: bool = False) -> list[Entry]:
     """The whole budget's total rows (not the 基本/项目/三公 tables' own totals)."""
-    return [
-        e
-        for e in catalog.entries_of(doc_id)
-        if e.kind == "row" and is_generic(fold(e.name)) and e.role in _WHOLE_BUDGET and "收入" not in e.name
-    ]
+    side = "收入" if income else "支出"
+    out = []
+    for e in catalog.entries_of(doc_id):
+        if e.kind != "row" or not is_generic(fold(e.name)) or e.role not in _WHOLE_BUDGET:
+            continue
+        if "结转" in e.name or "结余" in e.name:
+            continue
+        other = "支出" if income else "收入"
+        if other in e.name or any(f.source.column and f.source.column.startswith(other) for f in e.figures):
+            continue
+        out.append(e)
+    # The department's all-funds totals first; '本年支出合计' (without carry-overs) before '总计'.
+    order = (Role.EXPENSE_TOTAL, Role.INCOME_EXPENSE_TOTAL, Role.GENERAL_EXPENSE, Role.APPROPRIATION_TOTAL)
+    return sorted(
+        out,
+        key=lambda e: (side not in e.name and "本年" not in e.name, "总计" in e.name, order.index(e.role)),
+    )
 
 
 # --- choosing figures ------------------------------------------------------------------------
@@ -190,6 +216,9 @@ def candidates(q: Query, matches: list[Match], year: int, kind: str) -> list[Can
     for m in matches:
         for f in figures_for(m.entry, q, year, kind):
             out.append(Candidate(m.entry, f, m.start))
+    if kind == "决算" and re.search(r"年初预算|预算数", q.text):
+        # '年初预算是多少' in a 决算: only tables that show the budget column answer it.
+        out = [c for c in out if "预算" in (c.figure.source.column or "")] or out
     return narrow(q, out)
 
 

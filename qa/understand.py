@@ -43,7 +43,7 @@ INTENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("reason", r"为什么|为啥|原因|怎么会|何故|缘故"),
     (
         "define",
-        r"什么是|是什么意思|指的是|指什么|的定义|定义是|包括哪些|包括什么|含义|主要包括|用在哪些|用于哪些|干什么用|是干什么的|包含哪些",
+        r"什么是|是什么意思|指的是|指什么|的定义|定义是|包括哪些|包括什么|含义|主要包括|用在哪些|用于哪些|干什么用|是干什么的|包含哪些|做什么|干什么|干啥|用途",
     ),
     ("share", r"占.{0,20}(?:比|百分|多少|几)|比重|占比|比例"),
     ("growth", r"增长率|增幅|百分之|百分比|变化了?百分|降了百分|增长了?多少%|下降了?多少%"),
@@ -196,6 +196,7 @@ def _cn(token: str) -> int:
 
 def match_entries(text: str, catalog: Catalog, doc_id: str, codes: list[str]) -> list[Match]:
     entries = catalog.entries_of(doc_id)
+    text = _blank_department(text, catalog.docs[doc_id].department)
     found: list[Match] = []
     for e in entries:
         full = fold(e.name)
@@ -211,9 +212,32 @@ def match_entries(text: str, catalog: Catalog, doc_id: str, codes: list[str]) ->
     found = [
         m for m in _drop_contained(found) if not text.startswith("表", m.end) or m.entry.kind == "column"
     ]
-    if not found:
+    found = [m for m in found if not _names_the_department(m, text, catalog.docs[doc_id].department, codes)]
+    if not any(m.entry.kind != "narrative" for m in found):
         found += _fuzzy(text, entries, catalog.texts.get(doc_id, ""))
     return found
+
+
+def _blank_department(text: str, department: str) -> str:
+    """The department's own name or abbreviation ('农业农村委', '文旅委') is not an item: blank it
+    out (same length, so positions stay valid)."""
+    from qa.engine import department_aliases  # the abbreviation table lives with the engine
+
+    for name in sorted({fold(department), *map(fold, department_aliases(department))}, key=len, reverse=True):
+        if len(name) >= 3:
+            text = text.replace(name, "　" * len(name))
+    return text
+
+
+def _names_the_department(m: Match, text: str, department: str, codes: list[str]) -> bool:
+    """'档案馆2024年预算总收入' is about the 档案馆 (the department), not its 2012604 档案馆 row."""
+    name = fold(m.entry.name)
+    return (
+        m.entry.kind != "narrative"
+        and len(name) >= 3
+        and fold(department).endswith(name)
+        and not (m.entry.code and m.entry.code in codes)
+    )
 
 
 def _drop_contained(matches: list[Match]) -> list[Match]:
