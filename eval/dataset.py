@@ -1,0 +1,156 @@
+"""The eval set: loading, schema validation and quick-run selection.
+
+One JSON object per line::
+
+    {"id", "doc", "question", "type", "gold", "source", "tags", "derivation"?, "ask_unit"?, "group"?}
+
+``type`` is one of TYPES; ``gold`` depends on it (see REQUIRED_GOLD); ``source`` says where the
+answer is in the disclosure (a table cell, a narrative line, the inputs of a calculation, or a
+note for a refusal); ``doc`` is the disclosure's id (its file stem).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from core.settings import REPO_ROOT
+
+QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
+SEED = REPO_ROOT / "data" / "cq-yubei-kexie-2024-budget.txt"
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "disclosures"
+
+TYPES = ("figure", "computed", "count", "text", "refusal", "clarify")
+NUMERIC = ("figure", "computed", "count")
+TAGS = (
+    "colloquial",
+    "paraphrase",
+    "ambiguous",
+    "multi_hop",
+    "unit",
+    "typo",
+    "traditional",
+    "adversarial",
+    "fullwidth",
+    "multi_turn_free",
+)
+MONEY_UNITS = ("元", "万元")
+MIN_QUESTIONS = 250
+
+Question = dict[str, Any]
+
+
+def corpus_paths() -> list[Path]:
+    """The disclosures the eval set asks about: the seed and every fixture disclosure."""
+    return [SEED, *sorted(FIXTURES.glob("*.txt"))]
+
+
+def load(path: Path | str = QUESTIONS) -> list[Question]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _decimal(value: Any) -> bool:
+    try:
+        Decimal(str(value))
+    except InvalidOperation:
+        return False
+    return isinstance(value, str)
+
+
+def validate(questions: Sequence[Question], docs: Iterable[str] | None = None) -> list[str]:
+    """Schema problems, one line each (empty list: the set is well-formed)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    known_docs = set(docs) if docs is not None else None
+    for i, q in enumerate(questions, 1):
+        where = f"line {i} ({q.get('id', '?')})"
+        for key in ("id", "doc", "question", "type", "gold", "source", "tags"):
+            if key not in q:
+                problems.append(f"{where}: missing {key!r}")
+        if any(key not in q for key in ("id", "type", "gold", "source", "tags")):
+            continue
+        if q["id"] in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(q["id"])
+        if not str(q.get("question", "")).strip():
+            problems.append(f"{where}: empty question")
+        if known_docs is not None and q.get("doc") not in known_docs:
+            problems.append(f"{where}: unknown doc {q.get('doc')!r}")
+        kind, gold, source = q["type"], q["gold"], q["source"]
+        if kind not in TYPES:
+            problems.append(f"{where}: type {kind!r} not in {TYPES}")
+            continue
+        bad_tags = [t for t in q["tags"] if t not in TAGS]
+        if bad_tags:
+            problems.append(f"{where}: unknown tags {bad_tags}")
+        if len(set(q["tags"])) != len(q["tags"]):
+            problems.append(f"{where}: repeated tag")
+        problems += [f"{where}: {p}" for p in _gold_problems(kind, gold, source, q)]
+    return problems
+
+
+def _gold_problems(kind: str, gold: Any, source: Any, q: Question) -> list[str]:
+    out: list[str] = []
+    if not isinstance(gold, dict) or not isinstance(source, dict):
+        return ["gold and source must be objects"]
+    if kind in NUMERIC:
+        if set(gold) != {"value", "unit"}:
+            out.append("numeric gold is {value, unit}")
+        elif not _decimal(gold["value"]) or not isinstance(gold["unit"], str):
+            out.append("gold value must be a decimal string, unit a string")
+        if not (
+            {"table", "row", "column"} <= set(source)
+            or {"section", "line"} <= set(source)
+            or {"table", "rows"} <= set(source)
+            or "inputs" in source
+        ):
+            out.append("source must name a table cell, a line, table rows or inputs")
+    if kind == "computed":
+        if not q.get("derivation"):
+            out.append("computed needs a derivation")
+        if not source.get("inputs"):
+            out.append("computed needs source.inputs")
+    if kind == "text":
+        phrases = gold.get("contains")
+        if set(gold) != {"contains"} or not phrases or not all(isinstance(p, str) and p for p in phrases):
+            out.append("text gold is {contains: [phrase, …]}")
+    if kind == "refusal":
+        if gold != {}:
+            out.append("refusal gold is {}")
+        if "note" not in source:
+            out.append("refusal source is {note: why}")
+    if kind == "clarify":
+        values = gold.get("values")
+        if set(gold) != {"values"} or not isinstance(values, list) or len(values) < 2:
+            out.append("clarify gold is {values: [≥2 × {value, unit, label}]}")
+        elif not all(
+            isinstance(v, dict) and {"value", "unit", "label"} <= set(v) and _decimal(v["value"])
+            for v in values
+        ):
+            out.append("clarify values need value (decimal string), unit and label")
+        if len(source.get("inputs") or []) != len(values or []):
+            out.append("clarify source.inputs must name one place per gold value")
+    if "ask_unit" in q and q["ask_unit"] not in MONEY_UNITS:
+        out.append(f"ask_unit must be one of {MONEY_UNITS}")
+    if "ask_unit" in q and kind not in NUMERIC:
+        out.append("ask_unit only on figure/computed/count questions")
+    return out
+
+
+def select(
+    questions: Sequence[Question], subset: int | None = None, doc: str | None = None
+) -> list[Question]:
+    """Questions of one document and/or an evenly spread, deterministic subset of ``subset``.
+
+    The spread keeps every part of the file (seed and fixture questions, every type) in a quick
+    run, where the first N would only ask about the seed's first topics.
+    """
+    picked = [q for q in questions if doc is None or q["doc"] == doc]
+    if subset is not None and 0 < subset < len(picked):
+        step = len(picked) / subset
+        picked = [picked[int(i * step)] for i in range(subset)]
+    return picked

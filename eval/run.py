@@ -1,0 +1,270 @@
+"""Run the eval: ingest the corpus into a private state dir, ask every question through the
+app's engine, score, measure retrieval and latency, run the naive baseline, gate, report."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from tqdm import tqdm
+
+from core.records import Answer
+from core.settings import REPO_ROOT, Settings
+from eval import dataset, report
+from eval.score import Verifier, score
+
+REPORTS = REPO_ROOT / "reports"
+DEFAULT_STATE = REPORTS / "eval-state"
+
+
+class Engine(Protocol):
+    def answer(self, question: str, history: Sequence[str] = (), doc_id: str | None = None) -> Answer: ...
+
+
+EngineFactory = Callable[[Settings, bool], Engine]
+
+
+def app_engine(settings: Settings, with_retriever: bool) -> Engine:
+    """The engine exactly as the app builds it (AnswerEngine with the real retriever)."""
+    from qa.engine import AnswerEngine
+
+    return AnswerEngine.from_settings(settings, with_retriever=with_retriever)
+
+
+def load_factory(spec: str) -> EngineFactory:
+    """'package.module:callable' → the callable (called with settings and with_retriever)."""
+    module, _, attr = spec.partition(":")
+    if not module or not attr:
+        raise ValueError(f"--engine wants 'module:callable', got {spec!r}")
+    return getattr(importlib.import_module(module), attr)
+
+
+@dataclass
+class Options:
+    questions: Path = dataset.QUESTIONS
+    state_dir: Path = DEFAULT_STATE
+    out_dir: Path | None = REPORTS  # None: write no report files
+    thresholds: Path = report.THRESHOLDS
+    subset: int | None = None
+    doc: str | None = None
+    index: bool = True  # False: figure store only, no retriever, no retrieval metrics, no baseline
+    baseline: bool = True
+    gate: bool | None = None  # None: enforce on full runs only
+    progress: bool = True
+    engine: str | None = None  # 'module:callable' instead of the app's engine
+    corpus: list[Path] = field(default_factory=dataset.corpus_paths)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.subset) or self.doc is not None
+
+    @property
+    def enforce(self) -> bool:
+        return (not self.partial) if self.gate is None else self.gate
+
+
+def _log(msg: str, progress: bool) -> None:
+    if progress:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[str, Any]:
+    """Everything ``python -m eval`` measures, as one summary dict (see eval/report.py)."""
+    started = time.perf_counter()
+    questions = dataset.select(dataset.load(options.questions), options.subset, options.doc)
+    if not questions:
+        raise SystemExit(f"no questions selected (doc={options.doc!r}, subset={options.subset})")
+    settings = Settings(state_dir=options.state_dir)
+
+    from ingest.pipeline import ingest
+    from ingest.store import FigureStore
+
+    _log(f"评测：导入 {len(options.corpus)} 份公开文件到 {options.state_dir}", options.progress)
+    ingest(options.corpus, settings, build_index=options.index, progress=options.progress)
+    factory = engine_factory or (load_factory(options.engine) if options.engine else app_engine)
+    engine = factory(settings, options.index)
+
+    store = FigureStore(settings.store_path)
+    raw = {p.stem: p.read_text(encoding="utf-8", errors="replace") for p in options.corpus}
+    verifiers = {d.id: Verifier(d, store.figures_of(d.id), raw.get(d.id, "")) for d in store.documents}
+    records = ask_all(engine, questions, verifiers, options.progress)
+    summary: dict[str, Any] = report.summarize(records)
+
+    retriever = getattr(engine, "retriever", None) if options.index else None
+    summary["retrieval"] = (
+        retrieval(retriever, questions, options.progress)
+        if retriever is not None
+        else "skipped: no retriever (--no-index)"
+    )
+    if options.index and options.baseline:
+        summary["baseline"] = baseline(questions, records, store, retriever, options, settings)
+    else:
+        summary["baseline"] = "skipped (--no-baseline or --no-index)"
+
+    summary["failures"] = [_failure(r) for r in records if not r["correct"]]
+    summary["records"] = records
+    gate = report.check_thresholds(summary, report.load_thresholds(options.thresholds))
+    summary["thresholds"] = {**gate, "enforced": options.enforce, "file": str(options.thresholds)}
+    summary["run"] = {
+        "questions_file": str(options.questions),
+        "state_dir": str(options.state_dir),
+        "subset": options.subset,
+        "doc": options.doc,
+        "engine": options.engine or ("custom" if engine_factory else "qa.engine.AnswerEngine (as in app.py)"),
+        "retriever": retriever is not None,
+        "seconds": round(time.perf_counter() - started, 1),
+        "finished": datetime.now().isoformat(timespec="seconds"),
+    }
+    return summary
+
+
+def ask_all(
+    engine: Engine, questions: Sequence[Mapping[str, Any]], verifiers: Mapping[str, Verifier], progress: bool
+) -> list[dict[str, Any]]:
+    """Answer and score every question; latency is timed warm (after two warm-up answers)."""
+    for q in _warmups(questions):
+        with contextlib.suppress(Exception):  # the timed run below records any failure
+            engine.answer(q["question"], doc_id=q["doc"])
+    records = []
+    for q in tqdm(questions, desc="问答", unit="题", file=sys.stderr, disable=not progress):
+        start = time.perf_counter()
+        try:
+            answer = engine.answer(q["question"], doc_id=q["doc"])
+        except Exception as exc:
+            records.append(
+                _record(q, None, (time.perf_counter() - start) * 1000, error=f"{type(exc).__name__}: {exc}")
+            )
+            continue
+        ms = (time.perf_counter() - start) * 1000
+        verifier = verifiers.get(q["doc"])
+        unverified = verifier.unverified(answer) if verifier is not None else []
+        records.append(_record(q, answer, ms, unverified=unverified))
+    return records
+
+
+def _warmups(questions: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One numeric and one text question: loads lazy state (jieba, the model's first encode)."""
+    picks = [
+        next((q for q in questions if q["type"] in kinds), None) for kinds in (dataset.NUMERIC, ("text",))
+    ]
+    return [q for q in picks if q is not None]
+
+
+def _record(
+    q: Mapping[str, Any],
+    answer: Answer | None,
+    ms: float,
+    unverified: list[str] | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    return {
+        "id": q["id"],
+        "doc": q["doc"],
+        "type": q["type"],
+        "tags": list(q.get("tags", [])),
+        "question": q["question"],
+        "gold": q["gold"],
+        "correct": bool(answer is not None and score(q, answer)),
+        "status": answer.status if answer is not None else "error",
+        "answer": answer.text if answer is not None else error,
+        "results": [[str(r.value), r.unit, r.label] for r in answer.results] if answer is not None else [],
+        "ms": round(ms, 1),
+        "unverified": unverified or [],
+    }
+
+
+def _failure(r: Mapping[str, Any]) -> dict[str, Any]:
+    keep = ("id", "doc", "type", "tags", "question", "gold", "status", "results")
+    return {**{k: r[k] for k in keep}, "answer": r["answer"][:300]}
+
+
+# --- retrieval -----------------------------------------------------------------------------------
+
+
+def retrieval(retriever: Any, questions: Sequence[Mapping[str, Any]], progress: bool) -> dict[str, Any]:
+    """hit@1 / hit@3 / MRR per leg (index/metrics.py), each question searched within its own
+    document as the engine searches it."""
+    from index.metrics import DEPTH, LEGS, first_hit, gold_sources, leg_rankings
+
+    ranks: dict[str, list[int | None]] = {leg: [] for leg in LEGS}
+    per_doc: dict[str, Any] = {}
+    misses, skipped = [], 0
+    for q in tqdm(questions, desc="检索", unit="题", file=sys.stderr, disable=not progress):
+        sources = gold_sources(q)
+        if not sources:
+            skipped += 1
+            continue
+        doc = q["doc"]
+        if doc not in per_doc:
+            per_doc[doc] = retriever.with_filters({"doc_id": doc})
+        ranked = leg_rankings(per_doc[doc], str(q["question"]), DEPTH)
+        found = {leg: first_hit(ranked[leg], sources, doc) for leg in LEGS}
+        for leg in LEGS:
+            ranks[leg].append(found[leg])
+        if found["hybrid"] is None or found["hybrid"] > 3:
+            misses.append(q["id"])
+    out: dict[str, Any] = {"questions": len(ranks["hybrid"]), "skipped": skipped}
+    for leg in LEGS:
+        rs, n = ranks[leg], len(ranks[leg]) or 1
+        out[leg] = {
+            "hit@1": round(sum(1 for r in rs if r == 1) / n, 4),
+            "hit@3": round(sum(1 for r in rs if r is not None and r <= 3) / n, 4),
+            "mrr": round(sum(1 / r for r in rs if r is not None) / n, 4),
+        }
+    out["hybrid_misses@3"] = misses
+    return out
+
+
+# --- the naive baseline --------------------------------------------------------------------------
+
+
+def baseline(
+    questions: Sequence[Mapping[str, Any]],
+    records: Sequence[Mapping[str, Any]],
+    store: Any,
+    retriever: Any,
+    options: Options,
+    settings: Settings,
+) -> dict[str, Any]:
+    from eval.baseline import run_baseline
+    from eval.gold import Store, cell_text, single_cell
+
+    figures = Store.of(store)
+    cases = []
+    for q in questions:
+        cell = single_cell(q)
+        text = cell_text(figures, q["doc"], cell) if cell is not None else None
+        if text:
+            cases.append(
+                {
+                    "id": q["id"],
+                    "question": q["question"],
+                    "doc": q["doc"],
+                    "figure_text": text,
+                    "gold": q["gold"],
+                }
+            )
+    if not cases:
+        return {"questions": 0, "note": "no single-cell figure questions selected"}
+
+    def ours(case: Mapping[str, Any]) -> list[str]:
+        chunks = retriever.retrieve_chunks(case["question"], filters={"doc_id": case["doc"]}, top_k=3)
+        return [c.text for c, _ in chunks]
+
+    out = run_baseline(
+        cases,
+        options.corpus,
+        settings,
+        ours=ours if retriever is not None else None,
+        progress=options.progress,
+    )
+    by_id = {r["id"]: r for r in records}
+    out["ours_accuracy"] = round(sum(1 for c in cases if by_id[c["id"]]["correct"]) / len(cases), 4)
+    return out
