@@ -18,9 +18,10 @@ def theme():
 
 
 # Pressing Enter to pick a candidate in a Chinese input method must not send the question.
-# Browsers mark that keydown with isComposing (keyCode 229; Safari sends the keydown after
-# compositionend, still with 229). A capturing listener on window runs before the textbox's own
-# handler and stops the event there; the IME still receives the key.
+# Gradio's textbox sends on a `keypress` Enter; Chromium fires none while composing, but other
+# browsers and IMEs differ (Safari sends the confirming key after compositionend, keyCode 229).
+# So a capturing listener on window, which runs before the textbox's own handler, stops any
+# Enter keydown/keypress that belongs to a composition; the IME still receives the key.
 IME_GUARD = """
 <script>
 (() => {
@@ -29,15 +30,17 @@ IME_GUARD = """
   let composing = false;
   window.addEventListener("compositionstart", () => { composing = true; }, true);
   window.addEventListener("compositionend", () => { composing = false; }, true);
-  window.addEventListener("keydown", (e) => {
+  const guard = (e) => {
     if (e.key !== "Enter" && e.keyCode !== 229) return;
     const t = e.target;
     if (!t || !t.closest || !t.closest("#bq-question")) return;
     if (e.isComposing || e.keyCode === 229 || composing) {
       e.stopImmediatePropagation();
-      e.stopPropagation();
+      window.__bqImeBlocked = (window.__bqImeBlocked || 0) + 1;
     }
-  }, true);
+  };
+  window.addEventListener("keydown", guard, true);
+  window.addEventListener("keypress", guard, true);
 })();
 </script>
 """
