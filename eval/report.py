@@ -124,7 +124,8 @@ def markdown(summary: Mapping[str, Any]) -> str:
         "",
         f"- questions: {summary['total']} ({run.get('questions_file', '')}); subset: {run.get('subset') or 'all'}; "
         f"doc: {run.get('doc') or 'all'}",
-        f"- engine: {run.get('engine', '')}; state dir: `{run.get('state_dir', '')}`; run took {run.get('seconds', '?')} s",
+        f"- engine: {run.get('engine', '')}; state dir: `{run.get('state_dir', '')}`",
+        f"- run took {run.get('seconds', '?')} s ({', '.join(f'{k} {v} s' for k, v in run.get('seconds_by_phase', {}).items())})",
         "",
         "## Answers",
         "",

@@ -86,27 +86,42 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     from ingest.pipeline import ingest
     from ingest.store import FigureStore
 
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 1)
+        clock = now
+
     _log(f"评测：导入 {len(options.corpus)} 份公开文件到 {options.state_dir}", options.progress)
     ingest(options.corpus, settings, build_index=options.index, progress=options.progress)
+    lap("ingest")
     factory = engine_factory or (load_factory(options.engine) if options.engine else app_engine)
     engine = factory(settings, options.index)
+    lap("engine_load")
 
     store = FigureStore(settings.store_path)
     raw = {p.stem: p.read_text(encoding="utf-8", errors="replace") for p in options.corpus}
     verifiers = {d.id: Verifier(d, store.figures_of(d.id), raw.get(d.id, "")) for d in store.documents}
     records = ask_all(engine, questions, verifiers, options.progress)
     summary: dict[str, Any] = report.summarize(records)
+    lap("answers")
 
     retriever = getattr(engine, "retriever", None) if options.index else None
+    top3: dict[str, list[str]] = {}
     summary["retrieval"] = (
-        retrieval(retriever, questions, options.progress)
+        retrieval(retriever, questions, options.progress, top3)
         if retriever is not None
         else "skipped: no retriever (--no-index)"
     )
+    lap("retrieval")
     if options.index and options.baseline:
-        summary["baseline"] = baseline(questions, records, store, retriever, options, settings)
+        summary["baseline"] = baseline(questions, records, store, retriever, options, settings, top3)
     else:
         summary["baseline"] = "skipped (--no-baseline or --no-index)"
+    lap("baseline")
 
     summary["failures"] = [_failure(r) for r in records if not r["correct"]]
     summary["records"] = records
@@ -120,6 +135,7 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
         "engine": options.engine or ("custom" if engine_factory else "qa.engine.AnswerEngine (as in app.py)"),
         "retriever": retriever is not None,
         "seconds": round(time.perf_counter() - started, 1),
+        "seconds_by_phase": timings,
         "finished": datetime.now().isoformat(timespec="seconds"),
     }
     return summary
@@ -188,9 +204,15 @@ def _failure(r: Mapping[str, Any]) -> dict[str, Any]:
 # --- retrieval -----------------------------------------------------------------------------------
 
 
-def retrieval(retriever: Any, questions: Sequence[Mapping[str, Any]], progress: bool) -> dict[str, Any]:
+def retrieval(
+    retriever: Any,
+    questions: Sequence[Mapping[str, Any]],
+    progress: bool,
+    top3: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     """hit@1 / hit@3 / MRR per leg (index/metrics.py), each question searched within its own
-    document as the engine searches it."""
+    document as the engine searches it. ``top3`` collects each question's hybrid top-3 texts
+    (the same ranking ``retrieve_chunks`` returns), so the baseline need not search again."""
     from index.metrics import DEPTH, LEGS, first_hit, gold_sources, leg_rankings
 
     ranks: dict[str, list[int | None]] = {leg: [] for leg in LEGS}
@@ -205,6 +227,8 @@ def retrieval(retriever: Any, questions: Sequence[Mapping[str, Any]], progress: 
         if doc not in per_doc:
             per_doc[doc] = retriever.with_filters({"doc_id": doc})
         ranked = leg_rankings(per_doc[doc], str(q["question"]), DEPTH)
+        if top3 is not None:
+            top3[q["id"]] = [c.text for c in ranked["hybrid"][:3]]
         found = {leg: first_hit(ranked[leg], sources, doc) for leg in LEGS}
         for leg in LEGS:
             ranks[leg].append(found[leg])
@@ -232,6 +256,7 @@ def baseline(
     retriever: Any,
     options: Options,
     settings: Settings,
+    top3: Mapping[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     from eval.baseline import run_baseline
     from eval.gold import Store, cell_text, single_cell
@@ -255,6 +280,8 @@ def baseline(
         return {"questions": 0, "note": "no single-cell figure questions selected"}
 
     def ours(case: Mapping[str, Any]) -> list[str]:
+        if top3 and case["id"] in top3:
+            return top3[case["id"]]  # the hybrid ranking retrieval() already computed
         chunks = retriever.retrieve_chunks(case["question"], filters={"doc_id": case["doc"]}, top_k=3)
         return [c.text for c, _ in chunks]
 
