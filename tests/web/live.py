@@ -73,6 +73,7 @@ def app_env(state_dir: Path, port: int, **extra: str) -> dict[str, str]:
             "TRANSFORMERS_OFFLINE": "1",
             "PYTHONUNBUFFERED": "1",
             "BUDGETQA_STREAM_DELAY_S": "0.05",
+            "GRADIO_TEMP_DIR": str(state_dir.parent / "gradio-tmp"),  # tests write only under tmp
         }
     )
     env.pop("BUDGETQA_HOST", None)
