@@ -47,9 +47,13 @@ class Settings(BaseSettings):
         description="Reciprocal-rank-fusion constant (small: the top ranks of each leg matter most; measured).",
     )
     dense_weight: float = Field(
-        default=0.5, description="Weight of the dense leg in fusion (the small m3e model is the weaker leg)."
+        default=0.3, description="Weight of the dense leg in fusion (the small m3e model is the weaker leg)."
     )
     keyword_weight: float = Field(default=1.0, description="Weight of the keyword (BM25) leg in fusion.")
+    name_weight: float = Field(
+        default=0.5,
+        description="Weight in fusion of the chunks whose row/project/table name occurs verbatim in the question.",
+    )
     bm25_k1: float = Field(
         default=0.6,
         description="BM25 term-frequency saturation (low: a word repeated in a long text counts less).",

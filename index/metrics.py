@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from core.records import Chunk
-from index.retrieve import HybridRetriever, reciprocal_rank_fusion
+from index.retrieve import HybridRetriever
 
 LEGS = ("dense", "keyword", "hybrid")
 DEPTH = 10  # MRR counts ranks up to here (0 beyond)
@@ -84,10 +84,7 @@ def leg_rankings(retriever: HybridRetriever, query: str, depth: int = DEPTH) -> 
     candidates = max(depth, retriever.settings.candidate_k)
     dense = retriever.ranked_ids(query, retriever.filters, "dense", candidates)
     keyword = retriever.ranked_ids(query, retriever.filters, "keyword", candidates)
-    hybrid = reciprocal_rank_fusion(
-        [(dense, retriever.settings.dense_weight), (keyword, retriever.settings.keyword_weight)],
-        retriever.settings.rrf_k,
-    )
+    hybrid = retriever.fuse(query, retriever.filters, dense, keyword, candidates)
     by_id = retriever.keyword.by_id
     return {
         leg: [by_id[i] for i, _ in ranked[:depth] if i in by_id]

@@ -18,8 +18,9 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from core.errors import ConfigError, StateMissingError
 from core.records import Chunk
 from core.settings import Settings
+from index.chunk import short_title
 from index.embed import Embedder, get_embedder
-from index.keyword import KeywordIndex
+from index.keyword import KeywordIndex, matches, normalize_doc_text, normalize_query_text
 from index.vector import FilterValue, VectorStore
 
 # Relative years, resolved against the disclosure year. "上年结转"/"结转下年" are row names and
@@ -39,6 +40,7 @@ THESAURUS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"增长率|增长了?百分之|增幅|涨幅|变化了?百分之|下降了?百分之|下降率"), "增幅 增长 较"),
     (re.compile(r"占比|比重|比例|百分之几|占多少"), "占"),
     (re.compile(r"一共|总共|总额|总数|加起来|合起来"), "合计"),
+    (re.compile(r"[多少]了|[增减]加了|减少了|降了|涨了|下降了|上升了"), "较 增加 减少"),
     (re.compile(r"几辆|多少辆|车辆数"), "车辆"),
     (re.compile(r"公车"), "公务用车"),
     (re.compile(r"请客|招待|吃饭"), "公务接待费"),
@@ -52,6 +54,39 @@ Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 Filters = Mapping[str, FilterValue]
 _NODE_HIDDEN_KEYS = ["lines", "hash", "rows", "table_part", "status", "project", "unit"]
+
+
+class NameMatcher:
+    """Chunks whose own names occur verbatim in the question, longest evidence first.
+
+    A question that says "行政单位医疗" or "科普经费项目的当年预算" names a row, a 绩效 project,
+    a field or a table ("支出预算总表") in the disclosure's own words. Neither leg rewards that
+    exactly: BM25 also scores a narrative that mentions the words in passing, and the embedding
+    blurs names. Score = total length of the names found (row + project + table title), so the
+    most specific match leads; ties keep the keyword leg's order, then id.
+    """
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self._entries: list[tuple[Chunk, tuple[str, ...]]] = []
+        for chunk in chunks:
+            meta = chunk.metadata
+            title = short_title(str(meta.get("table_title", ""))).split(" ", 1)[-1]
+            names = (str(meta.get("row_name", "")), str(meta.get("project", "")), title)
+            names = tuple(normalize_doc_text(n) for n in names if len(n) >= 2)
+            if names:
+                self._entries.append((chunk, names))
+
+    def search(
+        self, normalized_query: str, filters: Filters, keyword: Sequence[tuple[str, float]], k: int
+    ) -> list[tuple[str, float]]:
+        order = {chunk_id: rank for rank, (chunk_id, _) in enumerate(keyword)}
+        scored = [
+            (chunk.id, float(sum(len(n) for n in names if n in normalized_query)))
+            for chunk, names in self._entries
+            if any(n in normalized_query for n in names) and matches(chunk.metadata, filters)
+        ]
+        scored.sort(key=lambda p: (-p[1], order.get(p[0], len(order)), p[0]))
+        return scored[:k]
 
 
 def reciprocal_rank_fusion(
@@ -88,8 +123,8 @@ class HybridRetriever(BaseRetriever):
         self.filters: dict[str, FilterValue] = dict(filters or {})
         self.mode: Mode = mode
         self.top_k = top_k
-        years = {c.metadata.get("year") for c in keyword.chunks}
-        self.corpus_year = years.pop() if len(years) == 1 else None
+        self._years: dict[tuple[tuple[str, str], ...], int | None] = {}
+        self.names = NameMatcher(keyword.chunks)
 
     @classmethod
     def open(cls, settings: Settings, **kwargs: Any) -> HybridRetriever:
@@ -116,6 +151,16 @@ class HybridRetriever(BaseRetriever):
             self.top_k,
             self.callback_manager,
         )
+
+    def context_year(self, filters: Filters) -> int | None:
+        """The disclosure year the query is about: the one year among the chunks the filters
+        allow (one document, or a one-year corpus); None when that is not a single year."""
+        key = tuple(sorted((k, repr(v)) for k, v in filters.items()))
+        if key not in self._years:
+            years = {c.metadata.get("year") for c in self.keyword.chunks if matches(c.metadata, filters)}
+            year = years.pop() if len(years) == 1 else None
+            self._years[key] = year if isinstance(year, int) else None
+        return self._years[key]
 
     # --- llama-index -----------------------------------------------------------------------
 
@@ -146,8 +191,7 @@ class HybridRetriever(BaseRetriever):
         self, query: str, filters: Filters, mode: Mode, candidates: int
     ) -> list[tuple[str, float]]:
         """The ranking itself, by id (metrics read every leg through this)."""
-        year = filters.get("year") if isinstance(filters.get("year"), int) else self.corpus_year
-        query = resolve_relative_years(query[: self.settings.max_query_chars], year)  # type: ignore[arg-type]
+        query = resolve_relative_years(query[: self.settings.max_query_chars], self.context_year(filters))
         query = expand_query(query)
         if mode == "keyword":
             return self.keyword.search(query, candidates, filters)
@@ -155,7 +199,23 @@ class HybridRetriever(BaseRetriever):
         if mode == "dense":
             return dense
         keyword = self.keyword.search(query, candidates, filters)
-        legs = [(dense, self.settings.dense_weight), (keyword, self.settings.keyword_weight)]
+        return self.fuse(query, filters, dense, keyword, candidates)
+
+    def fuse(
+        self,
+        query: str,
+        filters: Filters,
+        dense: Sequence[tuple[str, float]],
+        keyword: Sequence[tuple[str, float]],
+        candidates: int,
+    ) -> list[tuple[str, float]]:
+        """RRF of the dense and keyword lists, plus the exact-name list (see NameMatcher)."""
+        names = self.names.search(normalize_query_text(query), filters, keyword, candidates)
+        legs = [
+            (dense, self.settings.dense_weight),
+            (keyword, self.settings.keyword_weight),
+            (names, self.settings.name_weight),
+        ]
         return reciprocal_rank_fusion(legs, self.settings.rrf_k)
 
 
