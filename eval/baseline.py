@@ -1,6 +1,8 @@
 """The naive baseline: what a user builds first with llama-index, on the same files and model.
 
-``SimpleDirectoryReader`` over a temp folder holding the same .txt files → the default
+``SimpleDirectoryReader`` over a temp folder holding the same .txt files (its default file
+metadata, with ``file_path`` made relative so chunking does not depend on the temp folder's
+random name) → the default
 ``SentenceSplitter`` (1024 tokens, 200 overlap) → a ``VectorStoreIndex`` backed by Chroma
 (an in-memory ``EphemeralClient``, cosine space, telemetry off) → retrieve top 3 for each
 question within its own file.
@@ -147,6 +149,17 @@ def _adapters() -> tuple[type, type]:
     return ProjectEmbedding, ChromaVectorStore
 
 
+def _stable_metadata(file_path: str) -> dict[str, Any]:
+    """llama-index's default file metadata, with the path relative to the temp folder: the
+    splitter counts metadata tokens, so a random temp-dir name moved chunk boundaries between runs
+    (73 vs 74 chunks) and made the baseline's score wobble."""
+    from llama_index.core.readers.file.base import default_file_metadata_func
+
+    meta = default_file_metadata_func(file_path)
+    meta["file_path"] = Path(file_path).name
+    return meta
+
+
 class NaivePipeline:
     """Build once over the corpus files; ``retrieve(question, doc_id)`` → top-3 chunk texts."""
 
@@ -160,7 +173,9 @@ class NaivePipeline:
         self._tmp = Path(tempfile.mkdtemp(prefix="naive-baseline-"))
         for f in files:
             shutil.copy(f, self._tmp / f.name)
-        documents = SimpleDirectoryReader(str(self._tmp), required_exts=[".txt"]).load_data()
+        documents = SimpleDirectoryReader(
+            str(self._tmp), required_exts=[".txt"], file_metadata=_stable_metadata
+        ).load_data()
         splitter = SentenceSplitter()
         nodes = splitter.get_nodes_from_documents(documents)
         client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
