@@ -43,15 +43,15 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, description="Chunks returned by the hybrid retriever.")
     candidate_k: int = Field(default=20, description="Candidates taken from each leg before fusion.")
     rrf_k: int = Field(
-        default=5,
+        default=2,
         description="Reciprocal-rank-fusion constant (small: the top ranks of each leg matter most; measured).",
     )
     dense_weight: float = Field(
-        default=0.3, description="Weight of the dense leg in fusion (the small m3e model is the weaker leg)."
+        default=0.7, description="Weight of the dense leg in fusion (the small m3e model is the weaker leg)."
     )
     keyword_weight: float = Field(default=1.0, description="Weight of the keyword (BM25) leg in fusion.")
     name_weight: float = Field(
-        default=0.5,
+        default=0.7,
         description="Weight in fusion of the chunks whose row/project/table name occurs verbatim in the question.",
     )
     bm25_k1: float = Field(

@@ -20,7 +20,7 @@ import logging
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ _CHUNKS_FILE = "chunks.json"
 
 # Amounts as printed (6,059,264.63), plain numbers and codes (2012901, 16.1). Kept whole.
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_FUNCTION_CHARS = frozenset("是的了在和与及有多少几吗呢啊么什哪怎为对把被从到给也都就还")
 _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 FIXED_TERMS = (
     "三公经费",
@@ -138,13 +140,75 @@ STOPWORDS = frozenset(
 )
 
 
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
+
+
 def normalize_doc_text(text: str) -> str:
-    """Fold full-width forms so document tokens match normalised queries (NFKC, lower case)."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Fold full-width forms (NFKC), lower case, and drop quotation marks: '“三公”经费' is the
+    term 三公经费, and the marks would split it for jieba."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
 
 
 def normalize_query_text(text: str) -> str:
-    return normalize_question(text).lower()
+    return normalize_question(text).lower().translate(_QUOTES)
+
+
+class TypoCorrector:
+    """Fix a one-character slip against the disclosure's own vocabulary: '邮点费' → '邮电费'.
+
+    A window of the question that is one substitution away from exactly one known term (row
+    names, column leaves, budget terms; 3+ characters) and is itself neither a known term nor a
+    jieba word is replaced by that term. Valid words are never "corrected" ('机构运行' stays,
+    although '机关运行' is one character away).
+    """
+
+    def __init__(
+        self, terms: Iterable[str], known: Callable[[str], bool], cut: Callable[[str], Iterable[str]]
+    ) -> None:
+        self.terms = {t for t in terms if len(t) >= 3 and not any(ch.isdigit() for ch in t)}
+        self.known = known
+        self.cut = cut
+        self.lengths = sorted({len(t) for t in self.terms}, reverse=True)
+        self.masked: dict[str, set[str]] = {}
+        for term in self.terms:
+            for i in range(len(term)):
+                self.masked.setdefault(term[:i] + "?" + term[i + 1 :], set()).add(term)
+
+    def correct(self, text: str) -> str:
+        for length in self.lengths:
+            # Only windows on word boundaries: '社会效指标' must not become '社绩效指标'.
+            bounds = self._boundaries(text)
+            for pos in sorted(bounds):
+                window = text[pos : pos + length]
+                if len(window) == length and pos + length in bounds and (fix := self._fix(window)):
+                    text = text[:pos] + fix + text[pos + length :]
+        return text
+
+    def _boundaries(self, text: str) -> set[int]:
+        bounds, pos = {0}, 0
+        for word in self.cut(text):
+            pos += len(word)
+            bounds.add(pos)
+        return bounds
+
+    def _fix(self, window: str) -> str | None:
+        if window in self.terms or not all(_HAN.match(ch) for ch in window) or self._segmentable(window):
+            return None
+        found = {
+            t
+            for i, ch in enumerate(window)
+            if ch not in _FUNCTION_CHARS  # '预算是' is 预算 + 是, not a slip of 预算数
+            and not (i in (0, len(window) - 1) and self.known(window[1:] if i == 0 else window[:-1]))
+            for t in self.masked.get(window[:i] + "?" + window[i + 1 :], ())
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def _segmentable(self, window: str) -> bool:
+        """True when the window is known words of 2+ characters end to end ('今年预算')."""
+        ok = [True] + [False] * len(window)
+        for end in range(2, len(window) + 1):
+            ok[end] = any(ok[start] and self.known(window[start:end]) for start in range(0, end - 1))
+        return ok[-1]
 
 
 def _number_tokens(raw: str) -> list[str]:
@@ -185,6 +249,9 @@ class ChineseTokenizer:
     def __init__(self, words: Iterable[str] = ()) -> None:
         self.words = sorted({normalize_doc_text(w).strip() for w in words if w and w.strip()})
         self._jieba = _jieba_with(self.words)
+        self.corrector = TypoCorrector(
+            self.words, lambda w: bool(self._jieba.FREQ.get(w)), lambda t: self._jieba.cut(t, HMM=False)
+        )
 
     def tokenize(self, normalized: str) -> list[str]:
         """Tokens of already-normalised text, in order (duplicates kept: BM25 counts them)."""

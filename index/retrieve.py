@@ -42,6 +42,8 @@ THESAURUS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"一共|总共|总额|总数|加起来|合起来"), "合计"),
     (re.compile(r"[多少]了|[增减]加了|减少了|降了|涨了|下降了|上升了"), "较 增加 减少"),
     (re.compile(r"几辆|多少辆|车辆数"), "车辆"),
+    (re.compile(r"总支出"), "本年支出合计 支出合计"),
+    (re.compile(r"总收入"), "本年收入合计 收入合计"),
     (re.compile(r"公车"), "公务用车"),
     (re.compile(r"请客|招待|吃饭"), "公务接待费"),
     (re.compile(r"出国|出境"), "因公出国(境)费"),
@@ -50,6 +52,8 @@ THESAURUS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"收入来源|钱从哪|资金来源"), "收入预算 财政拨款收入"),
     (re.compile(r"几张表|多少张表|哪些表"), "目录"),
 )
+# How the answer should be formatted, not what it is about: noise for both legs.
+_FORMATTING = re.compile(r"[（(]?(?:保留|精确到)[^）)?？，。]*[）)]?|折合成?|换算成?为?")
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 Filters = Mapping[str, FilterValue]
@@ -152,6 +156,14 @@ class HybridRetriever(BaseRetriever):
             self.callback_manager,
         )
 
+    def prepare_query(self, query: str, filters: Filters) -> str:
+        """Normalise, fix one-character slips, resolve 去年/今年, drop formatting requests, and
+        append the disclosure's terms for colloquial phrasings. Both legs see the result."""
+        query = normalize_query_text(query[: self.settings.max_query_chars])
+        query = self.keyword.tokenizer.corrector.correct(query)
+        query = resolve_relative_years(query, self.context_year(filters))
+        return expand_query(_FORMATTING.sub(" ", query))
+
     def context_year(self, filters: Filters) -> int | None:
         """The disclosure year the query is about: the one year among the chunks the filters
         allow (one document, or a one-year corpus); None when that is not a single year."""
@@ -191,8 +203,7 @@ class HybridRetriever(BaseRetriever):
         self, query: str, filters: Filters, mode: Mode, candidates: int
     ) -> list[tuple[str, float]]:
         """The ranking itself, by id (metrics read every leg through this)."""
-        query = resolve_relative_years(query[: self.settings.max_query_chars], self.context_year(filters))
-        query = expand_query(query)
+        query = self.prepare_query(query, filters)
         if mode == "keyword":
             return self.keyword.search(query, candidates, filters)
         dense = self.store.query(self.embedder.embed_query(query), candidates, filters)
