@@ -201,6 +201,7 @@ def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
     if item:  # '…(类)…(款)行政运行(项)' is about 行政运行
         return [base, item[-1]]
     out = {base} | {v for v in _word_suffixes(base) if v.count("(") == v.count(")")}
+    out.add(re.sub(r"\([^)]*\)", "", base))  # '因公出国(境)费用' is asked as '因公出国费用'
     if kind == "narrative":
         return [v for v in out if len(v) >= 4 or (len(v) >= 3 and v == base)]
     out.add(re.sub(r"\([^)]*\)", "", base))

@@ -21,6 +21,7 @@ from qa.catalog import Catalog, build_catalog, fold
 from qa.llm import LLMPhraser
 from qa.lookup import (
     GENERIC,
+    QUALIFIERS,
     Candidate,
     by_mention,
     candidates,
@@ -228,13 +229,40 @@ class AnswerEngine:
         """'那去年呢？' after '今年三公经费是多少？' → '去年三公经费是多少？'."""
         if not history:
             return question
-        q = understand(question, self.catalog, doc.id)
-        if any(m.entry.kind != "narrative" for m in q.matches) or len(normalise(question)) > 12:
+        text = normalise(question)
+        if len(text) > 14 or (q := understand(question, self.catalog, doc.id)).intent not in (
+            "value",
+            "text",
+        ):
             return question
+        if re.search(r"多少|几|是什么|为什么|哪些", text) and not re.search(r"呢[?？]?$|^那", text):
+            return question  # a whole question of its own
+        items = [m for m in q.matches if m.entry.kind != "narrative"]
         previous = history[-1]
-        stripped = re.sub(r"(?:19|20)\d{2}\s*年|今年|去年|本年|上年|当年", "", previous)
-        extra = re.sub(r"^(?:那|那么|还有|再问)|[呢?？吗]+$", "", question).strip()
-        return f"{extra}{stripped}" if extra else stripped
+        extra = re.sub(r"^(?:那么?|还有|再问|换成)|[的呢?？吗呀啊]+$|那个$", "", question).strip()
+        specific = [
+            m for m in items if fold(m.entry.name) not in QUALIFIERS and not is_generic(fold(m.entry.name))
+        ]
+        if specific:
+            # '那机构运行呢？' after '科普活动比去年少了多少钱？': the same question about another item.
+            prev = understand(previous, self.catalog, doc.id)
+            old = [m for m in prev.matches if m.entry.kind != "narrative"]
+            if old:
+                first = min(old, key=lambda m: m.start)
+                new = q.text[specific[0].start : specific[0].end]
+                return (
+                    prev.text[: first.start]
+                    + new
+                    + prev.text[max(m.end for m in old if m.start == first.start) :]
+                )
+            return question
+        if items:
+            # '基本支出的那个' after '办公费是多少？': a qualifier that picks one of the answers.
+            return f"{previous}（{extra}）"
+        if re.search(r"(?:19|20)\d{2}\s*年|今年|去年|本年|上年|当年|前年", extra):
+            stripped = re.sub(r"(?:19|20)\d{2}\s*年|今年|去年|本年|上年|当年", "", previous)
+            return f"{extra}{stripped}"
+        return question if q.matches else f"{previous}（{extra}）" if extra else previous
 
     # --- handlers ------------------------------------------------------------------------------
 
@@ -563,8 +591,9 @@ class AnswerEngine:
         prev, cur = pair
         d = C.difference(cur.figure.value, prev.figure.value, cur.figure.unit, signed=q.signed)
         direction = "增加" if cur.figure.value >= prev.figure.value else "减少"
+        before = _shown(prev.figure) if prev.figure.value else "未列数（按0计）"
         text = (
-            f"{_subject(cur)}{q.doc_year}年为{_shown(cur.figure)}，{q.doc_year - 1}年为{_shown(prev.figure)}，"
+            f"{_subject(cur)}{q.doc_year}年为{_shown(cur.figure)}，{q.doc_year - 1}年为{before}，"
             f"{'变化' if q.signed else direction}{d.shown}。"
         )
         calcs = [d]

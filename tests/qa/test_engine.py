@@ -158,3 +158,24 @@ def test_every_number_in_answers_is_verified(engine):
         a = engine.answer(question, doc_id=SEED_ID)
         assert a.status == "answered", (question, a.text)
         assert engine.unverified(a.text, question, doc, ()) == [] or a.formula, (question, a.text)
+
+
+@pytest.mark.parametrize(
+    ("history", "follow_up", "value"),
+    [
+        (["办公费是多少？"], "基本支出的那个", "28000.00"),  # a qualifier picks one of the candidates
+        (["科普活动比去年少了多少钱？"], "那机构运行呢？", "300000.00"),  # same question, another item
+        (["2024年三公经费是多少？", "去年三公经费是多少？"], "那公务接待费呢？", "21000.00"),  # keeps 2023
+        (["科普活动预算是多少？"], "去年的呢", "3660000.00"),
+    ],
+)
+def test_follow_ups_keep_the_context(engine, history, follow_up, value):
+    a = engine.answer(follow_up, history=history, doc_id=SEED_ID)
+    assert Decimal(value) in [v for v, _ in values(a)], (a.resolved_question, a.text)
+
+
+def test_blank_previous_year_counts_as_zero_for_a_change(engine):
+    a = engine.answer("机关服务增长了多少？", doc_id=SEED_ID)
+    assert values(a) == [(Decimal("250000.00"), "元")] and "未列数" in a.text
+    b = engine.answer("因公出国费用是多少？", doc_id=SEED_ID)
+    assert values(b) == [(Decimal("0"), "元")]  # the narrative states 0 元; the table cell is blank
