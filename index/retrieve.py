@@ -1,8 +1,15 @@
 """Hybrid retrieval: dense (Chroma) and keyword (BM25) legs fused by reciprocal rank fusion.
 
 Dense retrieval finds paraphrases ("科普方面花了多少钱"); BM25 finds exact names, codes and
-amounts ("2060702", "公务接待费") that a small embedding model blurs. RRF combines ranks, not
-raw scores, so the two legs' incomparable score scales do not matter.
+amounts ("2060702", "公务接待费") that a small embedding model blurs. A third ranked list holds
+the chunks whose own row/project/table name the question spells out (``NameMatcher``). RRF
+combines ranks, not raw scores, so the lists' incomparable score scales do not matter; weights
+and k come from settings (chosen by measurement on eval/questions.jsonl).
+
+Before either leg runs, ``prepare_query`` normalises the question (full-width, traditional),
+fixes one-character slips against the disclosure vocabulary, turns 去年/今年 into years of the
+document being asked about, drops formatting requests (保留两位小数) and appends the
+disclosure's own terms for colloquial phrasings (``THESAURUS``).
 """
 
 from __future__ import annotations

@@ -151,3 +151,16 @@ def test_relative_years_and_thesaurus() -> None:
     assert resolve_relative_years("去年", None) == "去年"
     assert expand_query("公车运行费").endswith("公务用车")
     assert expand_query("科普活动") == "科普活动"
+
+
+def test_prepare_query_and_exact_names(seed_doc, settings: Settings, fake_embedder) -> None:
+    build_index([seed_doc], settings, progress=False)
+    retriever = open_retriever(settings)
+    prepared = retriever.prepare_query("去年邮点费折合多少万元（保留两位小数）？", {"doc_id": seed_doc.id})
+    assert "2023年邮电费" in prepared and "保留" not in prepared and "折合" not in prepared
+    # The row named verbatim in the question outranks narratives that mention it in passing.
+    top = [c for c, _ in retriever.retrieve_chunks("行政单位医疗2024年基本支出是多少", top_k=3)]
+    assert any(c.metadata["row_code"] == "2101101" for c in top)
+    names = retriever.names.search("科普经费项目的当年预算", {}, [], 5)
+    first = retriever.keyword.by_id[names[0][0]]
+    assert (first.metadata["project"], first.metadata["row_name"]) == ("科普经费", "当年预算")

@@ -78,3 +78,23 @@ def test_jieba_prints_nothing(seed_doc, capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr()
     assert out.out == ""
     assert "Building prefix dict" not in out.err
+
+
+def test_quotes_inside_terms_are_folded() -> None:
+    tok = ChineseTokenizer(["三公经费"])
+    assert "三公经费" in tok.document_tokens("2024年“三公”经费预算")
+    assert "三公经费" in tok.query_tokens("“三公”經費")
+
+
+def test_typo_correction_uses_the_disclosure_vocabulary(seed_doc) -> None:
+    fix = ChineseTokenizer(budget_terms([seed_doc])).corrector.correct
+    assert fix("邮点费预算是多少") == "邮电费预算是多少"
+    assert fix("科普活东今年预算多少") == "科普活动今年预算多少"
+    assert fix("今年公务接代费预算多少") == "今年公务接待费预算多少"
+    for fine in (
+        "机构运行的项目支出",
+        "科普活动开展的社会效指标值",
+        "基本工资预算折合多少元",
+        "今年预算是多少",
+    ):
+        assert fix(fine) == fine  # valid words and word-straddling windows are left alone
