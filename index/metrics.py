@@ -82,6 +82,7 @@ def first_hit(chunks: Sequence[Chunk], sources: Sequence[Mapping[str, Any]], doc
 def leg_rankings(retriever: HybridRetriever, query: str, depth: int = DEPTH) -> dict[str, list[Chunk]]:
     """Each leg's ranked chunks; hybrid is fused from the same two candidate lists it would use."""
     candidates = max(depth, retriever.settings.candidate_k)
+    query = retriever.prepare_query(query, retriever.filters)  # idempotent: ranked_ids prepares too
     dense = retriever.ranked_ids(query, retriever.filters, "dense", candidates)
     keyword = retriever.ranked_ids(query, retriever.filters, "keyword", candidates)
     hybrid = retriever.fuse(query, retriever.filters, dense, keyword, candidates)

@@ -61,6 +61,7 @@ THESAURUS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # How the answer should be formatted, not what it is about: noise for both legs.
 _FORMATTING = re.compile(r"[（(]?(?:保留|精确到)[^）)?？，。]*[）)]?|折合成?|换算成?为?")
+_NARRATIVE_INTENT = re.compile(r"占比|比重|比例|百分之几|占多少|为什么|为啥|原因|什么意思|定义|含义|包括哪些")
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 Filters = Mapping[str, FilterValue]
@@ -229,10 +230,13 @@ class HybridRetriever(BaseRetriever):
     ) -> list[tuple[str, float]]:
         """RRF of the dense and keyword lists, plus the exact-name list (see NameMatcher)."""
         names = self.names.search(normalize_query_text(query), filters, keyword, candidates)
+        # Shares, reasons and definitions are written in the 情况说明, never in a table row:
+        # there a row named in the question is no evidence for the answer.
+        narrative = bool(_NARRATIVE_INTENT.search(query))
         legs = [
             (dense, self.settings.dense_weight),
             (keyword, self.settings.keyword_weight),
-            (names, self.settings.name_weight),
+            (names, self.settings.name_weight * (0.0 if narrative else 1.0)),
         ]
         return reciprocal_rank_fusion(legs, self.settings.rrf_k)
 

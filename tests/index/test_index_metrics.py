@@ -67,3 +67,15 @@ def test_metrics_on_fixture_questions(seed_doc, settings: Settings, fake_embedde
         assert 0 <= result[leg]["hit@1"] <= result[leg]["hit@3"] <= 1
         assert result[leg]["hit@1"] <= result[leg]["mrr"] <= 1
     assert result["keyword"]["hit@3"] >= 0.8  # the keyword leg does not depend on the fake embedder
+
+
+def test_metrics_rank_exactly_as_the_retriever(seed_doc, settings: Settings, fake_embedder) -> None:
+    from index.metrics import leg_rankings
+
+    build_index([seed_doc], settings, progress=False)
+    retriever = open_retriever(settings).with_filters({"doc_id": seed_doc.id})
+    for question in ("去年科普活动预算多少", "邮点费是多少", "三公经费占比", "2060702"):
+        legs = leg_rankings(retriever, question, 8)
+        for mode in ("dense", "keyword", "hybrid"):
+            got = [c.id for c, _ in retriever.retrieve_chunks(question, mode=mode, top_k=8)]
+            assert got == [c.id for c in legs[mode]], (question, mode)
