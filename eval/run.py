@@ -110,12 +110,15 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     lap("answers")
 
     retriever = getattr(engine, "retriever", None) if options.index else None
-    top3: dict[str, list[str]] = {}
+    per_question: dict[str, dict[str, Any]] = {}
     summary["retrieval"] = (
-        retrieval(retriever, questions, options.progress, top3)
+        retrieval(retriever, questions, options.progress, per_question)
         if retriever is not None
         else "skipped: no retriever (--no-index)"
     )
+    for r in records:
+        r["ranks"] = per_question.get(r["id"], {}).get("ranks")
+    top3 = {k: v["top3"] for k, v in per_question.items()}
     lap("retrieval")
     if options.index and options.baseline:
         summary["baseline"] = baseline(questions, records, store, retriever, options, settings, top3)
@@ -208,11 +211,12 @@ def retrieval(
     retriever: Any,
     questions: Sequence[Mapping[str, Any]],
     progress: bool,
-    top3: dict[str, list[str]] | None = None,
+    per_question: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """hit@1 / hit@3 / MRR per leg (index/metrics.py), each question searched within its own
-    document as the engine searches it. ``top3`` collects each question's hybrid top-3 texts
-    (the same ranking ``retrieve_chunks`` returns), so the baseline need not search again."""
+    document as the engine searches it. ``per_question`` collects each question's rank per leg
+    (for diffing two runs) and its hybrid top-3 texts (the same ranking ``retrieve_chunks``
+    returns, so the baseline need not search again)."""
     from index.metrics import DEPTH, LEGS, first_hit, gold_sources, leg_rankings
 
     ranks: dict[str, list[int | None]] = {leg: [] for leg in LEGS}
@@ -227,9 +231,9 @@ def retrieval(
         if doc not in per_doc:
             per_doc[doc] = retriever.with_filters({"doc_id": doc})
         ranked = leg_rankings(per_doc[doc], str(q["question"]), DEPTH)
-        if top3 is not None:
-            top3[q["id"]] = [c.text for c in ranked["hybrid"][:3]]
         found = {leg: first_hit(ranked[leg], sources, doc) for leg in LEGS}
+        if per_question is not None:
+            per_question[q["id"]] = {"ranks": found, "top3": [c.text for c in ranked["hybrid"][:3]]}
         for leg in LEGS:
             ranks[leg].append(found[leg])
         if found["hybrid"] is None or found["hybrid"] > 3:
