@@ -83,7 +83,11 @@ def main(argv: list[str] | None = None, engine_factory: EngineFactory | None = N
         progress=not args.quiet,
         engine=args.engine,
     )
-    summary = run(options, engine_factory)
+    try:
+        summary = run(options, engine_factory)
+    except ValueError as exc:  # nothing to ask, or a bad --engine spec
+        print(f"python -m eval: {exc}", file=sys.stderr)
+        return 2
     if options.out_dir is not None:
         md, js = report.write_reports(summary, options.out_dir, datetime.now().strftime("%Y%m%d-%H%M%S"))
         summary["run"]["reports"] = [str(md), str(js)]

@@ -80,7 +80,7 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     started = time.perf_counter()
     questions = dataset.select(dataset.load(options.questions), options.subset, options.doc)
     if not questions:
-        raise SystemExit(f"no questions selected (doc={options.doc!r}, subset={options.subset})")
+        raise ValueError(f"no questions selected (doc={options.doc!r}, subset={options.subset})")
     settings = Settings(state_dir=options.state_dir)
 
     from ingest.pipeline import ingest

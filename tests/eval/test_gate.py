@@ -113,3 +113,11 @@ def test_checked_in_thresholds_are_well_formed() -> None:
     assert t["min"]["accuracy"] > 0.5 and t["max"]["unverified_numbers"] == 0
     for bound in (*t["min"].values(), *t["max"].values()):
         assert isinstance(bound, int | float)
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:
+    assert (
+        main(["--no-index", "--quiet", "--no-report", "--doc", "no-such-doc", "--state-dir", str(tmp_path)])
+        == 2
+    )
+    assert "no questions selected" in capsys.readouterr().err
