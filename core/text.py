@@ -34,7 +34,7 @@ def halfwidth(text: str) -> str:
 
 def clean_cell(text: str) -> str:
     """A table cell as a person reads it: no HTML, no stray spaces, half-width digits."""
-    return halfwidth(strip_html(text)).strip()
+    return halfwidth(strip_html(text)).replace("**", "").strip()  # markdown bold in pipe tables
 
 
 def squash(text: str) -> str:

@@ -18,7 +18,7 @@ from core.text import halfwidth
 _NUMBER_UNIT = re.compile(
     r"(?:(?P<lo>\d+(?:\.\d+)?)\s*[-~～至])?"  # a range such as "1-2次" states both ends
     r"(?<![\d.])(?P<num>[-−]?\d(?:[\d,，]*\d)?(?:\.\d+)?)\s*"
-    r"(?P<unit>万元|亿元|元|%|个|辆|台（套）|台\(套\)|台|次|项|人|场次|场|家|期|篇|名)"
+    r"(?P<unit>万元|亿元|元|%|个|辆|台（套）|台\(套\)|台|批次|人次|次|项|人|场次|场|家|期|篇|名|卷|册|件|页|画幅)"
 )
 _YEAR = re.compile(r"(\d{4})\s*年")
 _RELATION_END = re.compile(

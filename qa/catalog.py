@@ -203,6 +203,7 @@ def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
     out = {base} | {v for v in _word_suffixes(base) if v.count("(") == v.count(")")}
     out.add(re.sub(r"\([^)]*\)", "", base))  # '因公出国(境)费用' is asked as '因公出国费用'
     if kind == "narrative":
+        out |= {v[:-2] for v in out if v.endswith(("总额", "总计", "合计")) and len(v) >= 6}
         return [v for v in out if len(v) >= 4 or (len(v) >= 3 and v == base)]
     out.add(re.sub(r"\([^)]*\)", "", base))
     for suffix in _SUFFIX_DROPS:

@@ -472,7 +472,7 @@ class AnswerEngine:
     def _passages(self, q: Query, doc: Document, **kw) -> list[Passage]:
         extra: list[Passage] = []
         if self.retriever is not None:
-            extra = _retrieved(self.retriever, q.raw, doc.id)
+            extra = _retrieved(self.retriever, q.raw, doc)
         question = fold(normalize_question(q.raw))
         return best_passages(question, doc, extra, tables=tuple(q.table_nos), **kw)
 
@@ -499,7 +499,7 @@ class AnswerEngine:
     def _text_or_value(self, q: Query, doc: Document) -> _Draft:
         if re.search(r"是不是|是否", q.text) and re.search(r"(?:比|较).{0,10}(?:增加|减少|多|少)", q.text):
             return self._diff(q, doc)
-        if re.search(r"\d+(?:\.\d+)?\s*(?:万|元|亿)", q.text) and q.matches:
+        if re.search(r"\d+(?:\.\d+)?\s*(?:万|元|亿)", q.text):
             return self._value(q, doc)  # '政府采购预算是100万吗？' checks a number
         if re.search(r"多少|几", q.text) and (table_matches(q) or q.matches):
             return self._value(q, doc)
@@ -582,10 +582,17 @@ class AnswerEngine:
             a = next(iter(distinct_values(mentions[0]).values()))[0]
             b = next(iter(distinct_values(mentions[1]).values()))[0]
             return self._difference_of(q, a, b)
+        other = self._narrative_other(q, doc, mentions)
+        if other is not None:
+            return other
         pair = self._pair(q, doc, ms)
         if pair is None:
             stated = self._stated(q, ("增加", "减少"))
-            if stated is not None and stated.unit in ("元", "万元"):
+            if (
+                stated is not None
+                and stated.unit in ("元", "万元")
+                and (q.years or re.search(r"上年|去年", q.text))
+            ):
                 return self._stated_change(q, stated)
             return self._no_previous(q, doc)
         prev, cur = pair
@@ -604,6 +611,24 @@ class AnswerEngine:
         text += self._adversarial_change(q, cur.figure.value - prev.figure.value)
         last = calcs[-1]
         return _Draft("answered", text, [prev, cur], [Result(last.value, last.unit, "差额")], calcs)
+
+    def _narrative_other(self, q: Query, doc: Document, mentions: list[list[Candidate]]) -> _Draft | None:
+        """'项目支出总额比实行绩效目标管理的项目金额多出多少': the second amount is stated in the text."""
+        at = q.text.find("比")
+        if len(mentions) != 1 or at < 0 or q.years:
+            return None
+        later = [m for m in q.matches if m.entry.kind == "narrative" and m.start > at]
+        figs = [
+            (m, f)
+            for m in later
+            for f in m.entry.figures
+            if f.unit in ("元", "万元") and not _is_relation(f.measure)
+        ]
+        if not figs:
+            return None
+        m, f = max(figs, key=lambda mf: _overlap(q.text, fold(mf[1].sentence or "")))
+        a = next(iter(distinct_values(mentions[0]).values()))[0]
+        return self._difference_of(q, a, Candidate(m.entry, f, m.start))
 
     def _adversarial_change(self, q: Query, diff: Decimal) -> str:
         says_up = re.search(r"增加|多了|涨", q.raw)
@@ -867,19 +892,21 @@ def _source_text(doc: Document) -> str:
     return "\n".join(parts)
 
 
-def _retrieved(retriever: PassageRetriever, question: str, doc_id: str) -> list[Passage]:
-    from core.records import Provenance
+def _retrieved(retriever: PassageRetriever, question: str, doc: Document) -> list[Passage]:
+    doc_id = doc.id
+    """The document's own passages on the lines the retriever ranks highest.
 
-    out = []
+    Chunks restate their section path for retrieval; quoting them would quote words the
+    disclosure does not have in that place, so we quote the verbatim passages instead."""
+    lines = {}
     for chunk, score in retriever.retrieve_chunks(question, filters={"doc_id": doc_id}, top_k=5):
-        md = chunk.metadata
-        if chunk.kind != "narrative":
-            continue
-        prov = Provenance(doc_id, int(md.get("line", 0)), section=str(md.get("section", "")) or None)
-        body = chunk.text.split("\n", 1)[-1] if "\n" in chunk.text else chunk.text
-        for sentence in re.findall(r"[^。！？]+[。！？]?", body):
-            out.append(Passage(sentence.strip(), prov, score))
-    return out
+        if chunk.kind == "narrative":
+            lines.setdefault(int(chunk.metadata.get("line", 0)), score)
+    return [
+        Passage(p.text, p.provenance, lines[p.provenance.line] or 0.0, p.context)
+        for p in doc_passages(doc)
+        if p.provenance.line in lines
+    ]
 
 
 _TOTAL_ASK = re.compile(
