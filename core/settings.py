@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     )
     keyword_weight: float = Field(default=1.0, description="Weight of the keyword (BM25) leg in fusion.")
     name_weight: float = Field(
-        default=1.0,
+        default=0.7,
         description="Weight in fusion of the chunks whose row/project/table name occurs verbatim in the question.",
     )
     bm25_k1: float = Field(
