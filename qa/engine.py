@@ -5,6 +5,7 @@ the calculator; passages only from the disclosure; every answer is verified befo
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -59,6 +60,37 @@ class PassageRetriever(Protocol):
     ): ...
 
 
+class BackgroundRetriever:
+    """Opens the hybrid retriever in a thread. Loading the embedding model takes ~10 s, mostly
+    imports; figure answers never need it, so they do not wait. Narrative answers wait for it,
+    once; an error while loading is raised there, not swallowed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._retriever = None
+        self._error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._load, args=(settings,), name="retriever-load", daemon=True
+        )
+        self._thread.start()
+
+    def _load(self, settings: Settings) -> None:
+        try:
+            from index.build import open_retriever
+
+            self._retriever = open_retriever(settings)
+        except Exception as exc:
+            self._error = exc
+
+    def get(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._retriever
+
+    def retrieve_chunks(self, *args, **kwargs):
+        return self.get().retrieve_chunks(*args, **kwargs)
+
+
 @dataclass
 class _Draft:
     """What a handler produces; ``finish`` turns it into a verified ``Answer``."""
@@ -96,11 +128,7 @@ class AnswerEngine:
     @classmethod
     def from_settings(cls, settings: Settings, *, with_retriever: bool = True) -> AnswerEngine:
         store = FigureStore(settings.store_path)
-        retriever = None
-        if with_retriever:
-            from index.build import open_retriever  # loads the embedding model once
-
-            retriever = open_retriever(settings)
+        retriever = BackgroundRetriever(settings) if with_retriever else None
         phraser = LLMPhraser(settings) if settings.llm_base_url else None
         return cls(store, settings, retriever, phraser)
 
