@@ -37,7 +37,9 @@ def main() -> int:
     )
     cold_wall = time.perf_counter() - start
     cold_figure, cold_text = (
-        map(float, out.stdout.strip().splitlines()[-1].split()) if out.returncode == 0 else (float("nan"),) * 2
+        map(float, out.stdout.strip().splitlines()[-1].split())
+        if out.returncode == 0
+        else (float("nan"),) * 2
     )
     from qa.engine import AnswerEngine
 

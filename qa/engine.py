@@ -90,6 +90,10 @@ class BackgroundRetriever:
     def retrieve_chunks(self, *args, **kwargs):
         return self.get().retrieve_chunks(*args, **kwargs)
 
+    def __getattr__(self, name: str):
+        # Everything else of the loaded retriever (with_filters, ranked_ids …) waits the same way.
+        return getattr(self.get(), name)
+
 
 @dataclass
 class _Draft:
