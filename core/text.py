@@ -92,3 +92,20 @@ def normalize_question(text: str) -> str:
     """NFKC folds full-width digits/letters; OpenCC folds traditional characters."""
     text = unicodedata.normalize("NFKC", text)
     return to_simplified(text).strip()
+
+
+_CN_DIGITS = "一二三四五六七八九"
+
+
+def cn_to_int(token: str) -> int:
+    """'十七' → 17, '五' → 5, '12' → 12 (table numbers: 表一 … 表二十)."""
+    if token.isdigit():
+        return int(token)
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + _CN_DIGITS.index(token[1]) + 1
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        return (_CN_DIGITS.index(tens) + 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
+    return _CN_DIGITS.index(token) + 1

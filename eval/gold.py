@@ -16,8 +16,6 @@ Values compare exactly, 元 and 万元 by conversion (a 万元 table's 3,239.70 
 
 from __future__ import annotations
 
-import ast
-import operator
 import re
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -120,27 +118,7 @@ def _matches(figs: Iterable[Figure], value: Decimal, unit: str) -> bool:
 
 # --- decimal arithmetic for derivations ---------------------------------------------------------
 
-_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-
-
-def evaluate(expr: str) -> tuple[Decimal, list[Decimal]]:
-    """Evaluate '+ - * / ( )' on decimal literals exactly; return the value and the literals."""
-    used: list[Decimal] = []
-
-    def ev(node: ast.AST) -> Decimal:
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            v = Decimal(ast.get_source_segment(expr, node) or str(node.value))
-            used.append(v)
-            return v
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            return _OPS[type(node.op)](ev(node.left), ev(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -ev(node.operand)
-        raise ValueError(f"not plain arithmetic: {ast.dump(node)}")
-
-    return ev(ast.parse(expr, mode="eval")), used
+from qa.calc import evaluate  # noqa: E402 - the same exact evaluator the verifier uses
 
 
 def places(value: Decimal) -> int:

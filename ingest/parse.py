@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.errors import NotADisclosureError
 from core.records import Cell, Document, Paragraph, Row, Section, Table, Warning_
-from core.text import clean_cell, join_cjk_spaces, parse_number, squash, strip_html
+from core.text import clean_cell, cn_to_int, join_cjk_spaces, parse_number, squash, strip_html
 
 _CN_NUM = "一二三四五六七八九十"
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
@@ -214,16 +214,7 @@ def _skip_toc(lines: list[_Line], toc_at: int) -> list[_Line]:
 
 
 def _cn_to_int(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + _CN_NUM.index(token[1]) + 1
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        return (_CN_NUM.index(tens) + 1) * 10 + (_CN_NUM.index(ones) + 1 if ones else 0)
-    return _CN_NUM.index(token) + 1
+    return cn_to_int(token)
 
 
 def _first_table_title(lines: list[_Line], toc: list[tuple[int, str]]) -> int | None:

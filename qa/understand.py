@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.text import normalize_question
+from core.text import cn_to_int, normalize_question
 from ingest.roles import Role
 from qa.catalog import Catalog, Entry, fold
 
@@ -178,17 +178,7 @@ def _places(text: str) -> int | None:
 
 
 def _cn(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    digits = "一二三四五六七八九"
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + digits.index(token[1]) + 1
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        return (digits.index(tens) + 1) * 10 + (digits.index(ones) + 1 if ones else 0)
-    return digits.index(token) + 1
+    return cn_to_int(token)
 
 
 # --- matching entries ------------------------------------------------------------------------
