@@ -41,9 +41,12 @@ def _summary(result: IngestResult, settings: Settings) -> str:
     lines = []
     for p in result.parsed:
         d = p.document
-        data = sum(t.status == "data" for t in d.tables)
-        empty = sum(t.status == "empty" for t in d.tables)
-        missing = sum(t.status == "missing" for t in d.tables)
+        # Count 目录 entries, not instances: 表十七 may come once per project.
+        data = len({t.no for t in d.tables if t.status == "data"})
+        empty = len(
+            {t.no for t in d.tables if t.status == "empty"} - {t.no for t in d.tables if t.status == "data"}
+        )
+        missing = len({t.no for t in d.tables if t.status == "missing"})
         listed = len({t.no for t in d.tables if t.no is not None})
         lines.append(f"《{d.department} {d.year}年{d.kind}》 {d.source_path}")
         lines.append(
