@@ -320,13 +320,13 @@ class AnswerEngine:
             return [Match(e, ms[0].start, ms[0].end) for e in totals]
         return ms
 
+    def _guard(self, q: Query, doc: Document) -> _Draft | None:
+        """A table the department left empty, or words the disclosure never uses: say so."""
+        return self._empty_table(q, doc) or self._out_of_scope(q, doc)
+
     def _value(self, q: Query, doc: Document) -> _Draft:
-        empty = self._empty_table(q, doc)
-        if empty is not None:
-            return empty
-        refusal = self._out_of_scope(q, doc)
-        if refusal is not None:
-            return refusal
+        if (early := self._guard(q, doc)) is not None:
+            return early
         ms = self._items(q, doc)
         if not ms:
             ms = self._project_budget(q, doc)
@@ -509,12 +509,8 @@ class AnswerEngine:
         return best_passages(question, doc, extra, tables=tuple(q.table_nos), **kw)
 
     def _text(self, q: Query, doc: Document) -> _Draft:
-        empty = self._empty_table(q, doc)
-        if empty is not None:
-            return empty
-        refusal = self._out_of_scope(q, doc)
-        if refusal is not None:
-            return refusal
+        if (early := self._guard(q, doc)) is not None:
+            return early
         reason = q.intent == "reason"
         passages = self._passages(
             q,
