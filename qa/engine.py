@@ -1121,7 +1121,3 @@ def _codes_of_length(doc: Document, n: int) -> list[str]:
         if role_of(t) is Role.GENERAL_EXPENSE:
             return [r.label for r in t.rows if r.code and len(r.code) == n]
     return []
-
-
-def replace_text(answer: Answer, text: str) -> Answer:
-    return replace(answer, text=text)

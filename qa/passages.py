@@ -179,7 +179,6 @@ _STOP = set(
         "用途",
         "作用",
         "是不是",
-        "科协",
         "哪个",
         "单位",
         "从无到有",
@@ -218,7 +217,10 @@ def focus_terms(question: str, department: str = "") -> list[str]:
     if department:
         text = text.replace(fold(department), "")
         # '科协' alone is the department; '老科协' is something else.
-        text = re.sub(rf"(?<![\u4e00-\u9fff]){re.escape(short_name(department))}", "", text)
+        from qa.engine import department_aliases  # the abbreviation table lives with the engine
+
+        for alias in sorted({short_name(department), *department_aliases(department)}, key=len, reverse=True):
+            text = re.sub(rf"(?<![\u4e00-\u9fff]){re.escape(fold(alias))}", "", text)
     terms = []
     for tok in _jieba().lcut(text):
         tok = tok.strip()
