@@ -123,6 +123,7 @@ class Document:
     sections: tuple[Section, ...] = ()
     tables: tuple[Table, ...] = ()
     toc: tuple[tuple[int, str], ...] = ()  # (number, title) from the 目录
+    toc_lines: tuple[int, ...] = ()  # 1-based lines of the 目录: its heading, then each entry
     warnings: tuple[Warning_, ...] = ()
 
     def table(self, no: int) -> Table | None:

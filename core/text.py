@@ -109,3 +109,25 @@ def cn_to_int(token: str) -> int:
         tens, _, ones = token.partition("十")
         return (_CN_DIGITS.index(tens) + 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
     return _CN_DIGITS.index(token) + 1
+
+
+# --- department names ----------------------------------------------------------------------------
+
+# How people shorten a department's name. Generic (the standard names of Chinese departments), so
+# any disclosure of such a department is recognised by its short name.
+DEPARTMENT_ABBREVIATIONS = {"科协": "科学技术协会", "教委": "教育委员会", "科技局": "科学技术局", "文旅委": "文化和旅游发展委员会",
+                            "住建委": "住房和城乡建设委员会", "农业农村委": "农业农村委员会", "农委": "农业农村委员会"}  # fmt: skip
+
+
+def short_department(department: str) -> str:
+    """'重庆市渝北区科学技术协会' → '重庆市渝北区科协'; '…委员会' → '…委'."""
+    return department.replace("科学技术协会", "科协").replace("委员会", "委")
+
+
+def department_aliases(department: str) -> list[str]:
+    """'云岭示范区文化和旅游发展委员会' is also '文旅委', '云岭示范区文旅委'."""
+    out = []
+    for short, full in DEPARTMENT_ABBREVIATIONS.items():
+        if full in department:
+            out += [short, department.replace(full, short)]
+    return out

@@ -134,14 +134,14 @@ def _paragraph_chunks(doc: Document, section: Section, path: str, paragraph: Par
 
 
 def _toc_chunks(doc: Document) -> Iterator[Chunk]:
-    """The 目录 as one chunk: "which tables are there" is a question too.
-
-    The parser does not keep the 目录's line, so this chunk has line 0.
-    """
+    """The 目录 as one chunk: "which tables are there" is a question too."""
     if doc.toc:
         entries = "；".join(f"表{cn_number(no)} {title}" for no, title in doc.toc)
         text = f"{doc.title or doc.department} 预算公开表目录（共{len(doc.toc)}张表）：{entries}"
-        yield _chunk(doc, "narrative", "toc", text, section="目录")
+        where = (
+            {"line": doc.toc_lines[0], "lines": "|".join(map(str, doc.toc_lines))} if doc.toc_lines else {}
+        )
+        yield _chunk(doc, "narrative", "toc", text, section="目录", **where)
 
 
 def split_sentences(text: str, max_chars: int = NARRATIVE_MAX_CHARS) -> list[str]:

@@ -25,6 +25,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from core.errors import ConfigError, StateMissingError
 from core.records import Chunk
 from core.settings import Settings
+from core.text import department_aliases, short_department
 from index.chunk import short_title
 from index.embed import Embedder, get_embedder
 from index.keyword import KeywordIndex, matches, normalize_doc_text, normalize_query_text
@@ -65,6 +66,8 @@ _NARRATIVE_INTENT = re.compile(r"占比|比重|比例|百分之几|占多少|为
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 Filters = Mapping[str, FilterValue]
+# Names that say where a row sits, not what it is about.
+_GENERIC_NAMES = frozenset({"合计", "总计", "小计"})
 _NODE_HIDDEN_KEYS = ["lines", "hash", "rows", "table_part", "status", "project", "unit"]
 
 
@@ -88,14 +91,21 @@ class NameMatcher:
             if names:
                 self._entries.append((chunk, names))
 
+    @staticmethod
+    def _found(name: str, query: str, own_words: str) -> bool:
+        # 合计 names a row only when the asker said it; appended for 一共/总额 it would pull
+        # every table's total row to the top.
+        return name in (own_words if name in _GENERIC_NAMES else query)
+
     def search(
         self, normalized_query: str, filters: Filters, keyword: Sequence[tuple[str, float]], k: int
     ) -> list[tuple[str, float]]:
         order = {chunk_id: rank for rank, (chunk_id, _) in enumerate(keyword)}
+        own = strip_expansion(normalized_query)
         scored = [
-            (chunk.id, float(sum(len(n) for n in names if n in normalized_query)))
+            (chunk.id, float(sum(len(n) for n in names if self._found(n, normalized_query, own))))
             for chunk, names in self._entries
-            if any(n in normalized_query for n in names) and matches(chunk.metadata, filters)
+            if any(self._found(n, normalized_query, own) for n in names) and matches(chunk.metadata, filters)
         ]
         scored.sort(key=lambda p: (-p[1], order.get(p[0], len(order)), p[0]))
         return scored[:k]
@@ -136,6 +146,7 @@ class HybridRetriever(BaseRetriever):
         self.mode: Mode = mode
         self.top_k = top_k
         self._years: dict[tuple[tuple[str, str], ...], int | None] = {}
+        self._departments: dict[tuple[tuple[str, str], ...], str | None] = {}
         self.names = NameMatcher(keyword.chunks)
 
     @classmethod
@@ -170,6 +181,7 @@ class HybridRetriever(BaseRetriever):
         query = normalize_query_text(query[: self.settings.max_query_chars])
         query = self.keyword.tokenizer.corrector.correct(query)
         query = resolve_relative_years(query, self.context_year(filters))
+        query = drop_department(query, self.context_department(filters))
         return expand_query(_FORMATTING.sub(" ", query))
 
     def context_year(self, filters: Filters) -> int | None:
@@ -181,6 +193,15 @@ class HybridRetriever(BaseRetriever):
             year = years.pop() if len(years) == 1 else None
             self._years[key] = year if isinstance(year, int) else None
         return self._years[key]
+
+    def context_department(self, filters: Filters) -> str | None:
+        """The one department the filters allow (None for several, e.g. an unfiltered corpus)."""
+        key = tuple(sorted((k, repr(v)) for k, v in filters.items()))
+        if key not in self._departments:
+            found = {c.metadata.get("department") for c in self.keyword.chunks if matches(c.metadata, filters)}
+            one = found.pop() if len(found) == 1 else None
+            self._departments[key] = one if isinstance(one, str) and one else None
+        return self._departments[key]
 
     # --- llama-index -----------------------------------------------------------------------
 
@@ -250,10 +271,29 @@ def resolve_relative_years(query: str, year: int | None) -> str:
     return query
 
 
+def drop_department(query: str, department: str | None) -> str:
+    """'科协今年的三公经费' → ' 今年的三公经费' within the 科协's own disclosure: every chunk is
+    about that department, so its name only matches the chunks that happen to repeat it (老科协
+    projects, the 职能职责). A name inside a longer word ('老科协') stays."""
+    if not department:
+        return query
+    names = {department, short_department(department), *department_aliases(department)}
+    for name in sorted((normalize_query_text(n) for n in names), key=len, reverse=True):
+        query = re.sub(rf"(?:(?<![\u4e00-\u9fff])|(?<=[的在问和与及是年了吗呢啊请])){re.escape(name)}", " ", query)
+    return query
+
+
 def expand_query(query: str) -> str:
     """Append the disclosure's own term for colloquial phrasings (see THESAURUS)."""
     extra = [term for pattern, term in THESAURUS if pattern.search(query) and term not in query]
     return " ".join([query, *extra]) if extra else query
+
+
+def strip_expansion(query: str) -> str:
+    """The question without the terms ``expand_query`` appended."""
+    for _, term in THESAURUS:
+        query = query.replace(f" {term}", "")
+    return query
 
 
 def to_node(chunk: Chunk) -> TextNode:

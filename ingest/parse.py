@@ -109,7 +109,7 @@ def parse_text(text: str, path: str, sha256: str | None = None) -> Document:
     lines = [_read_line(i + 1, raw) for i, raw in enumerate(text.splitlines())]
     if not any(ln.text.strip() for ln in lines):
         raise NotADisclosureError(path, "文件是空的")
-    toc_at, toc = _find_toc(lines)
+    toc_at, toc, toc_lines = _find_toc(lines)
     table_start = toc_at if toc_at is not None else _first_table_title(lines, toc)
     if table_start is None:
         raise NotADisclosureError(path, "没有找到“目录”或任何标准表格标题（如“部门收支预算总表”）")
@@ -136,6 +136,7 @@ def parse_text(text: str, path: str, sha256: str | None = None) -> Document:
         sections=tuple(sections),
         tables=tuple(tables),
         toc=tuple(toc),
+        toc_lines=toc_lines,
         warnings=tuple(b.warnings),
     )
 
@@ -175,16 +176,19 @@ def _heading_text(text: str) -> tuple[str, bool]:
 # --- 目录 ------------------------------------------------------------------------------------
 
 
-def _find_toc(lines: list[_Line]) -> tuple[int | None, list[tuple[int, str]]]:
+def _find_toc(lines: list[_Line]) -> tuple[int | None, list[tuple[int, str]], tuple[int, ...]]:
+    """Index of the 目录 heading, its (number, title) entries, and the source lines of both."""
     for i, line in enumerate(lines):
         heading, _ = _heading_text(line.text)
         if line.cells is None and "目录" in heading and len(heading) <= 40:
-            return i, _toc_entries(lines[i + 1 :])
-    return None, []
+            entries, entry_lines = _toc_entries(lines[i + 1 :])
+            return i, entries, (line.no, *entry_lines)
+    return None, [], ()
 
 
-def _toc_entries(lines: list[_Line]) -> list[tuple[int, str]]:
+def _toc_entries(lines: list[_Line]) -> tuple[list[tuple[int, str]], list[int]]:
     entries: list[tuple[int, str]] = []
+    entry_lines: list[int] = []
     for line in lines:
         if not line.text.strip():
             continue
@@ -193,9 +197,10 @@ def _toc_entries(lines: list[_Line]) -> list[tuple[int, str]]:
         m = _TOC_ROW.match(joined)
         if m:
             entries.append((_cn_to_int(m.group(1)), join_cjk_spaces(m.group(2).strip())))
+            entry_lines.append(line.no)
         elif line.cells is None or (entries and not _is_toc_header(cells)):
             break
-    return entries
+    return entries, entry_lines
 
 
 def _is_toc_header(cells: list[str]) -> bool:

@@ -183,7 +183,7 @@ def _dump(doc: Document) -> str:
 def _load(body: str) -> Document:
     d = json.loads(body)
     return Document(
-        **{k: v for k, v in d.items() if k not in ("sections", "tables", "toc", "warnings")},
+        **{k: v for k, v in d.items() if k not in ("sections", "tables", "toc", "toc_lines", "warnings")},
         sections=tuple(
             Section(
                 s["heading"],
@@ -198,6 +198,7 @@ def _load(body: str) -> Document:
         ),
         tables=tuple(_table(t) for t in d["tables"]),
         toc=tuple((no, title) for no, title in d["toc"]),
+        toc_lines=tuple(d.get("toc_lines", ())),
         warnings=tuple(Warning_(**w) for w in d["warnings"]),
     )
 

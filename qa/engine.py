@@ -14,7 +14,13 @@ from typing import Protocol
 from core.errors import BudgetQAError
 from core.records import Answer, Citation, Document, Figure, Result, UsedFigure
 from core.settings import Settings
-from core.text import format_amount, normalize_question
+from core.text import (
+    DEPARTMENT_ABBREVIATIONS,
+    department_aliases,
+    format_amount,
+    normalize_question,
+    short_department,
+)
 from ingest.roles import Role
 from ingest.store import FigureStore
 from qa import calc as C
@@ -41,17 +47,6 @@ _CJK = r"(?:(?![和与的及在是年])[\u4e00-\u9fff])"
 _ORG = re.compile(
     rf"((?:{_CJK}{{2,4}}?(?:省|市|区|县))+)(?:\([^)]*\))?({_CJK}{{0,10}}?(?:委员会|教委|科委|委|局|厅|科协|协会|中心|馆|院|办))"
 )
-_ABBREV = {"科协": "科学技术协会", "教委": "教育委员会", "科技局": "科学技术局", "文旅委": "文化和旅游发展委员会",
-           "住建委": "住房和城乡建设委员会", "农业农村委": "农业农村委员会", "农委": "农业农村委员会"}  # fmt: skip
-
-
-def department_aliases(department: str) -> list[str]:
-    """'云岭示范区文化和旅游发展委员会' is also '文旅委', '云岭示范区文旅委'."""
-    out = []
-    for short, full in _ABBREV.items():
-        if full in department:
-            out += [short, department.replace(full, short)]
-    return out
 
 
 class PassageRetriever(Protocol):
@@ -250,7 +245,7 @@ class AnswerEngine:
         for m in _ORG.finditer(text):
             mention = m.group(1) + m.group(2)
             expanded = mention
-            for short, full in _ABBREV.items():
+            for short, full in DEPARTMENT_ABBREVIATIONS.items():
                 if expanded.endswith(short) and not expanded.endswith(full):
                     expanded = expanded[: -len(short)] + full
             if expanded not in fold(doc.department) or "市级" in text:
@@ -907,7 +902,7 @@ def _cn(n: int | None) -> str:
 
 
 def _short(department: str) -> str:
-    return fold(department).replace("科学技术协会", "科协").replace("委员会", "委")
+    return short_department(fold(department))
 
 
 def _source_text(doc: Document) -> str:

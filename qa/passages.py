@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.records import Document, Provenance
+from core.text import department_aliases, short_department
 from qa.catalog import fold
 
 # Words that say what kind of question it is, or are colloquial filler — not what it is about.
@@ -217,8 +218,6 @@ def focus_terms(question: str, department: str = "") -> list[str]:
     if department:
         text = text.replace(fold(department), "")
         # '科协' alone is the department; '老科协' is something else.
-        from qa.engine import department_aliases  # the abbreviation table lives with the engine
-
         for alias in sorted({short_name(department), *department_aliases(department)}, key=len, reverse=True):
             text = re.sub(rf"(?<![\u4e00-\u9fff]){re.escape(fold(alias))}", "", text)
     terms = []
@@ -231,7 +230,7 @@ def focus_terms(question: str, department: str = "") -> list[str]:
 
 
 def short_name(department: str) -> str:
-    return fold(department).replace("科学技术协会", "科协").replace("委员会", "委")
+    return short_department(fold(department))
 
 
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "ng", "vn", "an")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.text import cn_to_int, normalize_question
+from core.text import cn_to_int, department_aliases, normalize_question
 from ingest.roles import Role
 from qa.catalog import Catalog, Entry, fold
 
@@ -211,8 +211,6 @@ def match_entries(text: str, catalog: Catalog, doc_id: str, codes: list[str]) ->
 def _blank_department(text: str, department: str) -> str:
     """The department's own name or abbreviation ('农业农村委', '文旅委') is not an item: blank it
     out (same length, so positions stay valid)."""
-    from qa.engine import department_aliases  # the abbreviation table lives with the engine
-
     for name in sorted({fold(department), *map(fold, department_aliases(department))}, key=len, reverse=True):
         if len(name) >= 3:
             text = text.replace(name, "　" * len(name))
