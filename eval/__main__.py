@@ -117,9 +117,10 @@ def _console(summary: dict) -> str:
     ret = summary["retrieval"]
     if isinstance(ret, dict):
         for leg in ("dense", "keyword", "hybrid"):
-            m = ret[leg]
+            m, strict = ret[leg], ret.get("strict", {}).get(leg)
             lines.append(
                 f"  retrieval {leg:7s}: hit@1 {pct(m['hit@1'])} · hit@3 {pct(m['hit@3'])} · MRR {m['mrr']:.3f}"
+                + (f"  (gold place only: hit@3 {pct(strict['hit@3'])})" if strict else "")
             )
     else:
         lines.append(f"  retrieval: {ret}")

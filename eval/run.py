@@ -112,7 +112,7 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     retriever = getattr(engine, "retriever", None) if options.index else None
     per_question: dict[str, dict[str, Any]] = {}
     summary["retrieval"] = (
-        retrieval(retriever, questions, options.progress, per_question)
+        retrieval(retriever, questions, options.progress, per_question, store)
         if retriever is not None
         else "skipped: no retriever (--no-index)"
     )
@@ -212,41 +212,24 @@ def retrieval(
     questions: Sequence[Mapping[str, Any]],
     progress: bool,
     per_question: dict[str, dict[str, Any]] | None = None,
+    store: Any = None,
 ) -> dict[str, Any]:
     """hit@1 / hit@3 / MRR per leg (index/metrics.py), each question searched within its own
-    document as the engine searches it. ``per_question`` collects each question's rank per leg
-    (for diffing two runs) and its hybrid top-3 texts (the same ranking ``retrieve_chunks``
-    returns, so the baseline need not search again)."""
-    from index.metrics import DEPTH, LEGS, first_hit, gold_sources, leg_rankings
+    document as the engine searches it; with the figure ``store``, a chunk printing an
+    equivalent figure counts too and ``strict`` reports the metrics without that rule.
+    ``per_question`` collects each question's rank per leg (for diffing two runs) and its hybrid
+    top-3 texts (the same ranking ``retrieve_chunks`` returns, so the baseline need not search
+    again)."""
+    from index.metrics import retrieval_metrics
 
-    ranks: dict[str, list[int | None]] = {leg: [] for leg in LEGS}
-    per_doc: dict[str, Any] = {}
-    misses, skipped = [], 0
-    for q in tqdm(questions, desc="检索", unit="题", file=sys.stderr, disable=not progress):
-        sources = gold_sources(q)
-        if not sources:
-            skipped += 1
-            continue
-        doc = q["doc"]
-        if doc not in per_doc:
-            per_doc[doc] = retriever.with_filters({"doc_id": doc})
-        ranked = leg_rankings(per_doc[doc], str(q["question"]), DEPTH)
-        found = {leg: first_hit(ranked[leg], sources, doc) for leg in LEGS}
-        if per_question is not None:
-            per_question[q["id"]] = {"ranks": found, "top3": [c.text for c in ranked["hybrid"][:3]]}
-        for leg in LEGS:
-            ranks[leg].append(found[leg])
-        if found["hybrid"] is None or found["hybrid"] > 3:
-            misses.append(q["id"])
-    out: dict[str, Any] = {"questions": len(ranks["hybrid"]), "skipped": skipped}
-    for leg in LEGS:
-        rs, n = ranks[leg], len(ranks[leg]) or 1
-        out[leg] = {
-            "hit@1": round(sum(1 for r in rs if r == 1) / n, 4),
-            "hit@3": round(sum(1 for r in rs if r is not None and r <= 3) / n, 4),
-            "mrr": round(sum(1 / r for r in rs if r is not None) / n, 4),
-        }
-    out["hybrid_misses@3"] = misses
+    figures = {d.id: store.figures_of(d.id) for d in store.documents} if store is not None else None
+    shown = tqdm(questions, desc="检索", unit="题", file=sys.stderr, disable=not progress)
+    collected: dict[str, dict[str, Any]] = {}
+    out = retrieval_metrics(retriever, shown, figures, per_question=collected)
+    if per_question is not None:
+        for qid, got in collected.items():
+            per_question[qid] = {"ranks": got["ranks"], "top3": [c.text for c in got["top3"]]}
+    out["hybrid_misses@3"] = [m["id"] for m in out.pop("misses")]
     return out
 
 

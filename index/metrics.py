@@ -49,6 +49,7 @@ DEPTH = 10  # MRR counts ranks up to here (0 beyond)
 # Names that say where in a table a figure is, not what it is about: never an item identity.
 _GENERIC_NAMES = {"合计", "总计", "小计", "值", "金额", "指标值", "当年预算", "预算数"}
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_ITEM_OF_PATH = re.compile(r"([^()]+)\(项\)")
 _YUAN_PER = {"元": Decimal(1), "万元": Decimal(10000)}
 Figures = Mapping[str, Sequence[Figure]]  # doc id → its stored figures
 
@@ -106,10 +107,13 @@ def _lines(chunk: Chunk) -> set[str]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A place that prints a gold figure: chunks holding ``line`` and printing ``value`` hit."""
+    """A place that prints a gold figure: a chunk holding ``line``, printing ``value`` and
+    (when the figure has a specific name) one of ``names`` is a hit — the name tells the
+    收入 half of a side-by-side row from its 支出 half, which share a line."""
 
     line: int
     value: Decimal
+    names: tuple[str, ...] = ()
 
 
 def _amount(value: Decimal, unit: str) -> tuple[Decimal, str]:
@@ -119,6 +123,8 @@ def _amount(value: Decimal, unit: str) -> tuple[Decimal, str]:
 
 def _names(f: Figure) -> set[str]:
     names = {squash(f.item), squash((f.source.row or "").rsplit("/", 1)[-1])}
+    # '科学技术支出(类)科学技术普及(款)科普活动(项)2024年' is about its 项, not the 类 or 款
+    names = {m.group(1) if (m := _ITEM_OF_PATH.search(n)) else n for n in names}
     return {n for n in names if len(n) >= 2 and n not in _GENERIC_NAMES}
 
 
@@ -128,12 +134,36 @@ def _subject(f: Figure) -> str:
     return re.sub(r"[“”\"'‘’]", "", squash(title))
 
 
+def _total_kind(f: Figure) -> str | None:
+    """'支出' for a grand total of expenditure, whatever it is called (本年支出合计, 预算总支出,
+    the 合计 of a 支出预算总表 or of a 收支总表's 支出 column); '收入' likewise; else None."""
+    names = "".join(sorted(_names(f)))
+    if names:
+        context = names if re.search(r"合计|总计|总支出|总收入", names) else ""
+    elif squash(f.item) in ("合计", "总计"):
+        context = _subject(f)
+        if "支出" in context and "收入" in context:  # a 收支总表: its column says which side
+            context = squash(f.source.column or "")
+    else:
+        context = ""
+    sides = [side for side in ("支出", "收入") if side in context]
+    return sides[0] if len(sides) == 1 else None
+
+
 def same_item(a: Figure, b: Figure) -> bool:
-    """Same 科目 code, or one name contains the other (generic names such as 合计 never match);
-    a figure with only a generic name (a table's 合计) is named by its table's subject."""
+    """Same 科目 code; the same name when only one has a code; else one name containing the
+    other (政府性基金预算财政拨款 / …资金). Generic names such as 合计 never match: a figure with
+    only a generic name (a table's 合计) is named by its table's subject, and grand totals of
+    expenditure (or income) match each other whatever they are called."""
     if a.item_code and b.item_code:
         return a.item_code == b.item_code
-    if any(x in y or y in x for x in _names(a) for y in _names(b)):
+    if a.item_code or b.item_code:
+        # A 科目 is named exactly: 科学技术管理事务 (20601) is not 其他科学技术管理事务支出.
+        if _names(a) & _names(b):
+            return True
+    elif any(x in y or y in x for x in _names(a) for y in _names(b)):
+        return True
+    if _total_kind(a) is not None and _total_kind(a) == _total_kind(b):
         return True
     for one, other in ((a, b), (b, a)):
         # Only a sentence's subject: a table row of another table ("一般公共预算财政拨款", an
@@ -183,18 +213,20 @@ def evidence_for(question: Mapping[str, Any], figures: Figures) -> list[Evidence
             amount = _amount(g.value, g.unit)
             for f in doc_figures:
                 if _amount(f.value, f.unit) == amount and (f is g or same_item(f, g)):
-                    found.add(Evidence(f.source.line, f.value))
+                    found.add(Evidence(f.source.line, f.value, tuple(sorted(_names(f)))))
     return sorted(found, key=lambda e: (e.line, e.value))
 
 
-def _prints(chunk: Chunk, value: Decimal) -> bool:
+def _prints(chunk: Chunk, evidence: Evidence) -> bool:
     text = chunk.text.replace(",", "").replace("，", "")
-    return any(Decimal(m) == value for m in _NUMBER.findall(text))
+    if not any(Decimal(m) == evidence.value for m in _NUMBER.findall(text)):
+        return False
+    return not evidence.names or any(n in squash(chunk.text) for n in evidence.names)
 
 
 def evidence_matches(chunk: Chunk, evidence: Iterable[Evidence]) -> bool:
     lines = _lines(chunk)
-    return any(str(e.line) in lines and _prints(chunk, e.value) for e in evidence)
+    return any(str(e.line) in lines and _prints(chunk, e) for e in evidence)
 
 
 def first_hit(

@@ -43,7 +43,7 @@ _RELATIVE_YEARS: tuple[tuple[re.Pattern[str], int], ...] = (
 # term is appended, so both the colloquial and the formal wording can match. Domain-wide terms
 # only (the standard disclosure template), nothing tied to one department or question.
 THESAURUS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"什么意思|啥意思|定义|含义|指什么|是指|怎么理解|包括哪些|包括什么"), "名词解释 指"),
+    (re.compile(r"什么意思|啥意思|定义|含义|指什么|是指|什么是|怎么理解|包括哪些|包括什么"), "名词解释 指"),
     (re.compile(r"为什么|为啥|原因|怎么回事"), "主要原因"),
     (re.compile(r"增长率|增长了?百分之|增幅|涨幅|变化了?百分之|下降了?百分之|下降率"), "增幅 增长 较"),
     (re.compile(r"占比|比重|比例|百分之几|占多少"), "占"),
@@ -198,7 +198,9 @@ class HybridRetriever(BaseRetriever):
         """The one department the filters allow (None for several, e.g. an unfiltered corpus)."""
         key = tuple(sorted((k, repr(v)) for k, v in filters.items()))
         if key not in self._departments:
-            found = {c.metadata.get("department") for c in self.keyword.chunks if matches(c.metadata, filters)}
+            found = {
+                c.metadata.get("department") for c in self.keyword.chunks if matches(c.metadata, filters)
+            }
             one = found.pop() if len(found) == 1 else None
             self._departments[key] = one if isinstance(one, str) and one else None
         return self._departments[key]
@@ -279,7 +281,9 @@ def drop_department(query: str, department: str | None) -> str:
         return query
     names = {department, short_department(department), *department_aliases(department)}
     for name in sorted((normalize_query_text(n) for n in names), key=len, reverse=True):
-        query = re.sub(rf"(?:(?<![\u4e00-\u9fff])|(?<=[的在问和与及是年了吗呢啊请])){re.escape(name)}", " ", query)
+        query = re.sub(
+            rf"(?:(?<![\u4e00-\u9fff])|(?<=[的在问和与及是年了吗呢啊请])){re.escape(name)}", " ", query
+        )
     return query
 
 

@@ -151,6 +151,19 @@ def test_relative_years_and_thesaurus() -> None:
     assert resolve_relative_years("去年", None) == "去年"
     assert expand_query("公车运行费").endswith("公务用车")
     assert expand_query("科普活动") == "科普活动"
+    assert expand_query("什么是政府性基金预算").endswith("名词解释 指")
+
+
+def test_department_name_is_not_a_search_term() -> None:
+    from index.retrieve import drop_department
+
+    dept = "重庆市渝北区科学技术协会"
+    assert drop_department("科协今年的三公经费是多少", dept).strip() == "今年的三公经费是多少"
+    assert "科协" not in drop_department("2023年科协财政拨款支出", dept)
+    assert "科协" not in drop_department("重庆市渝北区科学技术协会的收入", dept)
+    # 老科协 is a project's words, not the department
+    assert drop_department("老科协服务团经费", dept) == "老科协服务团经费"
+    assert drop_department("科协的收入", None) == "科协的收入"
 
 
 def test_prepare_query_and_exact_names(seed_doc, settings: Settings, fake_embedder) -> None:
@@ -158,6 +171,9 @@ def test_prepare_query_and_exact_names(seed_doc, settings: Settings, fake_embedd
     retriever = open_retriever(settings)
     prepared = retriever.prepare_query("去年邮点费折合多少万元（保留两位小数）？", {"doc_id": seed_doc.id})
     assert "2023年邮电费" in prepared and "保留" not in prepared and "折合" not in prepared
+    # One department's disclosure: its name says nothing; over the whole corpus it might.
+    assert "科协" not in retriever.prepare_query("科协今年的三公经费", {"doc_id": seed_doc.id})
+    assert retriever.context_department({"doc_id": "no-such-doc"}) is None
     # The row named verbatim in the question outranks narratives that mention it in passing.
     top = [c for c, _ in retriever.retrieve_chunks("行政单位医疗2024年基本支出是多少", top_k=3)]
     assert any(c.metadata["row_code"] == "2101101" for c in top)

@@ -109,3 +109,10 @@ def test_helpers() -> None:
     assert split_sentences("短句。") == ["短句。"]
     pieces = split_sentences("甲" * 150 + "。" + "乙" * 150 + "。" + "丙" * 10 + "。", 200)
     assert pieces == ["甲" * 150 + "。", "乙" * 150 + "。" + "丙" * 10 + "。"]
+
+
+def test_toc_chunk_cites_the_toc_lines(seed_doc) -> None:
+    toc = _by_id(chunk_document(seed_doc))[f"{seed_doc.id}:narrative:toc"]
+    assert "共17张表" in toc.text and "表十七" in toc.text
+    assert toc.metadata["lines"].split("|") == [str(n) for n in seed_doc.toc_lines]
+    assert toc.metadata["line"] == seed_doc.toc_lines[0]

@@ -8,6 +8,7 @@ import pytest
 
 from core.errors import NotADisclosureError
 from ingest.parse import parse_bytes, parse_text
+from tests.conftest import SEED
 
 
 def _table(doc, no, part=1):
@@ -26,6 +27,10 @@ def test_document_metadata(seed_doc):
 
 def test_all_17_tables_reported_with_status(seed_doc):
     assert [no for no, _ in seed_doc.toc] == list(range(1, 18))
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    # the 目录 heading, then one line per entry (表一 … 表十七)
+    assert "目录" in lines[seed_doc.toc_lines[0] - 1] and len(seed_doc.toc_lines) == 18
+    assert lines[seed_doc.toc_lines[-1] - 1].split("\t")[:2] == ["17", "表十七"]
     status = {t.no: t.status for t in seed_doc.tables if t.part == 1}
     assert set(status) == set(range(1, 18))
     # 表二 and 表十三 are listed in the 目录 but absent from the body; four say 本部门无….
