@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         default=0.7,
         description="Weight in fusion of the chunks whose row/project/table name occurs verbatim in the question.",
     )
+    passage_retrieval_weight: float = Field(
+        default=0.5,
+        description="How much the retriever's rank (1/rank) adds to a narrative passage's score when "
+        "the engine picks the passage to quote (0: term coverage alone).",
+    )
     bm25_k1: float = Field(
         default=0.6,
         description="BM25 term-frequency saturation (low: a word repeated in a long text counts less).",

@@ -501,7 +501,14 @@ class AnswerEngine:
         if self.retriever is not None:
             extra = _retrieved(self.retriever, q.raw, doc)
         question = fold(normalize_question(q.raw))
-        return best_passages(question, doc, extra, tables=tuple(q.table_nos), **kw)
+        return best_passages(
+            question,
+            doc,
+            extra,
+            tables=tuple(q.table_nos),
+            retrieval_weight=self.settings.passage_retrieval_weight,
+            **kw,
+        )
 
     def _text(self, q: Query, doc: Document) -> _Draft:
         if (early := self._guard(q, doc)) is not None:
@@ -921,14 +928,16 @@ def _retrieved(retriever: PassageRetriever, question: str, doc: Document) -> lis
 
     Chunks restate their section path for retrieval; quoting them would quote words the
     disclosure does not have in that place, so we quote the verbatim passages instead."""
-    lines = {}
-    for chunk, score in retriever.retrieve_chunks(question, filters={"doc_id": doc_id}, top_k=5):
-        if chunk.kind == "narrative":
-            lines.setdefault(int(chunk.metadata.get("line", 0)), score)
+    ranks: dict[int, int] = {}
+    chunks = retriever.retrieve_chunks(question, filters={"doc_id": doc_id}, top_k=5)
+    for rank, (chunk, _) in enumerate(chunks, start=1):
+        for line in str(chunk.metadata.get("lines") or chunk.metadata.get("line", "")).split("|"):
+            if line.isdigit():
+                ranks.setdefault(int(line), rank)
     return [
-        Passage(p.text, p.provenance, lines[p.provenance.line] or 0.0, p.context)
+        Passage(p.text, p.provenance, 1 / ranks[p.provenance.line], p.context)
         for p in doc_passages(doc)
-        if p.provenance.line in lines
+        if p.provenance.line in ranks
     ]
 
 

@@ -393,12 +393,19 @@ def best_passages(
     prefer_paragraphs: bool = False,
     tables: tuple[int, ...] = (),
     definition: bool = False,
+    retrieval_weight: float = 0.5,
 ) -> list[Passage]:
-    """Passages covering the question's focus terms, best first; [] when none covers enough."""
+    """Passages covering the question's focus terms, best first; [] when none covers enough.
+
+    ``extra`` are the passages the retriever ranked (score = 1/rank): among passages that cover
+    the terms about equally, the one the retriever put first wins ("公务用车运行维护费包括哪些"
+    is the 名词解释, not the 基本支出 sentence listing it). The bonus never admits a passage
+    that does not cover the question's terms."""
     terms = focus_terms(question, doc.department)
     if not terms:
         return []
     scored: dict[str, Passage] = {}
+    retrieved = {p.text: p.score for p in extra}  # 1/rank of the retriever's chunk holding it
     candidates = [*extra, *doc_passages(doc, with_missing=bool(tables))]
     for p in candidates:
         haystack = fold(p.text + " " + p.context)
@@ -419,6 +426,7 @@ def best_passages(
         score += 0.3 * sum(1 - body.find(t) / max(len(body), 1) for t in hits if t in body) / len(terms)
         if tables and p.provenance.table_no in tables:
             score += 1.0
+        score += retrieval_weight * retrieved.get(p.text, 0.0)
         if prefer_paragraphs and not p.provenance.row:
             score += 0.01 * min(len(p.text), 200) / 200
         if p.text not in scored or scored[p.text].score < score:
