@@ -5,6 +5,7 @@ for which year and which table. Deterministic: rules and the catalogue, no model
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from core.text import cn_to_int, department_aliases, normalize_question
@@ -105,7 +106,8 @@ def normalise(question: str) -> str:
 
 def understand(question: str, catalog: Catalog, doc_id: str) -> Query:
     doc = catalog.docs[doc_id]
-    text = normalise(question)
+    projects = {e.project for e in catalog.entries_of(doc_id) if e.project}
+    text = expand_project_abbreviations(normalise(question), projects, catalog.texts.get(doc_id, ""))
     q = Query(raw=question, text=text, doc_year=doc.year)
     q.years, q.other_years = _years(text, doc.year)
     q.codes = _CODE.findall(text)
@@ -117,6 +119,35 @@ def understand(question: str, catalog: Catalog, doc_id: str) -> Query:
     q.signed = bool(re.search(r"正负|负数|负号|减去|变化|增长率", text))
     q.matches = match_entries(text, catalog, doc_id, q.codes)
     return q
+
+
+def expand_project_abbreviations(text: str, projects: Iterable[str], source: str = "") -> str:
+    """'老科技服务团' → '老科技工作者服务团经费'. People shorten a 绩效 project's name by dropping
+    characters and keeping the rest in order. A run of the question that starts like exactly one
+    project's name, is an in-order subsequence of it, holds at least 4 characters and half the
+    name, and is not itself a phrase of the disclosure ('科普经费' is a project of its own) is read
+    as that project."""
+    names = sorted({fold(p) for p in projects if p}, key=len, reverse=True)
+    for name in names:
+        if name in text:
+            continue
+        runs = {run for i in range(len(text)) if (run := _subsequence_run(text, i, name))}
+        for run in sorted(runs, key=len, reverse=True):
+            others = [n for n in names if n != name and _subsequence_run(run, 0, n) == run]
+            if len(run) >= max(4, len(name) / 2) and run not in source and not others:
+                text = text.replace(run, name)
+                break
+    return text
+
+
+def _subsequence_run(text: str, start: int, name: str) -> str:
+    """The longest run text[start:j] whose characters occur in ``name`` in order, name[0] first."""
+    if not text[start:] or text[start] != name[0]:
+        return ""
+    pos, j = 1, start + 1
+    while j < len(text) and (found := name.find(text[j], pos)) >= 0:
+        pos, j = found + 1, j + 1
+    return text[start:j]
 
 
 def _years(text: str, doc_year: int) -> tuple[list[int], list[int]]:

@@ -179,3 +179,11 @@ def test_blank_previous_year_counts_as_zero_for_a_change(engine):
     assert values(a) == [(Decimal("250000.00"), "元")] and "未列数" in a.text
     b = engine.answer("因公出国费用是多少？", doc_id=SEED_ID)
     assert values(b) == [(Decimal("0"), "元")]  # the narrative states 0 元; the table cell is blank
+
+
+def test_abbreviated_project_name(engine):
+    # 表十七: 老科技工作者服务团经费 · 科普宣传服务对象满意 · 指标值 91% (seed line 460)
+    a = engine.answer("老科技服务团项目对科普宣传服务对象满意度的要求是多少？", doc_id=SEED_ID)
+    assert values(a) == [(Decimal("91"), "%")], a.text
+    assert "老科技工作者服务团经费" in a.text
+    assert a.citations[0].provenance.table_no == 17 and a.citations[0].provenance.line == 460
