@@ -131,3 +131,12 @@ def department_aliases(department: str) -> list[str]:
         if full in department:
             out += [short, department.replace(full, short)]
     return out
+
+
+# Question words and particles: frequent in questions, absent from what a disclosure says about an
+# item, so no signal for keyword search nor for picking a passage. Each use adds its own words.
+QUESTION_PARTICLES = frozenset({
+    "一下", "一共", "与", "为", "么", "了", "什么", "你", "具体", "分别", "及", "可以", "吗", "吗？", "吧", "呀", "呢",
+    "和", "哪", "哪个", "哪些", "啊", "在", "多少", "如何", "对", "怎么", "怎样", "情况", "我", "我们", "或", "是", "是否",
+    "有", "的", "能", "请", "请问", "这", "那",
+})  # fmt: skip

@@ -29,7 +29,7 @@ import numpy as np
 
 from core.errors import StateMissingError
 from core.records import Chunk, Document
-from core.text import normalize_question
+from core.text import QUESTION_PARTICLES, normalize_question
 
 FORMAT_VERSION = 1
 _INDEX_DIR = "bm25s"
@@ -85,59 +85,10 @@ FIXED_TERMS = (
     "小计",
     "总计",
 )
-# Question words and particles: frequent in questions, absent from the disclosure, no signal.
-STOPWORDS = frozenset(
-    [
-        "的",
-        "了",
-        "是",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "呀",
-        "么",
-        "多少",
-        "什么",
-        "哪些",
-        "哪个",
-        "哪",
-        "怎么",
-        "怎样",
-        "如何",
-        "请问",
-        "请",
-        "一下",
-        "告诉",
-        "我",
-        "你",
-        "您",
-        "我们",
-        "有",
-        "和",
-        "与",
-        "及",
-        "或",
-        "在",
-        "为",
-        "对",
-        "其",
-        "这",
-        "那",
-        "该",
-        "以及",
-        "还有",
-        "一共",
-        "共",
-        "分别",
-        "具体",
-        "情况",
-        "是否",
-        "可以",
-        "能",
-        "吗？",
-    ]
-)
+# Question words and particles (core.text), plus a few more that carry no signal for BM25.
+STOPWORDS = QUESTION_PARTICLES | {
+    "以及", "共", "其", "告诉", "您", "该", "还有",
+}  # fmt: skip
 
 
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")

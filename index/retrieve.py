@@ -145,8 +145,7 @@ class HybridRetriever(BaseRetriever):
         self.filters: dict[str, FilterValue] = dict(filters or {})
         self.mode: Mode = mode
         self.top_k = top_k
-        self._years: dict[tuple[tuple[str, str], ...], int | None] = {}
-        self._departments: dict[tuple[tuple[str, str], ...], str | None] = {}
+        self._context: dict[tuple[str, tuple[tuple[str, str], ...]], object] = {}
         self.names = NameMatcher(keyword.chunks)
 
     @classmethod
@@ -187,23 +186,21 @@ class HybridRetriever(BaseRetriever):
     def context_year(self, filters: Filters) -> int | None:
         """The disclosure year the query is about: the one year among the chunks the filters
         allow (one document, or a one-year corpus); None when that is not a single year."""
-        key = tuple(sorted((k, repr(v)) for k, v in filters.items()))
-        if key not in self._years:
-            years = {c.metadata.get("year") for c in self.keyword.chunks if matches(c.metadata, filters)}
-            year = years.pop() if len(years) == 1 else None
-            self._years[key] = year if isinstance(year, int) else None
-        return self._years[key]
+        year = self._only_value("year", filters)
+        return year if isinstance(year, int) else None
 
     def context_department(self, filters: Filters) -> str | None:
         """The one department the filters allow (None for several, e.g. an unfiltered corpus)."""
-        key = tuple(sorted((k, repr(v)) for k, v in filters.items()))
-        if key not in self._departments:
-            found = {
-                c.metadata.get("department") for c in self.keyword.chunks if matches(c.metadata, filters)
-            }
-            one = found.pop() if len(found) == 1 else None
-            self._departments[key] = one if isinstance(one, str) and one else None
-        return self._departments[key]
+        department = self._only_value("department", filters)
+        return department if isinstance(department, str) and department else None
+
+    def _only_value(self, field: str, filters: Filters) -> object:
+        """The one value of a metadata field among the chunks the filters allow (None if not one)."""
+        key = (field, tuple(sorted((k, repr(v)) for k, v in filters.items())))
+        if key not in self._context:
+            found = {c.metadata.get(field) for c in self.keyword.chunks if matches(c.metadata, filters)}
+            self._context[key] = found.pop() if len(found) == 1 else None
+        return self._context[key]
 
     # --- llama-index -----------------------------------------------------------------------
 

@@ -923,13 +923,12 @@ def _source_text(doc: Document) -> str:
 
 
 def _retrieved(retriever: PassageRetriever, question: str, doc: Document) -> list[Passage]:
-    doc_id = doc.id
-    """The document's own passages on the lines the retriever ranks highest.
+    """The document's own passages on the lines the retriever ranks highest, scored 1/rank.
 
     Chunks restate their section path for retrieval; quoting them would quote words the
     disclosure does not have in that place, so we quote the verbatim passages instead."""
     ranks: dict[int, int] = {}
-    chunks = retriever.retrieve_chunks(question, filters={"doc_id": doc_id}, top_k=5)
+    chunks = retriever.retrieve_chunks(question, filters={"doc_id": doc.id}, top_k=5)
     for rank, (chunk, _) in enumerate(chunks, start=1):
         for line in str(chunk.metadata.get("lines") or chunk.metadata.get("line", "")).split("|"):
             if line.isdigit():
