@@ -24,7 +24,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object on stdout")
     p.add_argument("--subset", type=int, metavar="N", help="a quick run on N questions spread over the set")
     p.add_argument("--doc", metavar="DOC_ID", help="only the questions about this disclosure (file stem)")
-    p.add_argument("--questions", type=Path, default=Options.questions, help="the eval set (JSON lines)")
+    p.add_argument(
+        "--questions", type=Path, default=None, help="one question file instead of the dev and blind sets"
+    )
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        choices=("dev", "blind"),
+        help="only this set (repeatable; default: dev and blind)",
+    )
     p.add_argument(
         "--state-dir",
         type=Path,
@@ -72,6 +81,7 @@ def main(argv: list[str] | None = None, engine_factory: EngineFactory | None = N
         os.environ.setdefault(key, value)
     options = Options(
         questions=args.questions,
+        sets=tuple(args.sets) if args.sets else Options.sets,
         state_dir=args.state_dir,
         out_dir=None if args.no_report else args.out,
         thresholds=args.thresholds,
@@ -107,6 +117,12 @@ def _console(summary: dict) -> str:
     pct = report._pct
     lines = [
         f"问题 {summary['total']}，答对 {summary['correct']}：accuracy {pct(summary['accuracy'])}",
+        *[
+            f"  {name}: {pct(summary[name]['accuracy'])} ({summary[name]['correct']}/{summary[name]['total']}) · "
+            f"confident wrong {summary[name]['confident_wrong']} · overview {pct(summary[name]['by_type'].get('overview'))}"
+            for name in ("dev", "blind")
+            if name in summary
+        ],
         f"  numeric {pct(summary['numeric_accuracy'])} · refusal {pct(summary['refusal_accuracy'])} · "
         f"text {pct(summary['text_accuracy'])} · clarify {pct(summary['clarify_accuracy'])}",
         "  by type: " + ", ".join(f"{k} {pct(v)}" for k, v in summary["by_type"].items()),

@@ -19,11 +19,14 @@ from typing import Any
 
 from core.settings import REPO_ROOT
 
-QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
+EVAL_DIR = Path(__file__).resolve().parent
+QUESTIONS = EVAL_DIR / "questions.jsonl"  # the first dev set
+DEV_DIR = EVAL_DIR / "dev"  # further dev sets: blind sets once studied question by question
+BLIND_DIR = EVAL_DIR / "blind"  # written by helpers who saw only the disclosures; never tuned to
 SEED = REPO_ROOT / "data" / "cq-yubei-kexie-2024-budget.txt"
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "disclosures"
 
-TYPES = ("figure", "computed", "count", "text", "refusal", "clarify")
+TYPES = ("figure", "computed", "count", "text", "refusal", "clarify", "overview")
 NUMERIC = ("figure", "computed", "count")
 TAGS = (
     "colloquial",
@@ -36,7 +39,10 @@ TAGS = (
     "adversarial",
     "fullwidth",
     "multi_turn_free",
+    "overview",
+    "follow_up",
 )
+SETS = ("dev", "blind")
 MONEY_UNITS = ("元", "万元")
 MIN_QUESTIONS = 250
 
@@ -50,7 +56,34 @@ def corpus_paths() -> list[Path]:
 
 def load(path: Path | str = QUESTIONS) -> list[Question]:
     with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        return [_normalise_source(json.loads(line)) for line in f if line.strip()]
+
+
+def set_files(name: str) -> list[Path]:
+    """The files of the dev or the blind set."""
+    if name == "dev":
+        return [QUESTIONS, *sorted(DEV_DIR.glob("*.jsonl"))]
+    if name == "blind":
+        return sorted(BLIND_DIR.glob("*.jsonl"))
+    raise ValueError(f"unknown question set {name!r}; use one of {SETS}")
+
+
+def load_sets(names: Sequence[str] = SETS) -> list[Question]:
+    """Every question of the named sets, each marked with its ``set``."""
+    return [{**q, "set": name} for name in names for path in set_files(name) for q in load(path)]
+
+
+def _normalise_source(q: Question) -> Question:
+    """Blind writers may add free-text hints (``"table": "表十 三公经费表"``) beside the line they
+    cite; machine-readable places are ``line``/``lines``/``inputs`` or an integer ``table``."""
+    source = q.get("source")
+    if isinstance(source, dict) and isinstance(source.get("table"), str):
+        hint = {k: source.pop(k) for k in ("table", "row", "column") if k in source}
+        source["hint"] = hint
+    for s in (source or {}).get("inputs") or []:
+        if isinstance(s, dict) and isinstance(s.get("table"), str):
+            s["hint"] = {k: s.pop(k) for k in ("table", "row", "column") if k in s}
+    return q
 
 
 def _decimal(value: Any) -> bool:
@@ -105,6 +138,7 @@ def _gold_problems(kind: str, gold: Any, source: Any, q: Question) -> list[str]:
         if not (
             {"table", "row", "column"} <= set(source)
             or {"section", "line"} <= set(source)
+            or "line" in source
             or {"table", "rows"} <= set(source)
             or "inputs" in source
         ):
@@ -114,6 +148,14 @@ def _gold_problems(kind: str, gold: Any, source: Any, q: Question) -> list[str]:
             out.append("computed needs a derivation")
         if not source.get("inputs"):
             out.append("computed needs source.inputs")
+    if kind == "overview":
+        values, phrases = gold.get("values") or [], gold.get("contains") or []
+        if set(gold) - {"values", "contains"} or not (values or phrases):
+            out.append("overview gold is {values: [{value, unit, label}…], contains: [phrase…]}")
+        elif not all(isinstance(v, dict) and {"value", "unit"} <= set(v) and _decimal(v["value"]) for v in values):
+            out.append("overview values need value (decimal string) and unit")
+        if "lines" not in source and "line" not in source:
+            out.append("overview source is {lines: [N, …]}")
     if kind == "text":
         phrases = gold.get("contains")
         if set(gold) != {"contains"} or not phrases or not all(isinstance(p, str) and p for p in phrases):
@@ -134,6 +176,9 @@ def _gold_problems(kind: str, gold: Any, source: Any, q: Question) -> list[str]:
             out.append("clarify values need value (decimal string), unit and label")
         if len(source.get("inputs") or []) != len(values or []):
             out.append("clarify source.inputs must name one place per gold value")
+    history = q.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(h, str) and h for h in history):
+        out.append("history is a list of earlier questions")
     if "ask_unit" in q and q["ask_unit"] not in MONEY_UNITS:
         out.append(f"ask_unit must be one of {MONEY_UNITS}")
     if "ask_unit" in q and kind not in NUMERIC:

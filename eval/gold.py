@@ -150,6 +150,10 @@ def check_question(q: Mapping[str, Any], store: Store) -> list[str]:
             return _check_computed(store, doc_id, q)
         if kind == "clarify":
             return _check_clarify(store, doc_id, source, gold)
+        if kind == "overview":
+            return _check_overview(store, doc_id, source, gold)
+        if kind == "text":
+            return _check_phrases(store.documents[doc_id], gold.get("contains") or [])
     except (KeyError, InvalidOperation, ValueError, SyntaxError, ZeroDivisionError) as exc:
         return [f"unreadable gold/source: {exc!r}"]
     return []
@@ -193,7 +197,7 @@ def structural_counts(doc: Document, source: Mapping[str, Any]) -> set[Decimal]:
     longest 1, 2, 3 … numbering in the section holding the line."""
     out: set[Decimal] = set()
     section = str(source.get("section", ""))
-    if "目录" in section and doc.toc:
+    if doc.toc and ("目录" in section or source.get("line") in doc.toc_lines):
         out.add(Decimal(len(doc.toc)))
     line = source.get("line")
     for s in doc.sections:
@@ -254,6 +258,37 @@ def _check_clarify(
     for v, s in zip(values, inputs, strict=True):
         problems += _check_single(store, doc_id, s, Decimal(v["value"]), v["unit"])
     return problems
+
+
+_EXPR = re.compile(r"[\d.,]+(?:\s*[-+*/×÷]\s*[\d.,()]+)+")
+
+
+def _check_overview(
+    store: Store, doc_id: str, source: Mapping[str, Any], gold: Mapping[str, Any]
+) -> list[str]:
+    """Each value is a stored figure on one of the cited lines, or the arithmetic its label
+    shows ('差额 111000-101000') re-computes to it; each phrase is in the disclosure."""
+    lines = list(source.get("lines") or []) + ([source["line"]] if "line" in source else [])
+    figs = [f for n in lines for f in figures_at(store, doc_id, {"line": n})]
+    problems = []
+    for v in gold.get("values") or []:
+        value, unit = Decimal(v["value"]), v["unit"]
+        if _matches(figs, value, unit):
+            continue
+        m = _EXPR.search(str(v.get("label", "")).replace(",", ""))
+        if m:
+            result, _ = evaluate(m.group().replace("×", "*").replace("÷", "/"))
+            if rounded(result, places(value)) == value:
+                continue
+        problems.append(f"overview value {value}{unit} ({v.get('label')}) is not on lines {lines}")
+    return problems + _check_phrases(store.documents[doc_id], gold.get("contains") or [])
+
+
+def _check_phrases(doc: Document, phrases: Iterable[str]) -> list[str]:
+    from eval.score import source_text
+
+    text = squash(source_text(doc))
+    return [f"phrase {p!r} is not in the disclosure" for p in phrases if squash(p) not in text]
 
 
 def cell_text(store: Store, doc_id: str, source: Mapping[str, Any]) -> str | None:

@@ -61,6 +61,8 @@ def summarize(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "by_doc": by_doc,
         "counts": {"by_type": type_counts, "by_tag": tag_counts, "by_doc": doc_counts},
         "unverified_numbers": sum(len(r.get("unverified", [])) for r in records),
+        "confident_wrong": sum(1 for r in records if r.get("confident_wrong")),
+        "confident_wrong_ids": [r["id"] for r in records if r.get("confident_wrong")],
         "errors": sum(1 for r in records if r.get("status") == "error"),
         "latency_ms": {
             "p50": percentile(latencies, 50),

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from core.records import Answer
 from core.settings import REPO_ROOT, Settings
 from eval import dataset, report
-from eval.score import Verifier, score
+from eval.score import Verifier, confident_wrong, score
 
 REPORTS = REPO_ROOT / "reports"
 DEFAULT_STATE = REPORTS / "eval-state"
@@ -48,7 +48,8 @@ def load_factory(spec: str) -> EngineFactory:
 
 @dataclass
 class Options:
-    questions: Path = dataset.QUESTIONS
+    questions: Path | None = None  # one file instead of the dev and blind sets
+    sets: tuple[str, ...] = dataset.SETS
     state_dir: Path = DEFAULT_STATE
     out_dir: Path | None = REPORTS  # None: write no report files
     thresholds: Path = report.THRESHOLDS
@@ -78,7 +79,12 @@ def _log(msg: str, progress: bool) -> None:
 def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[str, Any]:
     """Everything ``python -m eval`` measures, as one summary dict (see eval/report.py)."""
     started = time.perf_counter()
-    questions = dataset.select(dataset.load(options.questions), options.subset, options.doc)
+    pool = (
+        [{**q, "set": "dev"} for q in dataset.load(options.questions)]
+        if options.questions is not None
+        else dataset.load_sets(options.sets)
+    )
+    questions = dataset.select(pool, options.subset, options.doc)
     if not questions:
         raise ValueError(f"no questions selected (doc={options.doc!r}, subset={options.subset})")
     settings = Settings(state_dir=options.state_dir)
@@ -107,12 +113,15 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     verifiers = {d.id: Verifier(d, store.figures_of(d.id), raw.get(d.id, "")) for d in store.documents}
     records = ask_all(engine, questions, verifiers, options.progress)
     summary: dict[str, Any] = report.summarize(records)
+    for name in dict.fromkeys(r["set"] for r in records):
+        summary[name] = report.summarize([r for r in records if r["set"] == name])
     lap("answers")
+    dev = [q for q in questions if q["set"] == "dev"]  # retrieval and baseline: the dev sources
 
     retriever = getattr(engine, "retriever", None) if options.index else None
     per_question: dict[str, dict[str, Any]] = {}
     summary["retrieval"] = (
-        retrieval(retriever, questions, options.progress, per_question, store)
+        retrieval(retriever, dev, options.progress, per_question, store)
         if retriever is not None
         else "skipped: no retriever (--no-index)"
     )
@@ -121,7 +130,7 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     top3 = {k: v["top3"] for k, v in per_question.items()}
     lap("retrieval")
     if options.index and options.baseline:
-        summary["baseline"] = baseline(questions, records, store, retriever, options, settings, top3)
+        summary["baseline"] = baseline(dev, records, store, retriever, options, settings, top3)
     else:
         summary["baseline"] = "skipped (--no-baseline or --no-index)"
     lap("baseline")
@@ -131,7 +140,7 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     gate = report.check_thresholds(summary, report.load_thresholds(options.thresholds))
     summary["thresholds"] = {**gate, "enforced": options.enforce, "file": str(options.thresholds)}
     summary["run"] = {
-        "questions_file": str(options.questions),
+        "questions_file": str(options.questions) if options.questions else "+".join(options.sets),
         "state_dir": str(options.state_dir),
         "subset": options.subset,
         "doc": options.doc,
@@ -155,7 +164,7 @@ def ask_all(
     for q in tqdm(questions, desc="问答", unit="题", file=sys.stderr, disable=not progress):
         start = time.perf_counter()
         try:
-            answer = engine.answer(q["question"], doc_id=q["doc"])
+            answer = engine.answer(q["question"], history=q.get("history", []), doc_id=q["doc"])
         except Exception as exc:
             records.append(
                 _record(q, None, (time.perf_counter() - start) * 1000, error=f"{type(exc).__name__}: {exc}")
@@ -185,12 +194,14 @@ def _record(
 ) -> dict[str, Any]:
     return {
         "id": q["id"],
+        "set": q.get("set", "dev"),
         "doc": q["doc"],
         "type": q["type"],
         "tags": list(q.get("tags", [])),
         "question": q["question"],
         "gold": q["gold"],
         "correct": bool(answer is not None and score(q, answer)),
+        "confident_wrong": bool(answer is not None and confident_wrong(q, answer)),
         "status": answer.status if answer is not None else "error",
         "answer": answer.text if answer is not None else error,
         "results": [[str(r.value), r.unit, r.label] for r in answer.results] if answer is not None else [],
@@ -200,7 +211,7 @@ def _record(
 
 
 def _failure(r: Mapping[str, Any]) -> dict[str, Any]:
-    keep = ("id", "doc", "type", "tags", "question", "gold", "status", "results")
+    keep = ("id", "set", "doc", "type", "tags", "question", "gold", "status", "results", "confident_wrong")
     return {**{k: r[k] for k in keep}, "answer": r["answer"][:300]}
 
 

@@ -9,6 +9,13 @@
 * refusal — status ``not_found``.
 * text — status ``answered`` and every ``contains`` phrase in the answer text (spaces ignored).
 * clarify — status ``clarify`` and every gold value among the Results (as for figures).
+* overview — status ``answered``, every gold value shown (among the Results, or printed in the
+  text with its unit), and every ``contains`` phrase in the text.
+
+**Confident wrong** (``confident_wrong``) is the worst outcome and is counted on its own: the
+answer is ``answered``, shows at least one figure, and is wrong — a figure/computed/count answer
+with no matching value, a refusal question answered with a figure, a clarify or overview answer
+none of whose values is a gold value.
 
 Independently of the engine, ``unverified`` re-runs ``qa.verify.unverified_numbers`` on an
 answer's text with the disclosure's own figures, so a number the engine should have blocked is
@@ -88,6 +95,37 @@ def score_clarify(q: Mapping[str, Any], answer: Answer) -> bool:
     )
 
 
+def shown_values(answer: Answer) -> list[tuple[Decimal, str]]:
+    """(value, unit) of every Result and of every number the text prints with a unit."""
+    out = [(r.value, r.unit) for r in answer.results]
+    text = re.sub(r"「[^」]*」", "", answer.text)  # quotations are the disclosure's words, not answers
+    for m in verify._NUMBER.finditer(text):
+        unit = verify._unit_after(text, m.end())
+        if unit:
+            out.append((Decimal(m.group().replace(",", "")), unit))
+        else:
+            tail = text[m.end() : m.end() + 3]
+            counted = re.match(r"\s*([个次辆人项场名台家批户件张条])", tail)
+            if counted:
+                out.append((Decimal(m.group().replace(",", "")), counted.group(1)))
+    return out
+
+
+def _shown(gold: Mapping[str, Any], shown: list[tuple[Decimal, str]]) -> bool:
+    g, u = Decimal(str(gold["value"])), str(gold["unit"])
+    return any(value_matches(g, u, v, unit) for v, unit in shown)
+
+
+def score_overview(q: Mapping[str, Any], answer: Answer) -> bool:
+    if answer.status != "answered":
+        return False
+    shown = shown_values(answer)
+    text = _squeeze(answer.text)
+    return all(_shown(v, shown) for v in q["gold"].get("values", [])) and all(
+        _squeeze(p) in text for p in q["gold"].get("contains", [])
+    )
+
+
 SCORERS = {
     "figure": score_numeric,
     "computed": score_numeric,
@@ -95,12 +133,26 @@ SCORERS = {
     "refusal": score_refusal,
     "text": score_text,
     "clarify": score_clarify,
+    "overview": score_overview,
 }
 
 
 def score(q: Mapping[str, Any], answer: Answer) -> bool:
     """1 (True) when the answer is right for its question type, else 0."""
     return SCORERS[q["type"]](q, answer)
+
+
+def confident_wrong(q: Mapping[str, Any], answer: Answer) -> bool:
+    """Answered with a figure, and wrong (see the module docstring)."""
+    if answer.status != "answered" or not answer.results or score(q, answer):
+        return False
+    kind = q["type"]
+    if kind in ("figure", "computed", "count", "refusal"):
+        return True
+    if kind in ("clarify", "overview"):
+        shown = shown_values(answer)
+        return not any(_shown(v, shown) for v in q["gold"].get("values", []))
+    return False
 
 
 # --- the independent verifier ---------------------------------------------------------------

@@ -36,9 +36,9 @@ def gold_store(figure_store):
 
 @pytest.fixture(scope="session")
 def questions() -> list[dict]:
-    from eval.dataset import load
+    from eval.dataset import load_sets
 
-    return load()
+    return load_sets(("dev",))
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from eval.dataset import load
+from eval.dataset import load_sets
 from eval.gold import check_question, evaluate, same_value, structural_counts
 
 CHECKED = ("figure", "computed", "count", "clarify")
-QUESTIONS = [q for q in load() if q["type"] in CHECKED]
+QUESTIONS = [q for q in load_sets() if q["type"] in CHECKED]
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
