@@ -212,6 +212,50 @@ class Result:
 
 
 @dataclass(frozen=True)
+class ItemRef:
+    """An item a reading is about, and how the question named it."""
+
+    label: str  # '表六 · 30231 公务用车运行维护费'
+    how: str  # name | variant | code | glossary | fuzzy | partial | project | retrieved | total | context
+    words: str = ""  # the words of the question it stands for
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """How the engine read a question: what, when, which column, which operation, and how sure."""
+
+    doc_ids: tuple[str, ...]
+    items: tuple[ItemRef, ...]
+    years: tuple[int, ...]
+    measure: str | None  # column or aspect: '预算数', '基本支出', '决算数', '指标值' …
+    operation: str  # value | count | diff | growth | share | sum | change | breakdown | rank | list | …
+    part: tuple[ItemRef, ...] = ()  # for shares: the part(s) …
+    whole: tuple[ItemRef, ...] = ()  # … and the whole they are a share of
+    unit_asked: str | None = None
+    covered: tuple[str, ...] = ()  # the words of the question this reading accounts for
+    unexplained: tuple[str, ...] = ()  # the words it does not
+    score: float = 0.0
+
+    def describe(self) -> str:
+        """'公务用车运行维护费 · 2023年 · 预算数 · 数值' — what the answer says it understood."""
+        ops = {"value": "", "count": "数量", "diff": "差额", "growth": "增长率", "share": "占比", "sum": "合计",
+               "change": "变化", "breakdown": "构成", "rank": "排序", "list": "清单", "reason": "原因",
+               "define": "含义", "text": "", "per_unit": "平均", "completion": "完成率"}  # fmt: skip
+        if self.part and self.whole:
+            what = f"{'、'.join(p.label for p in self.part)}占{'、'.join(w.label for w in self.whole)}"
+        else:
+            what = "、".join(i.label for i in self.items) or "（未识别到具体项目）"
+        parts = [what]
+        if self.years:
+            parts.append("、".join(f"{y}年" for y in self.years))
+        if self.measure:
+            parts.append(self.measure)
+        if ops.get(self.operation):
+            parts.append(ops[self.operation])
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the engine returns; the UI and CLI render it, nothing else decides its content."""
 
@@ -227,6 +271,8 @@ class Answer:
     options: tuple[str, ...] = ()  # for "clarify": what the user can choose from
     doc_id: str | None = None
     resolved_question: str | None = None  # a follow-up ("那去年呢？") rewritten against the history
+    interpretation: Interpretation | None = None  # the reading the answer is based on
+    suggestions: tuple[str, ...] = ()  # questions the user may have meant (ask-back, not found)
 
 
 _CN_DIGITS = "零一二三四五六七八九"

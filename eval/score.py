@@ -1,7 +1,8 @@
 """How an answer is judged against its gold (one function per answer type).
 
 * figure / computed / count — the answer is ``answered`` and one of its ``Result``s equals the
-  gold: money exactly to the cent after converting 元 ↔ 万元; a percentage at the gold's own
+  gold (or its negative, when the question names the direction of a change: "下降了百分之几" is
+  answered by 37.2 or by -37.2, the text saying which way): money exactly to the cent after converting 元 ↔ 万元; a percentage at the gold's own
   rounding (the disclosure's one decimal: 54.59 counts as 54.6, 55 does not); a count exactly,
   in the same unit (个 is the generic measure word and matches any count unit). With
   ``ask_unit`` ("多少万元?") a Result in the asked unit rounded to two places also counts
@@ -76,8 +77,20 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_DIRECTION = re.compile(r"下降|减少|降低|降了|少了|少多少|减了|压减|增加|增长|多了|多多少|涨|上升|提高|降幅|增幅|涨幅")
+
+
 def score_numeric(q: Mapping[str, Any], answer: Answer) -> bool:
-    return answer.status == "answered" and any_result_matches(answer.results, q["gold"], q.get("ask_unit"))
+    """A question that names the direction ('下降了百分之几', '少了多少') is answered by the size
+    of the change: -37.2 % and 37.2 % both answer it (the text says which way)."""
+    if answer.status != "answered":
+        return False
+    if any_result_matches(answer.results, q["gold"], q.get("ask_unit")):
+        return True
+    if _DIRECTION.search(q["question"]):
+        flipped = {**q["gold"], "value": str(-Decimal(str(q["gold"]["value"])))}
+        return any_result_matches(answer.results, flipped, q.get("ask_unit"))
+    return False
 
 
 def score_refusal(q: Mapping[str, Any], answer: Answer) -> bool:

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from core.records import Figure
 from ingest.roles import Role
-from qa.catalog import Catalog, Entry, fold
-from qa.understand import Match, Query
+from core.vocab import fold
+from qa.catalog import Catalog, Entry
+from qa.question import Question
 
 # Which table's cell to cite first when several tables agree.
 ROLE_ORDER = (
@@ -106,42 +107,6 @@ def _cn(n: int | None) -> str:
 # --- choosing entries ------------------------------------------------------------------------
 
 
-def table_matches(q: Query) -> list[Match]:
-    """Matches on table entries, narrowed by the question's hints; qualifiers become hints."""
-    ms = [m for m in q.matches if m.entry.kind != "narrative"]
-    if not any(w in q.text for w in _PERF_WORDS) and not _project_named(q, ms):
-        ms = [m for m in ms if m.entry.kind != "indicator"]
-    names = {fold(m.entry.name) for m in ms}
-    generic = {n for n in names if is_generic(n)}
-    specific = names - QUALIFIERS - generic
-    if specific:
-        ms = [m for m in ms if fold(m.entry.name) in specific or _is_code_match(q, m)]
-    elif names - generic:
-        ms = [m for m in ms if not is_generic(fold(m.entry.name))]
-    if q.codes:
-        coded = [m for m in ms if m.entry.code in q.codes]
-        if coded:
-            spans = {(m.start, m.end) for m in coded}
-            ms = coded + [
-                m
-                for m in ms
-                if m.entry.code is None and (m.start, m.end) not in spans and not _overlaps(m, coded)
-            ]
-    return ms
-
-
-def _overlaps(m: Match, others: list[Match]) -> bool:
-    return any(o.start < m.end and m.start < o.end for o in others)
-
-
-def _is_code_match(q: Query, m: Match) -> bool:
-    return bool(m.entry.code and m.entry.code in q.codes)
-
-
-def _project_named(q: Query, ms: list[Match]) -> bool:
-    return any(m.entry.project and fold(m.entry.project) in q.text for m in ms)
-
-
 def total_entries(catalog: Catalog, doc_id: str, income: bool = False) -> list[Entry]:
     """The whole budget's total rows (not the 基本/项目/三公 tables' own totals)."""
     side = "收入" if income else "支出"
@@ -166,20 +131,18 @@ def total_entries(catalog: Catalog, doc_id: str, income: bool = False) -> list[E
 # --- choosing figures ------------------------------------------------------------------------
 
 
-def wanted_years(q: Query) -> list[int]:
-    return q.years or [q.doc_year]
-
-
-def figures_for(entry: Entry, q: Query, year: int, kind: str = "预算") -> list[Figure]:
-    """The entry's figure(s) for a year and for the column the question points at."""
+def figures_for(entry: Entry, q: Question, year: int, kind: str = "预算", amounts: bool = False) -> list[Figure]:
+    """The entry's figure(s) for a year and for the column the question points at.
+    ``amounts``: the figure is an input of a calculation, never a printed percentage."""
+    table_pct = "增幅" in q.text and not amounts
     figs = [
         f
         for f in entry.figures
-        if f.unit != "%" or "增幅" in q.text or entry.kind in ("indicator", "narrative")
+        if f.unit != "%" or table_pct or (entry.kind in ("indicator", "narrative") and not amounts)
     ]
     if entry.kind == "narrative":
         return [f for f in figs if f.measure in ("金额", "数量", "比例") and (f.year in (year, None))]
-    figs = [f for f in figs if (f.year or q.doc_year) == year]
+    figs = [f for f in figs if (f.year or q.doc.year) == year]
     if not figs:
         return []
     if kind == "决算":
@@ -189,7 +152,7 @@ def figures_for(entry: Entry, q: Query, year: int, kind: str = "预算") -> list
         want = "指标权重" if "权重" in q.text else "指标值"
         return [f for f in figs if leaves[f] == want]
     named = [f for f in figs if leaves[f] and leaves[f] not in _TOTAL_LEAVES and leaves[f] in q.text]
-    if "增幅" in q.text:
+    if table_pct:
         pct = [f for f in figs if f.unit == "%"]
         if pct:
             return pct[:1]
@@ -203,7 +166,7 @@ def figures_for(entry: Entry, q: Query, year: int, kind: str = "预算") -> list
     return figs[:1]
 
 
-def _final_accounts_column(figs: list[Figure], q: Query) -> list[Figure]:
+def _final_accounts_column(figs: list[Figure], q: Question) -> list[Figure]:
     budget = [f for f in figs if "预算" in (f.source.column or "")]
     final = [f for f in figs if "预算" not in (f.source.column or "")]
     if ("年初预算" in q.text or "预算数" in q.text) and budget:
@@ -211,18 +174,20 @@ def _final_accounts_column(figs: list[Figure], q: Query) -> list[Figure]:
     return final or figs
 
 
-def candidates(q: Query, matches: list[Match], year: int, kind: str) -> list[Candidate]:
+def candidates(q: Question, pairs: list[tuple[Entry, int]], year: int, amounts: bool = False) -> list[Candidate]:
+    """Figures of (entry, mention position) pairs for a year, narrowed by the question's hints."""
+    kind = q.doc.kind
     out = []
-    for m in matches:
-        for f in figures_for(m.entry, q, year, kind):
-            out.append(Candidate(m.entry, f, m.start))
+    for entry, mention in pairs:
+        for f in figures_for(entry, q, year, kind, amounts):
+            out.append(Candidate(entry, f, mention))
     if kind == "决算" and re.search(r"年初预算|预算数", q.text):
         # '年初预算是多少' in a 决算: only tables that show the budget column answer it.
         out = [c for c in out if "预算" in (c.figure.source.column or "")] or out
     return narrow(q, out)
 
 
-def narrow(q: Query, cands: list[Candidate]) -> list[Candidate]:
+def narrow(q: Question, cands: list[Candidate]) -> list[Candidate]:
     """Apply the question's table hints, each only when it leaves something."""
     steps = [
         lambda c: c.entry.table_no in q.table_nos if q.table_nos else True,
@@ -237,7 +202,7 @@ def narrow(q: Query, cands: list[Candidate]) -> list[Candidate]:
     return cands
 
 
-def _basic_project_hint(q: Query, c: Candidate) -> bool:
+def _basic_project_hint(q: Question, c: Candidate) -> bool:
     col = c.figure.source.column or ""
     basic = c.entry.role in (Role.BASIC_ECON_DEPT, Role.BASIC_ECON_GOV) or "基本支出" in col
     project = c.entry.role in (Role.PROJECT_ECON_DEPT, Role.PROJECT_ECON_GOV) or "项目支出" in col

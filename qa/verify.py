@@ -88,6 +88,8 @@ def unverified_numbers(
         except InvalidOperation:
             bad.append(m.group())
             continue
+        if re.fullmatch(r"(?:19|20)\d{2}", m.group()) and unquoted[m.end() : m.end() + 1] in ("年", "、"):
+            continue  # a year ('2025年'), not an amount: years name what is asked, they are no figures
         allowed = by_unit[_unit_after(unquoted, m.end())] | free
         if value not in allowed and -value not in allowed:
             bad.append(m.group())

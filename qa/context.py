@@ -1,0 +1,104 @@
+"""Follow-ups: a question that only makes sense after the previous one is completed from it —
+the missing item, year or operation comes from the previous question, whatever the new one
+says overrides. The completed question is what gets read (and shown as resolved_question).
+
+'那去年呢？' after '今年三公经费是多少？' → '去年三公经费是多少？'
+'比去年少了多少？' after '科普活动预算多少？' → '科普活动比去年少了多少？'
+'那公务接待费呢？' after '公务用车运行维护费2023年多少' → '公务接待费2023年多少'
+'其中人员经费占多大比例' after '基本支出多少' → '基本支出中人员经费占多大比例'
+'占基本支出的比例呢？' after '公用经费多少' → '公用经费占基本支出的比例'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from qa.match import Mention
+from qa.question import Question
+
+Analyse = Callable[[str], tuple[Question, list[Mention]]]
+
+_LEAD = re.compile(r"^(?:那么?|那个|还有|再问一下|再问|换成|另外|然后|那请问|请问那)")
+_TAIL = re.compile(r"(?:的)?(?:呢|吗|呀|啊)?[?？。!！]*$")
+_DEMONSTRATIVE = re.compile(r"(?:这个|那个|该|此|这)(项目|科目|单位|部门|表|指标)")
+_QUALIFIER_ONLY = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "部门经济分类", "政府经济分类",
+                   "一般公共预算", "财政拨款")  # fmt: skip
+
+
+def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
+    if not history:
+        return question
+    previous = resolve(history[-1], history[:-1], analyse)
+    cur, cur_ms = analyse(question)
+    prev, prev_ms = analyse(previous)
+    text = cur.text
+    item_words = [prev.text[m.start : m.end] for m in prev_ms]
+    if m := _DEMONSTRATIVE.search(text):
+        project = next((h.entry.project for pm in prev_ms for h in pm.hits if h.entry.project), None)
+        if project:
+            return text.replace(m.group(0), project)
+        if item_words:
+            return text.replace(m.group(0), item_words[0])
+    if not cur_ms and not _has_total(cur):
+        if not item_words and not _has_total(prev):
+            return question
+        if _only_slots(cur):
+            return _with_years(prev, cur)
+        core = _LEAD.sub("", _TAIL.sub("", text)) or text
+        subject = "".join(item_words) if item_words else _total_words(prev)
+        year = "" if cur.years or cur.out_of_range or not prev.years else "".join(
+            prev.text[s:e] for s, e in prev.cue_spans("year")[:1]
+        )
+        if cur.has_op("share") and core.startswith("占"):
+            return f"{subject}{core}"
+        return f"{year}{subject}{core}" if not core.startswith(subject) else f"{year}{core}"
+    if cur.has_op("share") and cur_ms:
+        at = min((s for s, _ in cur.op_spans("share")), default=-1)
+        if text.startswith("其中") and item_words:
+            return f"{item_words[0]}中{_LEAD.sub('', text[2:])}"
+        if at >= 0 and all(m.start > at for m in cur_ms) and item_words:
+            return f"{item_words[0]}{_LEAD.sub('', text)}"
+    if _LEAD.match(text) or _TAIL.search(text).group():
+        core = _LEAD.sub("", _TAIL.sub("", text))
+        names = [text[m.start : m.end] for m in cur_ms]
+        if core in names and prev_ms:
+            if core in _QUALIFIER_ONLY and prev_ms:
+                return f"{previous}（{core}）"
+            first = prev_ms[0]
+            return prev.text[: first.start] + core + prev.text[first.end :]
+    return question
+
+
+def _has_total(q: Question) -> bool:
+    return any(c.kind == "total" for c in q.cues)
+
+
+def _total_words(q: Question) -> str:
+    spans = q.cue_spans("total")
+    return q.text[spans[0][0] : spans[0][1]] if spans else ""
+
+
+def _only_slots(q: Question) -> bool:
+    """'那去年呢', '2023年的呢', '万元呢': nothing but years, units and particles."""
+    rest = _LEAD.sub("", _TAIL.sub("", q.text))
+    spans = q.cue_spans("year", "unit", "particle", "filler", "department", "places")
+    covered = {i for s, e in spans for i in range(s, e)}
+    offset = q.text.find(rest) if rest else 0
+    return bool(rest) and all(offset + i in covered or ch in "的年" for i, ch in enumerate(rest))
+
+
+def _with_years(prev: Question, cur: Question) -> str:
+    """The previous question with its years replaced by the new ones."""
+    years = "".join(cur.text[s:e] for s, e in cur.cue_spans("year")) or ""
+    unit = "".join(cur.text[s:e] for s, e in cur.cue_spans("unit"))
+    text = prev.text
+    spans = prev.cue_spans("year")
+    if spans:
+        s, e = spans[0]
+        text = text[:s] + years + text[e:]
+        for s2, e2 in sorted(spans[1:], reverse=True):
+            text = text[:s2] + text[e2:]
+    else:
+        text = years + text
+    return f"{text}（{unit}）" if unit else text

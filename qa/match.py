@@ -1,0 +1,390 @@
+"""Candidate items for a question, from all the evidence: names and their variants, 科目编码,
+the budget glossary (everyday words → standard names), a typing slip, part of a long name,
+an abbreviated project name, and keyword search over one card per catalogue item.
+
+Every candidate is a ``Hit``: an entry, the words of the question it explains, how it was
+found and a quality in (0, 1]. Nothing here decides; readings weigh the hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.vocab import fold, vocabulary
+from qa.catalog import Catalog, Entry
+from qa.question import Question
+
+_GENERIC_PREFIXES = ("开展", "建设", "完成", "实施", "推进", "组织", "进行", "提升", "加强", "其他", "其中")
+_FUNCTION_CHARS = set("多少几是的了么吗呢啊吧和与及在有为要")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+QUALITY = {"name": 1.0, "code": 1.0, "variant": 0.95, "project": 0.95, "glossary": 0.9, "fuzzy": 0.75}
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    start: int
+    end: int
+    how: str  # name | variant | code | glossary | fuzzy | partial | project | retrieved
+    quality: float
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
+    """Every plausible entry for the question's words, longest evidence kept."""
+    # A bare '合计' names a table's total only when the question names the table.
+    tables = bool(q.table_nos or q.roles)
+    entries = [e for e in catalog.entries_of(q.doc.id) if _usable(e) and (tables or not _generic(e))]
+    text = _blank(q)
+    hits: list[Hit] = []
+    hits += _exact(text, entries)
+    hits += _codes(q, entries)
+    hits += _glossary(text, entries)
+    hits += _projects(text, entries, catalog.texts.get(q.doc.id, ""))
+    covered = [h.span for h in hits if len(h.entry.name) >= 2]
+    hits += _approximate(text, entries, catalog.texts.get(q.doc.id, ""), covered)
+    # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
+    cues = q.cue_spans("table")
+    hits = [h for h in hits if not any(s <= h.start and h.end <= e and h.length < e - s for s, e in cues)]
+    return _drop_shadowed(hits)
+
+
+def _generic(e: Entry) -> bool:
+    name = fold(e.name)
+    return name in ("合计", "总计", "小计") or (e.kind == "row" and name.endswith(("合计", "总计")) and not e.code)
+
+
+def _usable(e: Entry) -> bool:
+    return bool(e.name) and bool(e.figures)
+
+
+def _blank(q: Question) -> str:
+    """The question with the department's own name blanked out (same length, positions kept)."""
+    text = list(q.text)
+    for s, e in q.cue_spans("department"):
+        for i in range(s, e):
+            text[i] = "\u3000"
+    return "".join(text)
+
+
+def _find_all(text: str, word: str) -> Iterable[int]:
+    start = text.find(word)
+    while word and start >= 0:
+        yield start
+        start = text.find(word, start + 1)
+
+
+def _exact(text: str, entries: list[Entry]) -> list[Hit]:
+    out = []
+    for e in entries:
+        full = fold(e.name)
+        for v in e.variants:
+            if len(v) < 2:
+                continue
+            how = "name" if v == full else "variant"
+            for start in _find_all(text, v):
+                out.append(Hit(e, start, start + len(v), how, QUALITY[how]))
+    return out
+
+
+def _codes(q: Question, entries: list[Entry]) -> list[Hit]:
+    out = []
+    for e in entries:
+        if e.code and e.code in q.codes:
+            for start in _find_all(q.text, e.code):
+                out.append(Hit(e, start, start + len(e.code), "code", QUALITY["code"]))
+    return out
+
+
+def _glossary(text: str, entries: list[Entry]) -> list[Hit]:
+    """'开会的钱' → 会议费, '水电费' → 水费 and 电费: the glossary's everyday words. A word the
+    disclosure itself uses as a name means that item, never another one."""
+    by_name: dict[str, list[Entry]] = {}
+    for e in entries:
+        for v in {fold(e.name), *e.variants}:
+            by_name.setdefault(v, []).append(e)
+    own = set(by_name)
+    out = []
+    taken: list[tuple[int, int]] = []
+    for word, names in sorted(vocabulary().everyday.items(), key=lambda kv: -len(kv[0])):
+        if len(word) < 2 or word in own:
+            continue
+        for start in _find_all(text, word):
+            span = (start, start + len(word))
+            if any(s <= span[0] and span[1] <= e for s, e in taken):
+                continue
+            found = [e for n in names for e in by_name.get(fold(n), [])]
+            if found:
+                taken.append(span)
+                out += [Hit(e, *span, "glossary", QUALITY["glossary"]) for e in dict.fromkeys(found)]
+    return out
+
+
+def _projects(text: str, entries: list[Entry], source: str) -> list[Hit]:
+    """A 绩效 project named in full or abbreviated ('老科技服务团' → 老科技工作者服务团经费): its
+    当年预算 entry stands for it. An in-order subsequence of exactly one project's name, at
+    least 4 characters and half the name, that is not itself a phrase of the disclosure."""
+    projects: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.project and e.kind == "form" and e.name in ("当年预算", "年度资金总额", "资金总额", "项目金额"):
+            projects.setdefault(fold(e.project), []).append(e)
+    out = []
+    names = sorted(projects, key=len, reverse=True)
+    for name in names:
+        for variant in {name, re.sub(r"(?:项目)?(?:经费|资金)$", "", name)}:
+            if len(variant) >= 3 and variant in text:
+                start = text.find(variant)
+                out += [Hit(e, start, start + len(variant), "project", QUALITY["project"]) for e in projects[name]]
+                break
+        else:
+            for i in range(len(text)):
+                run = _subsequence_run(text, i, name)
+                others = [n for n in names if n != name and _subsequence_run(run, 0, n) == run]
+                if len(run) >= max(4, len(name) / 2) and run not in source and not others:
+                    out += [Hit(e, i, i + len(run), "project", 0.85) for e in projects[name]]
+                    break
+    return out
+
+
+def _subsequence_run(text: str, start: int, name: str) -> str:
+    """The longest run text[start:j] whose characters occur in ``name`` in order, name[0] first."""
+    if not text[start:] or not name or text[start] != name[0]:
+        return ""
+    pos, j = 1, start + 1
+    while j < len(text) and (found := name.find(text[j], pos)) >= 0:
+        pos, j = found + 1, j + 1
+    return text[start:j]
+
+
+def _approximate(text: str, entries: list[Entry], source: str, covered: list[tuple[int, int]]) -> list[Hit]:
+    """A slip of one character ('机关运型经费'), or a long name named by its distinctive part
+    ('一老一小科技培训' for 开展“一老一小”科技培训). Only on words no exact hit explains."""
+    out = []
+    for e in entries:
+        for v in e.variants:
+            n = len(v)
+            if n >= 3:
+                for i in range(len(text) - n + 1):
+                    window = text[i : i + n]
+                    diff = [k for k in range(n) if window[k] != v[k]]
+                    if (
+                        len(diff) == 1
+                        and 0 < diff[0]
+                        and window[diff[0]] not in _FUNCTION_CHARS
+                        and _HAN.match(window[diff[0]])
+                        and window not in source
+                        and not _overlaps((i, i + n), covered)
+                    ):
+                        out.append(Hit(e, i, i + n, "fuzzy", QUALITY["fuzzy"]))
+            core = _core(v)
+            if len(core) < 4:
+                continue
+            common = _longest_common(text, core)
+            if common is None:
+                continue
+            start, length = common
+            ratio = length / len(core)
+            if length >= 4 and ratio >= 0.6 and length < len(v) and not _overlaps((start, start + length), covered):
+                out.append(Hit(e, start, start + length, "partial", round(0.45 + 0.4 * ratio, 3)))
+    return out
+
+
+def _core(name: str) -> str:
+    """A name without the verbs that open list items ('开展', '建设') and without '其他'."""
+    for prefix in _GENERIC_PREFIXES:
+        if name.startswith(prefix) and len(name) - len(prefix) >= 3:
+            return name[len(prefix) :]
+    return name
+
+
+def _longest_common(text: str, name: str) -> tuple[int, int] | None:
+    """(start in text, length) of the longest common substring."""
+    best = (0, 0)
+    for i in range(len(text)):
+        for j in range(len(name)):
+            k = 0
+            while i + k < len(text) and j + k < len(name) and text[i + k] == name[j + k]:
+                k += 1
+            if k > best[1]:
+                best = (i, k)
+    return best if best[1] else None
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]], by: int = 2) -> bool:
+    return any(min(span[1], e) - max(span[0], s) >= by for s, e in spans)
+
+
+def _drop_shadowed(hits: list[Hit]) -> list[Hit]:
+    """A hit inside a longer, at least as good hit is the tokenizer's view of a part of it
+    ('运行维护费' in '公务用车运行维护费'); equal spans all stay (one name, several tables)."""
+    keep = []
+    for h in hits:
+        shadowed = any(
+            o.start <= h.start
+            and h.end <= o.end
+            and o.length > h.length
+            and o.quality >= h.quality - 0.05
+            for o in hits
+            if o is not h
+        )
+        if not shadowed:
+            keep.append(h)
+    return list(dict.fromkeys(keep))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in the question that names an item, with every entry it may mean. ``extra``:
+    other words that say the same or qualify it ('30101基本工资', '科普经费项目的科普基地')."""
+
+    start: int
+    end: int
+    hits: tuple[Hit, ...]
+    extra: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+    @property
+    def quality(self) -> float:
+        return max(h.quality for h in self.hits)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return list(dict.fromkeys(h.entry for h in self.hits))
+
+    @property
+    def text_len(self) -> int:
+        return self.end - self.start
+
+
+def mentions(hits: list[Hit]) -> list[Mention]:
+    """Group hits by the words they explain; overlapping groups keep the longer words."""
+    groups: dict[tuple[int, int], list[Hit]] = {}
+    for h in hits:
+        groups.setdefault(h.span, []).append(h)
+    # Exact evidence first (a name, a code, the glossary), then the longer words.
+    spans = sorted(
+        groups,
+        key=lambda s: (-(max(h.quality for h in groups[s]) >= 0.9), -(s[1] - s[0]), -max(h.quality for h in groups[s]), s[0]),
+    )
+    chosen: list[tuple[int, int]] = []
+    for s in spans:
+        if any(s[0] < c[1] and c[0] < s[1] for c in chosen):
+            continue
+        chosen.append(s)
+    return _merge_same([Mention(s[0], s[1], tuple(groups[s])) for s in sorted(chosen)])
+
+
+def _merge_same(ms: list[Mention]) -> list[Mention]:
+    """Two nearby mentions of the same entry ('30101' and '基本工资', '科普经费' and its
+    '当年预算') are one mention: the entries both name."""
+    out: list[Mention] = []
+    for m in ms:
+        prev = out[-1] if out else None
+        if prev is not None and m.start - prev.end <= 6:
+            strong = {"name", "variant", "code", "project"}
+            shared = {h.entry for h in prev.hits if h.how in strong} & {h.entry for h in m.hits if h.how in strong}
+            if shared:
+                hits = tuple(h for h in m.hits if h.entry in shared) + tuple(
+                    h for h in prev.hits if h.entry in shared and h.entry not in {x.entry for x in m.hits}
+                )
+                out[-1] = Mention(prev.start, m.end, hits, (*prev.extra, prev.span, *m.extra))
+                continue
+        out.append(m)
+    return out
+
+
+_CONNECTOR = re.compile(r"^(?:的|中|中的|里|里的|里面|里面的|当中|之中|内|下|下的|项目|项目的|项目中|项目里|项目中的|在)?$")
+_QUALIFIER_NAMES = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "一般公共预算", "财政拨款")
+
+
+def heads(q: Question, ms: list[Mention]) -> list[Mention]:
+    """The items a question asks about, each with the mentions that only qualify it: 'X中Y',
+    'X里的Y', 'X项目的Y' — the head of a Chinese noun phrase is its last noun. A qualifier that
+    is a project keeps the head's entries of that project; one that is an item keeps those of
+    its table (the 三公 table's own 公务用车运行费)."""
+    ms = _columns_as_measures(q, ms)
+    out: list[Mention] = []
+    used: set[int] = set()
+    for j, b in enumerate(ms):
+        extra = list(b.extra)
+        hits = list(b.hits)
+        if all(h.how == "total" for h in hits):
+            out.append(b)
+            continue
+        for i in range(j - 1, -1, -1):
+            a = ms[i]
+            if i in used:
+                continue
+            between = q.text[a.end : b.start]
+            projects = {h.entry.project for h in a.hits if h.how == "project" and h.entry.project}
+            same_project = [h for h in hits if h.entry.project in projects] if projects else []
+            if same_project:
+                hits, used = same_project, used | {i}
+                extra += [a.span, *a.extra]
+                continue
+            if _CONNECTOR.match(between) or (len(between) <= 4 and any(n in fold_names(a) for n in _QUALIFIER_NAMES)):
+                tables = {e.table_no for e in a.entries if e.table_no}
+                same_table = [h for h in hits if h.entry.table_no in tables]
+                hits = same_table or hits
+                used.add(i)
+                extra += [a.span, *a.extra]
+            break
+        out.append(Mention(b.start, b.end, tuple(hits), tuple(extra)))
+    return [m for k, m in enumerate(out) if k not in used]
+
+
+def _columns_as_measures(q: Question, ms: list[Mention]) -> list[Mention]:
+    """'行政运行的基本支出', '住房保障支出的一般公共预算': a column named after an item is the
+    item's column, not an item of its own (the lookup reads the column from the question)."""
+    out: list[Mention] = []
+    for m in ms:
+        prev = out[-1] if out else None
+        column = fold_names(m) & set(_QUALIFIER_NAMES) and all(e.kind in ("column", "narrative", "row") for e in m.entries)
+        if prev is not None and column and re.fullmatch(r"(?:的|中的|里的)?", q.text[prev.end : m.start]) and not (
+            fold_names(prev) & set(_QUALIFIER_NAMES)
+        ):
+            out[-1] = Mention(prev.start, prev.end, prev.hits, (*prev.extra, m.span, *m.extra))
+            continue
+        out.append(m)
+    return out
+
+
+def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Mention]:
+    """'总支出', '预算总额', '收入合计': the department's grand total, as a mention of its own."""
+    from qa.lookup import total_entries
+
+    out = []
+    ms = list(ms)
+    for c in q.cues:
+        if c.kind != "total" or any(m.start < c.end and c.start < m.end for m in ms + out):
+            continue
+        # '三公经费预算合计': the total of the item just named, not the grand total
+        before = [i for i, m in enumerate(ms) if m.end <= c.start and re.fullmatch(r"的?", q.text[m.end : c.start])]
+        if before:
+            m = ms[before[-1]]
+            ms[before[-1]] = Mention(m.start, m.end, m.hits, (*m.extra, (c.start, c.end)))
+            continue
+        entries = total_entries(catalog, q.doc.id, income=c.value == "income")
+        if entries:
+            out.append(Mention(c.start, c.end, tuple(Hit(e, c.start, c.end, "total", 0.85) for e in entries)))
+    return sorted(ms + out, key=lambda m: m.start)
+
+
+def fold_names(m: Mention) -> set[str]:
+    return {fold(e.name) for e in m.entries}

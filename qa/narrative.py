@@ -1,0 +1,105 @@
+"""Answers in the disclosure's own words: the passage that covers the question (reasons,
+definitions, functions, contacts, 绩效 text), quoted verbatim with its section; a table's own
+note when the department left it empty; what a 科目编码 stands for."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from core.vocab import fold
+from qa import compose as W
+from qa.match import Mention
+from qa.ops import Env
+from qa.passages import Passage, best_passages
+from qa.question import Question
+from qa.readings import Draft, Reading
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def passages(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]:
+    """The best passage for a text question, as a reading that explains the words it contains."""
+    finder = env.passages
+    extra = finder(q.raw, env.doc) if finder is not None else []
+    found = best_passages(
+        q.text,
+        env.doc,
+        extra,
+        k=3,
+        prefer_paragraphs=op in ("reason", "define") or "哪些" in q.text,
+        definition=op == "define",
+        tables=tuple(q.table_nos),
+        retrieval_weight=env.settings.passage_retrieval_weight,
+    )
+    if op == "reason":
+        found = [p for p in found if "原因" in p.text or "故此表无数据" in p.text] or found
+    if not found:
+        return []
+    best = found[0]
+    spans = _spans_in(q, best)
+    quality = 0.8 if op != "text" else 0.75
+    draft = _quote(found)
+    return [Reading(op, draft, spans=spans, quality=quality)]
+
+
+def _spans_in(q: Question, p: Passage) -> list[tuple[int, int]]:
+    """The question's words the passage contains (positions in the question)."""
+    haystack = fold(p.text + " " + p.context)
+    out, pos = [], 0
+    for tok in _jieba().lcut(q.text):
+        start, end = pos, pos + len(tok)
+        pos = end
+        if len(tok) >= 2 and tok in haystack:
+            out.append((start, end))
+        elif len(tok) >= 3:
+            # a compound the tokenizer kept whole: its 2-character parts
+            for i in range(len(tok) - 1):
+                if tok[i : i + 2] in haystack:
+                    out.append((start + i, start + i + 2))
+    return out
+
+
+def _quote(found: list[Passage]) -> Draft:
+    best = found[0]
+    prov = best.provenance
+    where = prov.section or prov.table_title or "正文"
+    if prov.row:
+        where += f"（{prov.row}）"
+    return Draft("answered", f"根据公开文件“{where}”：「{best.text}」", passages=found[:2])
+
+
+def empty_tables(q: Question, env: Env) -> list[Reading]:
+    """A table the department left empty, named by its kind or number: its own note."""
+    from ingest.roles import Role, role_of
+
+    econ = {Role.BASIC_ECON_GOV, Role.BASIC_ECON_DEPT, Role.PROJECT_ECON_DEPT, Role.PROJECT_ECON_GOV}
+    out = []
+    spans = q.cue_spans("table", "table_no")
+    for t in env.doc.tables:
+        named = t.no in q.table_nos or (role_of(t) in q.roles and role_of(t) not in econ)
+        if named and t.status == "empty":
+            note = t.note or "本表无数据。"
+            text = f"表{W.cn(t.no)}“{t.full_title}”没有数据：「{note}」"
+            draft = Draft("answered", text, passages=[Passage(note, W.table_provenance(env.doc.id, t))])
+            out.append(Reading("text", draft, spans=spans, quality=0.9))
+    return out
+
+
+def code_names(q: Question, ms: list[Mention]) -> list[Reading]:
+    """'2012903对应什么科目' — the name a 科目编码 stands for."""
+    out = []
+    for m in ms:
+        coded = [h for h in m.hits if h.how == "code"]
+        if coded:
+            e = coded[0].entry
+            text = f"科目编码{e.code}是“{e.name}”（表{W.cn(e.table_no)}）。"
+            out.append(Reading("text", Draft("answered", text), items=[e], spans=[m.span], hows=["code"], quality=0.9))
+    return out
+

@@ -1,0 +1,650 @@
+"""Figure operations — value, count, difference, growth, share, sum — each turning the
+question's mentions into readings with exact, cited outcomes. Numbers come from the lookup
+(qa/lookup.py) and the Decimal calculator (qa/calc.py) only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from core.records import Document, Figure, Result
+from core.settings import Settings
+from core.vocab import fold
+from qa import calc as C
+from qa import compose as W
+from qa.catalog import Catalog, Entry
+from qa.lookup import GENERIC, Candidate, candidates, distinct_values, figures_for, is_generic, sort_key, total_entries
+from qa.match import Hit, Mention
+from qa.question import Question, wants_money
+from qa.readings import Draft, Reading
+
+_MONEY = ("元", "万元")
+_PERF_WORDS = ("指标", "绩效", "目标", "满意", "权重", "完成时间", "社会效益")
+_COUNT_UNITS_MONEY_OK = ("指标值",)
+_CONTAINER = re.compile(r"^(?:的)?(?:里面|里头|当中|之中|中|里|内|中间)")
+
+
+@dataclass
+class Env:
+    catalog: Catalog
+    doc: Document
+    figures: list[Figure]
+    settings: Settings
+    passages: Callable[..., list] | None = None  # qa/narrative.find_passages bound to the retriever
+
+    def entries(self) -> list[Entry]:
+        return self.catalog.entries_of(self.doc.id)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def default_years(q: Question) -> list[int]:
+    return q.years or [q.doc.year]
+
+
+def hit_quality(m: Mention | None, e: Entry, q: Question) -> float:
+    """The hit's quality, with a prior: a plain name means a 科目 row before a 绩效 field, and a
+    table before a narrative phrase."""
+    if m is None:
+        return 0.6
+    quality = max((h.quality for h in m.hits if h.entry is e), default=m.quality)
+    perf = any(w in q.text for w in _PERF_WORDS) or (e.project and fold(e.project) in q.text)
+    if e.kind in ("indicator", "form") and not perf and not any(h.how == "project" for h in m.hits if h.entry is e):
+        quality *= 0.85
+    if e.kind == "narrative":
+        quality *= 0.92
+    return quality
+
+
+def unit_ok(q: Question, f: Figure, e: Entry) -> bool:
+    """The unit asked against the figure's unit: 次/个/人 are never answered in 元, and vice versa."""
+    asked = q.unit_asked
+    if asked in _MONEY or (asked is None and wants_money(q) and e.kind not in ("indicator",)):
+        if f.unit not in _MONEY and not (asked is None and f.unit == "%"):
+            return e.kind == "indicator" and asked is None
+        return True
+    if asked == "%":
+        return f.unit == "%"
+    if asked:  # a counting word
+        return f.unit not in _MONEY and f.unit != "%" and (asked in f.unit or f.unit in asked or asked == "个")
+    return True
+
+
+def pairs_of(m: Mention) -> list[tuple[Entry, int]]:
+    return [(e, m.start) for e in m.entries]
+
+
+def groups(q: Question, m: Mention, year: int, asked: bool = False) -> list[list[Candidate]]:
+    """The mention's figures for a year, narrowed by the hints, grouped by distinct value.
+    ``asked``: the figure itself is the answer, so it must be in the unit asked."""
+    cands = [c for c in candidates(q, pairs_of(m), year, amounts=not asked) if not asked or unit_ok(q, c.figure, c.entry)]
+    return list(distinct_values(cands).values())
+
+
+def best_of(group: list[Candidate]) -> Candidate:
+    return sorted(group, key=sort_key)[0]
+
+
+def reading_for(
+    op: str,
+    q: Question,
+    cands: Sequence[Candidate],
+    mentions: Sequence[Mention | None],
+    draft: Draft,
+    years: list[int],
+    **kw,
+) -> Reading:
+    items = list(dict.fromkeys(c.entry for c in cands))
+    spans, hows, qualities = [], [], []
+    extra = list(kw.pop("extra", []))
+    for m in mentions:
+        if m is None:
+            continue
+        spans.append(m.span)
+        extra += list(m.extra)
+        entry = next((c.entry for c in cands if c.entry in m.entries), m.entries[0])
+        hows.append(next((h.how for h in m.hits if h.entry is entry), m.hits[0].how))
+        qualities.append(hit_quality(m, entry, q))
+    quality = kw.pop("quality", None) or (min(qualities) if qualities else 0.6)
+    measure = kw.pop("measure", None) or _measure_of(cands)
+    return Reading(op, draft, items=items, spans=spans, hows=hows, years=years, measure=measure,
+                   quality=quality, extra=extra, **kw)  # fmt: skip
+
+
+def _measure_of(cands: Sequence[Candidate]) -> str | None:
+    cols = [c.figure.source.column or c.figure.measure for c in cands[:1]]
+    return cols[0] if cols and cols[0] not in ("值",) else None
+
+
+def one_text(c: Candidate) -> str:
+    return f"{W.subject(c)}{W.year_of(c)}为{W.shown(c.figure)}"
+
+
+def also_in(same: list[Candidate]) -> str:
+    first = same[0]
+    others = dict.fromkeys(
+        f"表{W.cn(x.entry.table_no)}" for x in same[1:] if x.entry.table_no and x.entry.table_no != first.entry.table_no
+    )
+    return ("另见" + "、".join(others) + "，数额相同。") if others else ""
+
+
+def with_wan(q: Question, text: str, value: Decimal, unit: str, calcs: list[C.Calc], results: list[Result], label: str) -> str:
+    """'多少万元' asked of a 元 figure: also the 万元 value, with its calculation."""
+    if q.unit_asked == "万元" and unit == "元":
+        w = C.to_wan(value, q.places or 2)
+        calcs.append(w)
+        results.append(Result(w.value, "万元", f"{label}（折合万元）"))
+        text += f"折合{w.shown}。"
+    return text
+
+
+# --- value ---------------------------------------------------------------------------------------
+
+
+def value(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    years = default_years(q)
+    out: list[Reading] = []
+    singles: list[tuple[Mention, list[Candidate]]] = []
+    for m in ms:
+        per_year = {y: groups(q, m, y, asked=True) for y in years}
+        if len(years) > 1:
+            firsts = [best_of(g) for y in years for g in per_year[y][:1]]
+            if len(firsts) == len(years):
+                out.append(_listed(q, firsts, [m] * len(firsts), years))
+            continue
+        compound = _compound(m, per_year[years[0]])
+        if compound is not None:
+            out.append(_sum_reading(q, compound, [m], years, op="value"))
+        for g in per_year[years[0]]:
+            out.append(_one(q, m, g, years))
+            singles.append((m, g))
+    by_mention: dict[Mention, list[list[Candidate]]] = {}
+    for m, g in singles:
+        by_mention.setdefault(m, []).append(g)
+    if len(by_mention) > 1 and all(len(gs) == 1 for gs in by_mention.values()):
+        firsts = [best_of(gs[0]) for gs in by_mention.values()]
+        out.append(_listed(q, firsts, list(by_mention), years))
+    return out
+
+
+def _compound(m: Mention, gs: list[list[Candidate]]) -> list[Candidate] | None:
+    """One everyday word for several items of one table (水电费 = 水费 + 电费): their sum."""
+    if len(gs) < 2 or not all(h.how == "glossary" for h in m.hits):
+        return None
+    firsts = [best_of(g) for g in gs]
+    tables = {c.entry.table_no for c in firsts}
+    names = {c.entry.name for c in firsts}
+    return firsts if len(tables) == 1 and len(names) == len(firsts) else None
+
+
+def _one(q: Question, m: Mention, same: list[Candidate], years: list[int]) -> Reading:
+    c = best_of(same)
+    f = c.figure
+    text = f"{W.subject(c)}为{W.shown(f)}。"
+    calcs: list[C.Calc] = []
+    results = [Result(f.value, f.unit, c.label)]
+    text = with_wan(q, text, f.value, f.unit, calcs, results, c.label)
+    text += also_in(sorted(same, key=sort_key)) + _adversarial_note(q, f)
+    draft = Draft("answered", text, sorted(same, key=sort_key)[:3], results, calcs)
+    return reading_for("value", q, [c], [m], draft, years)
+
+
+def _listed(q: Question, cands: list[Candidate], ms: list[Mention], years: list[int]) -> Reading:
+    text = "；".join(one_text(c) for c in cands) + "。"
+    results = [Result(c.figure.value, c.figure.unit, c.label) for c in cands]
+    draft = Draft("answered", text, cands, results)
+    return reading_for("value", q, cands, list(dict.fromkeys(ms)), draft, years)
+
+
+def _adversarial_note(q: Question, f: Figure) -> str:
+    """'是不是500万？' — say plainly when the number in the question is not the disclosure's."""
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(万|元)", q.text)
+    if not m or not re.search(r"是不是|是否|难道|吗|听说", q.raw):
+        return ""
+    asked = Decimal(m.group(1)) * (10000 if m.group(2) == "万" else 1)
+    if (f.yuan or f.value) != asked:
+        return "问题中的说法与公开文件不符，以上为公开文件列示的数。"
+    return ""
+
+
+# --- count ---------------------------------------------------------------------------------------
+
+
+def count(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    """Counts: a counted figure of a named item (3个内设机构, 150次, an indicator's 指标值), or —
+    when no item is named — the counts the narrative states in the unit asked, weighed by how
+    many of the question's words their sentence shares."""
+    out: list[Reading] = []
+    years = default_years(q)
+    for m in ms:
+        for e in m.entries:
+            if e.kind == "narrative":
+                figs = [f for f in e.figures if f.measure == "数量"]
+            else:
+                figs = figures_for(e, q, years[0], q.doc.kind)
+            figs = [f for f in figs if f.unit not in _MONEY and f.unit != "%" and _count_unit_ok(q, f)]
+            if not figs:
+                continue
+            f = _holdings_first(q, figs, years)
+            c = Candidate(e, f, m.start)
+            draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
+            out.append(reading_for("count", q, [c], [m], draft, years))
+    if q.unit_asked and q.unit_asked not in _MONEY and q.unit_asked != "%":
+        out += _stated_counts(q, env, years)
+    return out
+
+
+def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
+    figs = [
+        f
+        for f in env.figures
+        if f.origin == "narrative" and f.measure == "数量" and f.unit not in _MONEY and _count_unit_ok(q, f)
+    ]
+    out = []
+    for f in figs:
+        words = fold(f.item + (f.sentence or ""))
+        spans = _shared_words(q.text, fold(f.item)) or _shared_words(q.text, words)
+        if not spans:
+            continue
+        ratio = sum(e - s for s, e in spans) / max(1, len(fold(f.item)))
+        c = Candidate(W.narrative_entry(env.catalog, f), f, 0)
+        draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
+        quality = min(0.9, 0.55 + 0.35 * ratio) * (1.0 if not _acquisition(f) or _asks_acquisition(q) else 0.8)
+        out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=quality))
+    return out
+
+
+def _shared_words(text: str, other: str) -> list[tuple[int, int]]:
+    """Runs of 2+ characters of ``text`` that occur in ``other`` (positions in text)."""
+    spans, i = [], 0
+    while i < len(text) - 1:
+        j = i + 2
+        if text[i:j] in other:
+            while j < len(text) and text[i : j + 1] in other:
+                j += 1
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+_ACQUIRE = re.compile(r"购置|购买|新增|添置|采购|安排购")
+
+
+def _acquisition(f: Figure) -> bool:
+    return bool(_ACQUIRE.search(f.sentence or "") and _ACQUIRE.search((f.sentence or "")[: 40]))
+
+
+def _asks_acquisition(q: Question) -> bool:
+    return bool(re.search(r"购置|购买|买|新增|添置|采购", q.text))
+
+
+def _holdings_first(q: Question, figs: list[Figure], years: list[int]) -> Figure:
+    """Holdings ('共有车辆2辆') before purchases ('安排购置车辆0辆') unless buying is asked."""
+    if not _asks_acquisition(q):
+        held = [f for f in figs if not _acquisition(f)]
+        figs = held or figs
+    return _prefer_year(figs, years)
+
+
+def _count_unit_ok(q: Question, f: Figure) -> bool:
+    asked = q.unit_asked
+    if asked in (None, "个") or asked in _MONEY or asked == "%":
+        return True
+    return asked in f.unit or f.unit in asked or f.unit.startswith(asked[0])
+
+
+def _prefer_year(figs: list[Figure], years: list[int]) -> Figure:
+    same = [f for f in figs if f.year in years]
+    return sorted(same or figs, key=lambda f: f.source.line)[0]
+
+
+# --- two years of one item -----------------------------------------------------------------------
+
+
+def year_pair(q: Question, m: Mention) -> list[tuple[Candidate, Candidate]]:
+    """(previous, current) of the same item and column, previous blank = 0 — one per value."""
+    cur_year = q.doc.year if not q.years or q.years == [q.base_year] else max(q.years)
+    prev_year = q.base_year if q.base_year and q.base_year != cur_year else cur_year - 1
+    out = []
+    seen = set()
+    for g in groups(q, m, cur_year):
+        for c in sorted(g, key=sort_key):
+            if c.figure.unit == "%":
+                continue
+            prev = [
+                f
+                for f in c.entry.figures
+                if f.year == prev_year and f.unit == c.figure.unit and _same_leaf(f, c.figure)
+            ]
+            p = prev[0] if prev else _blank_previous(q.doc, c, prev_year)
+            if p is None:
+                continue
+            key = (c.figure.value, p.value)
+            if key in seen:
+                break
+            seen.add(key)
+            out.append((Candidate(c.entry, p, c.mention), c))
+            break
+    return out
+
+
+def _same_leaf(a: Figure, b: Figure) -> bool:
+    la = (a.source.column or "").split("/")
+    lb = (b.source.column or "").split("/")
+    return la[1:] == lb[1:] or len(la) == 1 or len(lb) == 1
+
+
+def _blank_previous(doc: Document, c: Candidate, year: int) -> Figure | None:
+    """A previous-year column that is blank for this row means no amount: 0 for a change."""
+    table = next((t for t in doc.tables if t.no == c.entry.table_no and t.part == c.entry.part), None)
+    if table is None:
+        return None
+    prev_cols = [col for col in table.columns if f"{year}年" in col and not col.endswith("%")]
+    row = next((r for r in table.rows if r.line == c.figure.source.line), None)
+    if not prev_cols or row is None:
+        return None
+    cell = row.cell(prev_cols[0])
+    if cell is None or cell.kind != "blank":
+        return None
+    return replace(c.figure, value=Decimal(0), year=year, source=replace(c.figure.source, column=prev_cols[0]))
+
+
+_TOTAL_ITEMS = ("收入", "支出", "总收入", "总支出", "收支", "收支总计", "预算总支出", "预算总收入")
+
+
+def stated(env: Env, e: Entry, relation: tuple[str, ...], unit: str | None = None) -> list[Figure]:
+    """Changes and shares the narrative states for an item (matched by its name; a grand total
+    by the narrative's own words for it: '收入较2023年减少…')."""
+    name = fold(e.name)
+    total = e.role is not None and is_generic(name)
+    out = []
+    for n in env.catalog.entries_of(env.doc.id):
+        if n.kind != "narrative":
+            continue
+        item = fold(n.name)
+        side = "收入" if "收入" in name else "支出"
+        if (
+            n is e
+            or fold(W.short_item(n.name)) == name
+            or (len(name) >= 3 and name in item and "(项)" not in item)
+            or (total and item in _TOTAL_ITEMS and side in item)
+        ):
+            out += [f for f in n.figures if f.measure.endswith(relation) and (unit is None or f.unit == unit)]
+    return list(dict.fromkeys(out))
+
+
+def stated_for(env: Env, m: Mention, relation: tuple[str, ...], unit: str | None = None) -> list[Figure]:
+    return list(dict.fromkeys(f for e in m.entries for f in stated(env, e, relation, unit)))
+
+
+def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    out: list[Reading] = []
+    years = default_years(q)
+    table_ms = [m for m in ms if any(e.kind != "narrative" for e in m.entries)] or ms
+    if len(table_ms) >= 2 and len(set(q.years) - {q.base_year}) <= 1:
+        a_groups, b_groups = groups(q, table_ms[0], years[0]), groups(q, table_ms[1], years[0])
+        if a_groups and b_groups:
+            a, b = best_of(a_groups[0]), best_of(b_groups[0])
+            out.append(_difference_of(q, a, b, table_ms[:2], years))
+    for m in ms:
+        for prev, cur in year_pair(q, m):
+            out.append(_change(q, m, prev, cur))
+        for f in stated_for(env, m, ("增加", "减少")):
+            if f.unit not in _MONEY or (q.base_year and re.match(r"[较比]\d{4}年", f.measure) and str(q.base_year) not in f.measure):
+                continue
+            c = Candidate(W.narrative_entry(env.catalog, f), f, m.start)
+            text = f"根据说明，{W.short_item(f.item)}{f.measure}{W.shown(f)}。"
+            text += _adversarial_change(q, f.value if f.measure.endswith(("增加", "增长")) else -f.value)
+            calcs: list[C.Calc] = []
+            results = [Result(f.value, f.unit, f"{f.item}{f.measure}")]
+            text = with_wan(q, text, f.value, f.unit, calcs, results, "变化")
+            draft = Draft("answered", text, [c], results[::-1] if len(results) > 1 else results, calcs)
+            # the tables first, when they list both years
+            out.append(reading_for("diff", q, [c], [m], draft, [q.doc.year], quality=m.quality * 0.97))
+    return out
+
+
+def _change(q: Question, m: Mention, prev: Candidate, cur: Candidate) -> Reading:
+    signed = bool(re.search(r"正负|负数|负号|减去|变化|变动", q.text))
+    d = C.difference(cur.figure.value, prev.figure.value, cur.figure.unit, signed=signed)
+    direction = "增加" if cur.figure.value >= prev.figure.value else "减少"
+    before = W.shown(prev.figure) if prev.figure.value else "未列数（按0计）"
+    cy, py = cur.figure.year, prev.figure.year
+    text = f"{W.subject(cur)}{cy}年为{W.shown(cur.figure)}，{py}年为{before}，{'变化' if signed else direction}{d.shown}。"
+    calcs, results = [d], [Result(d.value, d.unit, "差额")]
+    text = with_wan(q, text, d.value, d.unit, calcs, results, "差额")
+    text += _adversarial_change(q, cur.figure.value - prev.figure.value)
+    draft = Draft("answered", text, [prev, cur], results[::-1] if len(results) > 1 else results, calcs)
+    return reading_for("diff", q, [cur], [m], draft, [py, cy])
+
+
+def _difference_of(q: Question, a: Candidate, b: Candidate, ms: list[Mention], years: list[int]) -> Reading:
+    signed = "减去" in q.text
+    d = C.difference(a.figure.value, b.figure.value, a.figure.unit, signed=signed)
+    text = f"{W.subject(a)}为{W.shown(a.figure)}，{W.subject(b)}为{W.shown(b.figure)}，相差{d.shown}。"
+    draft = Draft("answered", text, [a, b], [Result(d.value, d.unit, "差额")], [d])
+    return reading_for("diff", q, [a, b], ms, draft, years)
+
+
+def _adversarial_change(q: Question, change: Decimal) -> str:
+    says_up = re.search(r"增加|多了|涨", q.raw)
+    says_down = re.search(r"减少|少了|降", q.raw)
+    if re.search(r"是不是|是否|吗", q.raw) and ((says_up and change < 0) or (says_down and change > 0)):
+        return "与问题中的说法相反。"
+    return ""
+
+
+# --- growth ---------------------------------------------------------------------------------------
+
+
+def growth(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    out: list[Reading] = []
+    signed = True
+    for m in ms:
+        pairs = year_pair(q, m)
+        for f in stated_for(env, m, ("增长", "下降", "增幅"), "%"):
+            c = Candidate(W.narrative_entry(env.catalog, f), f, m.start)
+            value = -f.value if f.measure.endswith(("下降", "减少")) else f.value
+            text = f"根据说明，{W.short_item(f.item)}{f.measure}{W.plain(f.value)}%。"
+            calcs = []
+            if pairs and pairs[0][0].figure.value:
+                g = C.growth(pairs[0][1].figure.value, pairs[0][0].figure.value)
+                if g.value != value:
+                    calcs.append(g)
+                    text += f"（按表列数字计算为{W.plain(g.value)}%，说明中的数字可能经过两次四舍五入。）"
+            draft = Draft("answered", text, [c], [Result(value, "%", "增幅（说明）")], calcs)
+            # the disclosure's own rate first, unless a rounding is asked for
+            out.append(reading_for("growth", q, [c], [m], draft, [q.doc.year - 1, q.doc.year],
+                                   quality=m.quality * (1.0 if q.places is None else 0.9)))  # fmt: skip
+        for prev, cur in pairs:
+            if prev.figure.value == 0:
+                note = f"{W.subject(cur)}{prev.figure.year}年未列示（为0），增长率无法计算。"
+                draft = Draft("answered", note, [prev, cur])
+                out.append(reading_for("growth", q, [cur], [m], draft, [prev.figure.year, cur.figure.year], quality=0.7))
+                continue
+            g = C.growth(cur.figure.value, prev.figure.value, q.places or 1)
+            verb = "下降" if g.value < 0 else "增长"
+            text = (
+                f"{W.subject(cur)}{cur.figure.year}年为{W.shown(cur.figure)}，{prev.figure.year}年为"
+                f"{W.shown(prev.figure)}，{verb}{W.plain(abs(g.value))}%。"
+            )
+            value = g.value if signed else abs(g.value)
+            draft = Draft("answered", text, [prev, cur], [Result(value, "%", "增长率")], [g])
+            out.append(reading_for("growth", q, [cur], [m], draft, [prev.figure.year, cur.figure.year],
+                                   quality=hit_quality(m, cur.entry, q) * 0.99))  # fmt: skip
+    return out
+
+
+# --- share ---------------------------------------------------------------------------------------
+
+
+def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    """'X占Y的比例', 'Y中X占', 'X在Y里占': Y is the whole. No whole named: the share the narrative
+    states, else the item's parent in the classification (the reading says which whole)."""
+    at = _share_at(q)
+    parts, wholes = _parts_and_wholes(q, ms, at)
+    year = default_years(q)[0]
+    out: list[Reading] = []
+    for part in parts:
+        pg = groups(q, part, year)
+        if not pg:
+            continue
+        if wholes:
+            for whole in wholes:
+                for wg in groups(q, whole, year):
+                    b = best_of(wg)
+                    # the part as the whole's own table shows it (三公 parts in the 三公 table)
+                    same = [c for g in pg for c in g if c.entry.table_no == b.entry.table_no]
+                    a = best_of(same) if same else best_of(pg[0])
+                    out.append(_share_of(q, a, b, [part, whole], year, quality=1.0))
+            continue
+        for f in stated_for(env, part, ("占",), "%"):
+            c = Candidate(W.narrative_entry(env.catalog, f), f, part.start)
+            text = f"根据说明，{W.short_item(f.item)}占比{W.plain(f.value)}%（占全部支出）。"
+            draft = Draft("answered", text, [c], [Result(f.value, "%", "占比（说明）")])
+            out.append(reading_for("share", q, [c], [part], draft, [year], uses_total=True,
+                                   quality=part.quality * (0.95 if q.places is None else 0.8)))  # fmt: skip
+        a = best_of(pg[0])
+        parent = _parent_total(q, env, a, year)
+        if parent is not None:
+            out.append(_share_of(q, a, parent, [part], year, quality=0.8, whole_named=False))
+    if len(parts) >= 2 and not wholes:
+        out += _shares_of_total(q, parts, env, year)
+    return out
+
+
+def _share_at(q: Question) -> int:
+    spans = q.op_spans("share")
+    return min((s for s, _ in spans), default=-1)
+
+
+def _parts_and_wholes(q: Question, ms: list[Mention], at: int) -> tuple[list[Mention], list[Mention]]:
+    if at < 0:
+        return ms, []
+    before = [m for m in ms if m.end <= at]
+    after = [m for m in ms if m.start >= at]
+    wholes = [m for m in after if not all(is_generic(fold(e.name)) for e in m.entries)]
+    parts = list(before)
+    # 'Y中X占', 'X在Y里占': a mention followed by 里/中 and then another mention is the whole.
+    if len(before) >= 2:
+        for i, m in enumerate(before[:-1]):
+            if _CONTAINER.match(q.text[m.end :]) or q.text[max(0, m.start - 1) : m.start] == "在":
+                wholes.append(m)
+                parts.remove(m)
+                break
+        else:
+            if q.text[before[-1].end :].startswith(("在",)) is False and re.search(
+                r"在$", q.text[before[0].end : before[1].start]
+            ):
+                wholes.append(before[1])
+                parts.remove(before[1])
+    return parts, wholes
+
+
+def _share_of(
+    q: Question, a: Candidate, b: Candidate, ms: list[Mention], year: int, quality: float, whole_named: bool = True
+) -> Reading:
+    if not b.figure.value:
+        draft = Draft("not_found", f"{W.subject(b)}为0，无法计算占比。", [a, b])
+        return reading_for("share", q, [a], ms, draft, [year], part=[a.entry], whole=[b.entry], quality=quality)
+    s = C.share(a.figure.yuan if a.figure.yuan is not None else a.figure.value,
+                b.figure.yuan if b.figure.yuan is not None else b.figure.value, q.places or 1)  # fmt: skip
+    if s.value > 100:
+        draft = Draft("not_found", f"{W.subject(a)}大于{W.subject(b)}，不是它的一部分。", [a, b])
+    else:
+        text = f"{W.subject(a)}为{W.shown(a.figure)}，{W.subject(b)}为{W.shown(b.figure)}，占比{W.plain(s.value)}%。"
+        draft = Draft("answered", text, [a, b], [Result(s.value, "%", "占比")], [s])
+    return reading_for("share", q, [a, b], ms, draft, [year], part=[a.entry], whole=[b.entry], quality=quality)
+
+
+def _parent_total(q: Question, env: Env, a: Candidate, year: int) -> Candidate | None:
+    """The row a part belongs to: its parent 科目 in the same table, else the table's 合计."""
+    table = next((t for t in env.doc.tables if t.no == a.entry.table_no and t.part == a.entry.part), None)
+    if table is None:
+        return None
+    rows = table.rows
+    row = next((r for r in rows if r.line == a.figure.source.line), None)
+    parent = None
+    if row is not None and row.parent_code:
+        parent = next((r for r in rows if r.code == row.parent_code), None)
+    if parent is None:
+        parent = next((r for r in rows if fold(r.name) in GENERIC or is_generic(fold(r.name))), None)
+    if parent is None or parent is row:
+        return None
+    for e in env.entries():
+        if e.table_no == table.no and e.part == table.part and e.kind == "row" and any(
+            f.source.line == parent.line for f in e.figures
+        ):
+            col = a.figure.source.column
+            f = next((f for f in e.figures if f.source.column == col), None)
+            if f is not None and f.value:
+                return Candidate(e, f, -1)
+    return None
+
+
+def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int) -> list[Reading]:
+    """'基本支出和项目支出各占多少': each part's share of the budget total."""
+    totals_ = total_entries(env.catalog, env.doc.id)
+    whole = [c for c in candidates(q, [(e, 0) for e in totals_], year) if c.figure.unit in _MONEY]
+    if not whole:
+        return []
+    b = best_of(list(distinct_values(whole).values())[0])
+    firsts = []
+    for m in parts:
+        gs = groups(q, m, year)
+        if gs:
+            firsts.append(best_of(gs[0]))
+    if len(firsts) < 2:
+        return []
+    calcs, results, lines = [], [], []
+    for a in firsts:
+        s = C.share(a.figure.value, b.figure.value, q.places or 1)
+        calcs.append(s)
+        results += [Result(a.figure.value, a.figure.unit, a.label), Result(s.value, "%", f"{a.entry.name}占比")]
+        lines.append(f"{W.subject(a)}{W.shown(a.figure)}，占{W.plain(s.value)}%")
+    text = f"{W.subject(b)}为{W.shown(b.figure)}，其中：" + "；".join(lines) + "。"
+    draft = Draft("answered", text, [*firsts, b], results, calcs)
+    return [reading_for("share", q, firsts, parts, draft, [year], part=[a.entry for a in firsts], whole=[b.entry])]
+
+
+# --- sum -----------------------------------------------------------------------------------------
+
+
+def total_of(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    years = default_years(q)
+    picked: list[Candidate] = []
+    used: list[Mention] = []
+    for m in ms:
+        for y in years:
+            gs = groups(q, m, y)
+            if not gs:
+                continue
+            if len(gs) > 1 and _compound(m, gs):
+                picked += _compound(m, gs) or []
+            else:
+                picked.append(best_of(gs[0]))
+            used.append(m)
+    if len(picked) < 2 or len({c.figure.unit for c in picked}) > 1:
+        return []
+    return [_sum_reading(q, picked, list(dict.fromkeys(used)), years)]
+
+
+def _sum_reading(q: Question, picked: list[Candidate], ms: list[Mention], years: list[int], op: str = "sum") -> Reading:
+    unit = picked[0].figure.unit
+    t = C.total([c.figure.value for c in picked], unit)
+    parts = "、".join(f"{W.subject(c)}{W.year_of(c)}{W.shown(c.figure)}" for c in picked)
+    text = f"{parts}，合计{t.shown}。"
+    calcs = [t]
+    results = [Result(t.value, t.unit, "合计")]
+    text = with_wan(q, text, t.value, unit, calcs, results, "合计")
+    draft = Draft("answered", text, picked, results[::-1] if len(results) > 1 else results, calcs)
+    return reading_for(op, q, picked, ms, draft, years)
+
+
+def no_hits(hits: list[Hit]) -> bool:
+    return not hits

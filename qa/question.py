@@ -1,0 +1,277 @@
+"""Read a question once: normalise it and find its cue words — years, operations, units,
+columns, table hints, fillers — each with its position, so a reading can say which words of
+the question it accounts for. Deterministic; the vocabulary is data (core/vocabulary.toml).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.records import Document
+from core.text import cn_to_int, department_aliases, normalize_question, short_department
+from core.vocab import fold, vocabulary
+from ingest.roles import Role
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
+_CODE = re.compile(r"(?<![\d.])(\d{3}|\d{5}|\d{7})(?![\d.])")
+_TABLE_NO = re.compile(r"(?:附)?表\s*([一二三四五六七八九十]+|\d{1,2})(?![\d])")
+_PLACES = re.compile(r"(?:保留|精确到|取)\s*(?:([一二两三四0-9])\s*位小数|小数点后\s*([一二两三0-9])\s*位|0\.(0*)1)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_COMPARE_BEFORE = re.compile(r"(?:比|较|对比|相较于?|相对于?|比起)$")
+_WITH_BEFORE = re.compile(r"(?:和|与|跟|同)$")  # a comparison only when 相比/比 follows the year
+_COMPARE_AFTER = re.compile(r"^(?:的?(?:相比|比|比较|对比|来比|相较))")
+_ROLES = {r.value: r for r in Role}
+# The grand total in so many words: '预算合计', '财政拨款支出一共', '一般公共预算支出合计', '全部支出'.
+_TOTAL = re.compile(
+    r"(?:一般公共预算)?(?:财政拨款)?(?:支出|预算|收入)(?:预算|决算)?(?:的)?(?:合计|总计|总额|总数|一共|总共|共计|规模)"
+    r"|(?:总|全部|整体|所有|全年)(?:的)?(?:预算|支出|收入|经费|拨款)"
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A word of the question with what it means: ``kind`` is op / year / unit / measure / table /
+    level / total / filler / context / particle / code / table_no / department / places."""
+
+    start: int
+    end: int
+    kind: str
+    value: str
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass
+class Question:
+    raw: str
+    text: str  # normalised once (NFKC, simplified, folded, synonyms applied); positions refer to it
+    doc: Document
+    cues: list[Cue] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # years asked, in the order named
+    base_year: int | None = None  # the year compared against ('比去年' → doc year - 1)
+    out_of_range: list[int] = field(default_factory=list)  # years the document cannot have
+    unit_asked: str | None = None  # 万元, 元, %, or a counting word (次, 个, 辆 …)
+    places: int | None = None
+    codes: list[str] = field(default_factory=list)
+    table_nos: list[int] = field(default_factory=list)
+    roles: set[Role] = field(default_factory=set)
+    measures: list[str] = field(default_factory=list)  # column leaves named (基本支出, 决算 …)
+    level: int | None = None  # 类 3 / 款 5 / 项 7 / 0 = the finest rows
+
+    def ops(self) -> set[str]:
+        return {c.value for c in self.cues if c.kind == "op"}
+
+    def has_op(self, *ops: str) -> bool:
+        return bool(self.ops() & set(ops))
+
+    def cue_spans(self, *kinds: str) -> list[tuple[int, int]]:
+        return [c.span for c in self.cues if c.kind in kinds]
+
+    def op_spans(self, op: str) -> list[tuple[int, int]]:
+        return [c.span for c in self.cues if c.kind == "op" and c.value == op]
+
+    def has(self, *words: str) -> bool:
+        return any(w in self.text for w in words)
+
+
+def normalise(raw: str) -> str:
+    """NFKC, traditional → simplified, no spaces or quotes, phrase synonyms applied."""
+    text = fold(normalize_question(raw or ""))
+    for word, target in sorted(vocabulary().synonyms.items(), key=lambda kv: -len(kv[0])):
+        text = _replace_outside(text, word, target)
+    return text
+
+
+def _replace_outside(text: str, word: str, target: str) -> str:
+    """Replace ``word`` unless it is already part of ``target`` (采购 inside 政府采购)."""
+    if word not in text or word == target:
+        return text
+    protected = [(m.start(), m.end()) for m in re.finditer(re.escape(target), text)]
+    out, pos = [], 0
+    for m in re.finditer(re.escape(word), text):
+        if any(s <= m.start() and m.end() <= e for s, e in protected):
+            continue
+        out += [text[pos : m.start()], target]
+        pos = m.end()
+    return "".join(out) + text[pos:] if out else text
+
+
+def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Question:
+    """The question's cue words and slots, against one document (its year resolves 今年/去年)."""
+    text = normalise(raw)
+    q = Question(raw=raw, text=text, doc=doc)
+    v = vocabulary()
+    _department_cues(q)
+    _year_cues(q, covered_years or {doc.year, doc.year - 1})
+    for m in _CODE.finditer(text):
+        if not _inside(m.span(), q.cue_spans("year")):
+            q.codes.append(m.group(1))
+            q.cues.append(Cue(m.start(), m.end(), "code", m.group(1)))
+    for m in _TABLE_NO.finditer(text):
+        q.table_nos.append(cn_to_int(m.group(1)))
+        q.cues.append(Cue(m.start(), m.end(), "table_no", m.group(1)))
+    if m := _PLACES.search(text):
+        q.places = _places(m)
+        q.cues.append(Cue(m.start(), m.end(), "places", str(q.places)))
+    for cue, op in v.cues():
+        for start in _all(text, cue):
+            q.cues.append(Cue(start, start + len(cue), "op", op))
+    for word, table in v.tables.items():
+        for start in _all(text, word):
+            q.cues.append(Cue(start, start + len(word), "table", table))
+            if table in _ROLES:
+                q.roles.add(_ROLES[table])
+    for word, leaf in v.measures.items():
+        for start in _all(text, word):
+            q.cues.append(Cue(start, start + len(word), "measure", leaf))
+            q.measures.append(leaf)
+    for word, level in v.levels.items():
+        for start in _all(text, word):
+            if len(word) > 1 or _level_word(text, start):
+                q.cues.append(Cue(start, start + len(word), "level", str(level)))
+                q.level = level if q.level is None else q.level
+    for side, words in v.totals.items():
+        for word in words:
+            for start in _all(text, word):
+                q.cues.append(Cue(start, start + len(word), "total", side))
+    for m in _TOTAL.finditer(text):
+        q.cues.append(Cue(m.start(), m.end(), "total", "income" if "收入" in m.group() else "expense"))
+    _unit_cues(q)
+    for word in v.fillers:
+        for start in _all(text, word):
+            q.cues.append(Cue(start, start + len(word), "filler", word))
+    for word in v.context:
+        for start in _all(text, word):
+            q.cues.append(Cue(start, start + len(word), "context", word))
+    for i, ch in enumerate(text):
+        if ch in v.particles:
+            q.cues.append(Cue(i, i + 1, "particle", ch))
+    for word in v.particles:
+        if len(word) > 1:
+            for start in _all(text, word):
+                q.cues.append(Cue(start, start + len(word), "particle", word))
+    return q
+
+
+def _all(text: str, word: str) -> list[int]:
+    out, start = [], text.find(word)
+    while word and start >= 0:
+        out.append(start)
+        start = text.find(word, start + 1)
+    return out
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def _level_word(text: str, start: int) -> bool:
+    """'类'/'项' alone name a level only as '按类', '哪几类', '类级' — not inside 分类 or 项目."""
+    ch = text[start]
+    before, after = text[start - 1 : start], text[start + 1 : start + 2]
+    if ch == "项":
+        return after in ("级", "") or before in ("按",)
+    return before in ("几", "按", "哪", "大", "些") and after not in ("型",)
+
+
+def _department_cues(q: Question) -> None:
+    """The department's own name or short name is not an item (科协 in 科协's disclosure)."""
+    dep = fold(q.doc.department)
+    names = {dep, fold(short_department(dep)), *(fold(a) for a in department_aliases(dep))}
+    # A prefix of the full name people drop the district from: '科学技术协会', '渝北区科协'.
+    for prefix_end in (i for i, ch in enumerate(dep) if ch in "省市区县"):
+        names.add(dep[prefix_end + 1 :])
+        names.add(fold(short_department(dep[prefix_end + 1 :])))
+    for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
+        for start in _all(q.text, name):
+            # '老科协' is something else than the department 科协.
+            if start > 0 and _HAN.match(q.text[start - 1]) and q.text[start - 1] not in "的在问和与及是年了吗呢啊请区市县":
+                continue
+            if not _inside((start, start + len(name)), q.cue_spans("department")):
+                q.cues.append(Cue(start, start + len(name), "department", name))
+
+
+def _year_cues(q: Question, covered: set[int]) -> None:
+    doc, text, v = q.doc, q.text, vocabulary()
+    found: list[tuple[int, int, int, bool]] = []  # start, end, year, is_comparison_base
+    stripped = re.sub(r"截至\d{4}年\d{1,2}月底?|截止\d{4}年\d{1,2}月底?|〔\d{4}〕|\[\d{4}\]|\(\d{4}\)", lambda m: "#" * len(m.group()), text)
+    for m in _YEAR.finditer(stripped):
+        if m.group(0).endswith(("年", "度")) or m.end() == len(stripped) or not stripped[m.end()].isdigit():
+            found.append((m.start(), m.end(), int(m.group(1)), _is_base(text, m.start(), m.end())))
+    final = doc.kind == "决算"
+    offsets = (("current", 0), ("previous", -1), ("before_previous", -2), ("next", 1))
+    taken: list[tuple[int, int]] = []
+    for key, offset in offsets:
+        for word in v.years[key]:
+            for start in _all(text, word):
+                end = start + len(word)
+                if _inside((start, end), taken) or _year_word_is_name(text, start, end):
+                    continue
+                taken.append((start, end))
+                base = _is_base(text, start, end)
+                year = doc.year + offset
+                if key == "next" and word in ("后年",):
+                    year = doc.year + 2
+                if final and not base and key in ("current", "previous"):
+                    # A 决算 is read the year after: '去年花了多少' is the 决算 year itself.
+                    year = doc.year
+                found.append((start, end, year, base))
+    for start, end, year, base in sorted(found):
+        q.cues.append(Cue(start, end, "base" if base else "year", str(year)))
+        if year not in covered:
+            q.out_of_range.append(year)
+        elif base:
+            q.base_year = year
+        elif year not in q.years:
+            q.years.append(year)
+
+
+def _is_base(text: str, start: int, end: int) -> bool:
+    before, after = text[max(0, start - 4) : start], text[end:]
+    if _COMPARE_BEFORE.search(before) or _COMPARE_AFTER.match(after):
+        return True
+    return bool(_WITH_BEFORE.search(before)) and bool(re.match(r"^.{0,3}(?:相比|比较|对比|比)", after))
+
+
+def _year_word_is_name(text: str, start: int, end: int) -> bool:
+    """'上年结转', '结转下年', '当年预算', '本年收入合计' are row and field names, not years."""
+    after, before = text[end : end + 2], text[max(0, start - 2) : start]
+    word = text[start:end]
+    return (word in ("上年", "上年度") and after.startswith("结转")) or (
+        word in ("下一年", "下年度") and before.endswith("结转")
+    )
+
+
+def _unit_cues(q: Question) -> None:
+    v, text = vocabulary(), q.text
+    for key, unit in (("wan", "万元"), ("yuan", "元"), ("percent", "%")):
+        for word in v.units[key]:
+            for start in _all(text, word):
+                q.cues.append(Cue(start, start + len(word), "unit", unit))
+                q.unit_asked = q.unit_asked or unit
+    counters = sorted(v.units["counters"], key=len, reverse=True)
+    for m in re.finditer(r"(?:几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
+        q.cues.append(Cue(m.start(), m.end(), "unit", m.group(1)))
+        q.unit_asked = m.group(1) if q.unit_asked in (None, "元") else q.unit_asked
+    if q.unit_asked is None and re.search(r"多少钱|多少块|花了多少|金额|数额", text):
+        q.unit_asked = "元"
+
+
+def _places(m: re.Match[str]) -> int:
+    digit = m.group(1) or m.group(2)
+    if digit:
+        return {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}.get(digit) or int(digit)
+    return len(m.group(3)) + 1
+
+
+def wants_money(q: Question) -> bool:
+    return any(w in q.text for w in vocabulary().units["money"])
+
+
+def content_positions(q: Question) -> list[int]:
+    """Positions of Han characters and letters that some reading must account for."""
+    free = {i for s, e in q.cue_spans("filler", "particle", "context", "department", "places") for i in range(s, e)}
+    return [i for i, ch in enumerate(q.text) if (_HAN.match(ch) or ch.isalpha()) and i not in free]

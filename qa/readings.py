@@ -1,0 +1,165 @@
+"""Readings of a question: one operation on chosen items, with its outcome, the words of the
+question it accounts for and a score. Operations (qa/ops.py, qa/overview.py, qa/narrative.py)
+build readings; ``score`` weighs them the same way for all.
+
+Score = how well the items were found × how much of the question the reading explains. A
+word nobody explains lowers the score — it never refuses by itself; the decision
+(qa/decide.py) compares scores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.records import Interpretation, ItemRef, Result
+from qa import calc as C
+from qa.catalog import Entry
+from qa.lookup import Candidate, describe
+from qa.passages import Passage
+from qa.question import Question, content_positions
+
+# Which operations' cue words a reading of each operation accounts for.
+ACCOUNTS: dict[str, frozenset[str]] = {
+    "value": frozenset({"value", "sum"}),
+    "count": frozenset({"count", "value"}),
+    "diff": frozenset({"diff", "value", "change"}),
+    "growth": frozenset({"growth", "value", "change", "diff", "share"}),
+    "share": frozenset({"share", "value"}),
+    "sum": frozenset({"sum", "value"}),
+    "change": frozenset({"change", "diff", "growth", "value"}),
+    "breakdown": frozenset({"breakdown", "value", "list", "sum", "share"}),
+    "rank": frozenset({"rank", "value", "breakdown", "list"}),
+    "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank"}),
+    "reason": frozenset({"reason", "change", "diff", "growth", "value", "text"}),
+    "define": frozenset({"define", "text", "breakdown", "list"}),
+    "text": frozenset({"text", "list", "breakdown"}),
+    "per_unit": frozenset({"per_unit", "value", "count"}),
+    "completion": frozenset({"completion", "value", "share", "growth"}),
+    "refusal": frozenset(),
+}
+# Operations that compare with another year (they account for '比去年').
+COMPARING = frozenset({"diff", "growth", "change", "completion", "list", "reason"})
+# Slot words any reading takes into account (it was built with them).
+SLOT_KINDS = ("year", "unit", "places", "table_no", "table", "measure", "level", "code")
+
+
+@dataclass
+class Draft:
+    """An outcome: what the answer says, with the figures, calculations and passages behind it."""
+
+    status: str
+    text: str
+    candidates: list[Candidate] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    calcs: list[C.Calc] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reading:
+    op: str
+    draft: Draft
+    items: list[Entry] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # question words the items stand for
+    hows: list[str] = field(default_factory=list)  # how each item was found
+    years: list[int] = field(default_factory=list)
+    measure: str | None = None
+    part: list[Entry] = field(default_factory=list)
+    whole: list[Entry] = field(default_factory=list)
+    quality: float = 1.0
+    extra: list[tuple[int, int]] = field(default_factory=list)  # other words it explains
+    uses_total: bool = False
+    score: float = 0.0
+    covered: set[int] = field(default_factory=set)
+    unexplained: list[str] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return self.draft.status == "answered"
+
+    def value_key(self) -> tuple:
+        """What the reading answers (its main value), to tell close calls apart."""
+        if self.draft.results:
+            r = self.draft.results[0]
+            value = r.value * 10000 if r.unit == "万元" else r.value
+            return (value.normalize(), "元" if r.unit == "万元" else r.unit)
+        return (self.draft.text,)
+
+    def interpretation(self, q: Question) -> Interpretation:
+        def ref(e: Entry, i: int | None = None) -> ItemRef:
+            label = describe_entry(e)
+            how = self.hows[i] if i is not None and i < len(self.hows) else "context"
+            words = q.text[slice(*self.spans[i])] if i is not None and i < len(self.spans) else ""
+            return ItemRef(label, how, words)
+
+        return Interpretation(
+            doc_ids=(q.doc.id,),
+            items=tuple(ref(e, i) for i, e in enumerate(self.items)),
+            years=tuple(self.years),
+            measure=self.measure,
+            operation=self.op,
+            part=tuple(ref(e) for e in self.part),
+            whole=tuple(ref(e) for e in self.whole),
+            unit_asked=q.unit_asked,
+            covered=tuple(_words(q.text, self.covered)),
+            unexplained=tuple(self.unexplained),
+            score=round(self.score, 3),
+        )
+
+
+def describe_entry(e: Entry) -> str:
+    """The item as the answer names it: '30231 公务用车运行维护费' (+ project for 绩效 fields)."""
+    if e.project and e.kind in ("form", "indicator"):
+        return f"{e.project}·{e.name}"
+    return e.label
+
+
+def candidate_label(c: Candidate) -> str:
+    return describe(c.entry, c.figure)
+
+
+def score(reading: Reading, q: Question) -> Reading:
+    """Fill ``covered``, ``unexplained`` and ``score`` (see the module docstring)."""
+    covered: set[int] = set()
+    for s, e in [*reading.spans, *reading.extra]:
+        covered.update(range(s, e))
+    kinds = set(SLOT_KINDS) | ({"total"} if reading.uses_total else set())
+    if reading.op in COMPARING:
+        kinds.add("base")
+    unused_ops: set[int] = set()
+    for c in q.cues:
+        if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
+            covered.update(range(c.start, c.end))
+        elif c.kind == "op" or c.kind == "base":
+            unused_ops.update(range(c.start, c.end))
+    content = content_positions(q)
+    runs = _runs([i for i in content if i not in covered])
+    # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
+    # a different question: it weighs more than a word nobody knows.
+    penalty = sum(
+        0.3 if any(i in unused_ops for i in run) else 0.2 if len(run) >= 2 else 0.07 for run in runs
+    )
+    reading.covered = covered & set(content)
+    reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
+    reading.score = round(reading.quality * max(0.05, 1 - penalty), 4)
+    return reading
+
+
+def _runs(positions: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in positions:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _words(text: str, positions: set[int]) -> list[str]:
+    return [text[r[0] : r[-1] + 1] for r in _runs(sorted(positions))]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
