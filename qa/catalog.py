@@ -217,4 +217,6 @@ def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
         out.add(base.replace("运行费", "运行维护费"))
     if "运行维护费" in base:
         out.add(base.replace("运行维护费", "运行费"))
+    if base == "日常公用经费":  # the template uses both names for the same column
+        out.add("公用经费")
     return [v for v in out if len(v) >= 2]

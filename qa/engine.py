@@ -165,7 +165,7 @@ class AnswerEngine:
         found += narrative.empty_tables(q, env) + narrative.code_names(q, ms)
         for op in ("reason", "define", "text"):
             if op in cued:
-                found += narrative.passages(q, ms, env, op)
+                found += narrative.passages(q, ms, env, op) + narrative.anchored(q, ms, env, op)
         scored = [score(r, q) for r in found]
         if not any(r.answered and r.score >= decide.ANSWER_AT for r in scored) and not any(
             r.op in ("reason", "define", "text") for r in scored

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.records import Figure
-from ingest.roles import Role
 from core.vocab import fold
+from ingest.roles import Role
 from qa.catalog import Catalog, Entry
 from qa.question import Question
 
@@ -131,9 +131,12 @@ def total_entries(catalog: Catalog, doc_id: str, income: bool = False) -> list[E
 # --- choosing figures ------------------------------------------------------------------------
 
 
-def figures_for(entry: Entry, q: Question, year: int, kind: str = "预算", amounts: bool = False) -> list[Figure]:
+def figures_for(
+    entry: Entry, q: Question, year: int, kind: str = "预算", amounts: bool = False, named: bool = True
+) -> list[Figure]:
     """The entry's figure(s) for a year and for the column the question points at.
-    ``amounts``: the figure is an input of a calculation, never a printed percentage."""
+    ``amounts``: the figure is an input of a calculation, never a printed percentage.
+    ``named``: a column the question names counts (not for a whole the parts are shares of)."""
     table_pct = "增幅" in q.text and not amounts
     figs = [
         f
@@ -151,7 +154,7 @@ def figures_for(entry: Entry, q: Question, year: int, kind: str = "预算", amou
     if entry.kind == "indicator":
         want = "指标权重" if "权重" in q.text else "指标值"
         return [f for f in figs if leaves[f] == want]
-    named = [f for f in figs if leaves[f] and leaves[f] not in _TOTAL_LEAVES and leaves[f] in q.text]
+    named = [f for f in figs if named and leaves[f] and leaves[f] not in _TOTAL_LEAVES and leaves[f] in q.text]
     if table_pct:
         pct = [f for f in figs if f.unit == "%"]
         if pct:

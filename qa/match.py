@@ -50,7 +50,7 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     hits += _codes(q, entries)
     hits += _glossary(text, entries)
     hits += _projects(text, entries, catalog.texts.get(q.doc.id, ""))
-    covered = [h.span for h in hits if len(h.entry.name) >= 2]
+    covered = [h.span for h in hits if h.how in ("name", "variant", "code", "project")]
     hits += _approximate(text, entries, catalog.texts.get(q.doc.id, ""), covered)
     # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
     cues = q.cue_spans("table")
@@ -178,7 +178,7 @@ def _approximate(text: str, entries: list[Entry], source: str, covered: list[tup
                     diff = [k for k in range(n) if window[k] != v[k]]
                     if (
                         len(diff) == 1
-                        and 0 < diff[0]
+                        and diff[0] > 0
                         and window[diff[0]] not in _FUNCTION_CHARS
                         and _HAN.match(window[diff[0]])
                         and window not in source
@@ -277,10 +277,11 @@ def mentions(hits: list[Hit]) -> list[Mention]:
     groups: dict[tuple[int, int], list[Hit]] = {}
     for h in hits:
         groups.setdefault(h.span, []).append(h)
-    # Exact evidence first (a name, a code, the glossary), then the longer words.
+    # The most evidence first: words explained × how well (a long partial name beats two
+    # short glossary words inside it; an exact name beats a slip that spans one more character).
     spans = sorted(
         groups,
-        key=lambda s: (-(max(h.quality for h in groups[s]) >= 0.9), -(s[1] - s[0]), -max(h.quality for h in groups[s]), s[0]),
+        key=lambda s: (-(s[1] - s[0]) * max(h.quality for h in groups[s]), -max(h.quality for h in groups[s]), s[0]),
     )
     chosen: list[tuple[int, int]] = []
     for s in spans:
@@ -372,7 +373,18 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
     out = []
     ms = list(ms)
     for c in q.cues:
-        if c.kind != "total" or any(m.start < c.end and c.start < m.end for m in ms + out):
+        if c.kind != "total" or any(m.start < c.end and c.start < m.end for m in out):
+            continue
+        overlap = [i for i, m in enumerate(ms) if m.start < c.end and c.start < m.end]
+        if overlap:
+            # '财政拨款支出一共': a phrase of the narrative and the grand total; both readings
+            i = overlap[0]
+            m = ms[i]
+            if c.end - c.start >= m.end - m.start and all(e.kind == "narrative" or e.role is None for e in m.entries):
+                entries = total_entries(catalog, q.doc.id, income=c.value == "income")
+                start, end = min(m.start, c.start), max(m.end, c.end)
+                hits = tuple(Hit(e, start, end, "total", 0.85) for e in entries) + m.hits
+                ms[i] = Mention(start, end, hits, m.extra)
             continue
         # '三公经费预算合计': the total of the item just named, not the grand total
         before = [i for i, m in enumerate(ms) if m.end <= c.start and re.fullmatch(r"的?", q.text[m.end : c.start])]

@@ -5,13 +5,14 @@ note when the department left it empty; what a 科目编码 stands for."""
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 from core.vocab import fold
 from qa import compose as W
 from qa.match import Mention
 from qa.ops import Env
-from qa.passages import Passage, best_passages
+from qa.passages import Passage, best_passages, doc_passages
 from qa.question import Question
 from qa.readings import Draft, Reading
 
@@ -47,6 +48,48 @@ def passages(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
     quality = 0.8 if op != "text" else 0.75
     draft = _quote(found)
     return [Reading(op, draft, spans=spans, quality=quality)]
+
+
+_REASON = re.compile(r"原因|主要是|由于|因为|用于")
+_DEFINES = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）])?([^:：,，。]{1,20}?)(?:[:：]指|是指|[:：]反映|反映|[:：]包括|主要包括)")
+
+
+def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]:
+    """Passages about an item the question names: why it changed (its 原因 sentence), what it
+    is (the passage that defines it), or what the disclosure says of it."""
+    out = []
+    for m in ms:
+        names = {fold(W.short_item(e.name)) for e in m.entries if e.kind != "narrative" or len(e.name) <= 12}
+        names = {n for n in names if len(n) >= 2}
+        if not names:
+            continue
+        best: list[tuple[float, Passage]] = []
+        for p in doc_passages(env.doc):
+            body = fold(p.text)
+            hit = [n for n in names if n in body]
+            if not hit:
+                continue
+            name = max(hit, key=len)
+            at = body.find(name)
+            if op == "reason" and not _REASON.search(body):
+                continue
+            if op == "define":
+                d = _DEFINES.match(body)
+                defined = d is not None and name in d.group(1)
+                if not defined and not re.search(re.escape(name) + r"(?:费用|费)?[:：]?(?:反映|是指|指|包括|主要用于|主要包括)", body):
+                    continue
+            rank = 1.0 - min(at, 100) / 200 - min(len(body), 400) / 2000
+            if op == "reason" and "原因" in body[at:]:
+                rank += 0.5
+            best.append((rank, p))
+        if not best:
+            continue
+        best.sort(key=lambda rp: -rp[0])
+        draft = _quote([p for _, p in best])
+        entry = m.entries[0]
+        out.append(Reading(op, draft, items=[entry], spans=[m.span], hows=[m.hits[0].how],
+                           extra=list(m.extra), quality=m.quality * (0.97 if op != "text" else 0.85)))  # fmt: skip
+    return out
 
 
 def _spans_in(q: Question, p: Passage) -> list[tuple[int, int]]:

@@ -15,7 +15,17 @@ from core.vocab import fold
 from qa import calc as C
 from qa import compose as W
 from qa.catalog import Catalog, Entry
-from qa.lookup import GENERIC, Candidate, candidates, distinct_values, figures_for, is_generic, sort_key, total_entries
+from qa.lookup import (
+    GENERIC,
+    Candidate,
+    candidates,
+    distinct_values,
+    figures_for,
+    is_generic,
+    narrow,
+    sort_key,
+    total_entries,
+)
 from qa.match import Hit, Mention
 from qa.question import Question, wants_money
 from qa.readings import Draft, Reading
@@ -196,7 +206,9 @@ def _listed(q: Question, cands: list[Candidate], ms: list[Mention], years: list[
     text = "；".join(one_text(c) for c in cands) + "。"
     results = [Result(c.figure.value, c.figure.unit, c.label) for c in cands]
     draft = Draft("answered", text, cands, results)
-    return reading_for("value", q, cands, list(dict.fromkeys(ms)), draft, years)
+    # a list of the values asked for also answers '分别/各是多少'
+    each = [c.span for c in q.cues if c.kind == "op" and c.value == "breakdown" and re.search("分别|各", q.text[c.start : c.end])]
+    return reading_for("value", q, cands, list(dict.fromkeys(ms)), draft, years, extra=each)
 
 
 def _adversarial_note(q: Question, f: Figure) -> str:
@@ -245,15 +257,16 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
     ]
     out = []
     for f in figs:
-        words = fold(f.item + (f.sentence or ""))
-        spans = _shared_words(q.text, fold(f.item)) or _shared_words(q.text, words)
-        if not spans:
-            continue
-        ratio = sum(e - s for s, e in spans) / max(1, len(fold(f.item)))
+        item = fold(f.item)
+        spans = _shared_words(q.text, item)
+        ratio = min(1.0, sum(e - s for s, e in spans) / max(1, len(item)))
+        # The counting word itself says what is counted (辆: vehicles); a stated total first.
+        quality = 0.6 + 0.3 * ratio + (0.08 if re.search(r"共有|共计|合计|总计|总数|^共", item) else 0)
+        if _acquisition(f) and not _asks_acquisition(q):
+            quality *= 0.8
         c = Candidate(W.narrative_entry(env.catalog, f), f, 0)
         draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
-        quality = min(0.9, 0.55 + 0.35 * ratio) * (1.0 if not _acquisition(f) or _asks_acquisition(q) else 0.8)
-        out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=quality))
+        out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=round(quality, 3)))
     return out
 
 
@@ -588,9 +601,16 @@ def _parent_total(q: Question, env: Env, a: Candidate, year: int) -> Candidate |
 
 
 def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int) -> list[Reading]:
-    """'基本支出和项目支出各占多少': each part's share of the budget total."""
-    totals_ = total_entries(env.catalog, env.doc.id)
-    whole = [c for c in candidates(q, [(e, 0) for e in totals_], year) if c.figure.unit in _MONEY]
+    """'基本支出和项目支出各占多少': each part's share of the budget total (of income when the
+    question is about income)."""
+    totals_ = total_entries(env.catalog, env.doc.id, income="收入" in q.text)
+    whole = [
+        Candidate(e, f, 0)
+        for e in totals_
+        for f in figures_for(e, q, year, q.doc.kind, amounts=True, named=False)
+        if f.unit in _MONEY
+    ]
+    whole = narrow(q, whole) if whole else whole
     if not whole:
         return []
     b = best_of(list(distinct_values(whole).values())[0])

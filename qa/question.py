@@ -22,6 +22,10 @@ _COMPARE_BEFORE = re.compile(r"(?:比|较|对比|相较于?|相对于?|比起)$"
 _WITH_BEFORE = re.compile(r"(?:和|与|跟|同)$")  # a comparison only when 相比/比 follows the year
 _COMPARE_AFTER = re.compile(r"^(?:的?(?:相比|比|比较|对比|来比|相较))")
 _ROLES = {r.value: r for r in Role}
+# 'where does the money come from': the income side
+_SOURCES = re.compile(r"(?:钱|经费|资金|收入|预算)(?:都|主要|是|都是)*(?:从哪|哪来|哪儿来|哪里来|来源|来自|怎么来)")
+_TOP_N = re.compile(r"(?:前)?[一二两三四五六七八九十\d]{1,2}(?:样|项|个|名|位|类|笔|大)(?![月年日元万%])")
+_PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?[\u4e00-\u9fff]{0,5}?(?:人员|人数|人口|职工|工作人员|干部|员工|编制|人(?![次民大才]))")
 # The grand total in so many words: '预算合计', '财政拨款支出一共', '一般公共预算支出合计', '全部支出'.
 _TOTAL = re.compile(
     r"(?:一般公共预算)?(?:财政拨款)?(?:支出|预算|收入)(?:预算|决算)?(?:的)?(?:合计|总计|总额|总数|一共|总共|共计|规模)"
@@ -139,7 +143,12 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
                 q.cues.append(Cue(start, start + len(word), "total", side))
     for m in _TOTAL.finditer(text):
         q.cues.append(Cue(m.start(), m.end(), "total", "income" if "收入" in m.group() else "expense"))
+    for m in _SOURCES.finditer(text):
+        q.cues.append(Cue(m.start(), m.end(), "total", "income"))
     _unit_cues(q)
+    if q.has_op("rank"):  # '前三', '最多的三样', '三个' — how many to rank
+        for m in _TOP_N.finditer(text):
+            q.cues.append(Cue(m.start(), m.end(), "op", "topn"))
     for word in v.fillers:
         for start in _all(text, word):
             q.cues.append(Cue(start, start + len(word), "filler", word))
@@ -185,19 +194,33 @@ def _department_cues(q: Question) -> None:
     for prefix_end in (i for i, ch in enumerate(dep) if ch in "省市区县"):
         names.add(dep[prefix_end + 1 :])
         names.add(fold(short_department(dep[prefix_end + 1 :])))
+    own = _doc_words(q.doc)
     for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
         for start in _all(q.text, name):
-            # '老科协' is something else than the department 科协.
-            if start > 0 and _HAN.match(q.text[start - 1]) and q.text[start - 1] not in "的在问和与及是年了吗呢啊请区市县":
+            # '老科协' is something else than the department 科协: a longer word of the disclosure.
+            if start > 0 and q.text[start - 1 : start + len(name)] in own and q.text[start - 1] not in "区市县":
                 continue
             if not _inside((start, start + len(name)), q.cue_spans("department")):
                 q.cues.append(Cue(start, start + len(name), "department", name))
 
 
+_AS_OF = re.compile(r"(?:截至|截止|到)\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?|〔\d{4}〕|\[\d{4}\]|\(\d{4}\)")
+_WORDS: dict[str, str] = {}
+
+
+def _doc_words(doc: Document) -> str:
+    """The disclosure's own running text (folded), to tell its words from a department name."""
+    if doc.id not in _WORDS:
+        _WORDS[doc.id] = fold("".join(p.text for s in doc.sections for p in s.paragraphs))
+    return _WORDS[doc.id]
+
+
 def _year_cues(q: Question, covered: set[int]) -> None:
     doc, text, v = q.doc, q.text, vocabulary()
     found: list[tuple[int, int, int, bool]] = []  # start, end, year, is_comparison_base
-    stripped = re.sub(r"截至\d{4}年\d{1,2}月底?|截止\d{4}年\d{1,2}月底?|〔\d{4}〕|\[\d{4}\]|\(\d{4}\)", lambda m: "#" * len(m.group()), text)
+    for m in _AS_OF.finditer(text):  # '截至2023年底' dates a stock, it asks no year
+        q.cues.append(Cue(m.start(), m.end(), "filler", m.group()))
+    stripped = _AS_OF.sub(lambda m: "#" * len(m.group()), text)
     for m in _YEAR.finditer(stripped):
         if m.group(0).endswith(("年", "度")) or m.end() == len(stripped) or not stripped[m.end()].isdigit():
             found.append((m.start(), m.end(), int(m.group(1)), _is_base(text, m.start(), m.end())))
@@ -254,8 +277,12 @@ def _unit_cues(q: Question) -> None:
                 q.unit_asked = q.unit_asked or unit
     counters = sorted(v.units["counters"], key=len, reverse=True)
     for m in re.finditer(r"(?:几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
-        q.cues.append(Cue(m.start(), m.end(), "unit", m.group(1)))
+        q.cues.append(Cue(m.start(), m.end(), "counter", m.group(1)))
         q.unit_asked = m.group(1) if q.unit_asked in (None, "元") else q.unit_asked
+    # '几个人', '多少退休人员', '多少名干部': a number of people, never an amount
+    if m := _PEOPLE.search(text):
+        q.cues.append(Cue(m.start(), m.end(), "counter", "人"))
+        q.unit_asked = "人"
     if q.unit_asked is None and re.search(r"多少钱|多少块|花了多少|金额|数额", text):
         q.unit_asked = "元"
 
@@ -273,5 +300,8 @@ def wants_money(q: Question) -> bool:
 
 def content_positions(q: Question) -> list[int]:
     """Positions of Han characters and letters that some reading must account for."""
+    # a particle inside a question word is part of it ('为' in '为什么')
+    asked = {i for s, e in q.cue_spans("op") for i in range(s, e)}
     free = {i for s, e in q.cue_spans("filler", "particle", "context", "department", "places") for i in range(s, e)}
+    free -= asked
     return [i for i, ch in enumerate(q.text) if (_HAN.match(ch) or ch.isalpha()) and i not in free]

@@ -22,15 +22,15 @@ from qa.question import Question, content_positions
 # Which operations' cue words a reading of each operation accounts for.
 ACCOUNTS: dict[str, frozenset[str]] = {
     "value": frozenset({"value", "sum"}),
-    "count": frozenset({"count", "value"}),
+    "count": frozenset({"count", "value", "topn"}),
     "diff": frozenset({"diff", "value", "change"}),
     "growth": frozenset({"growth", "value", "change", "diff", "share"}),
     "share": frozenset({"share", "value"}),
     "sum": frozenset({"sum", "value"}),
     "change": frozenset({"change", "diff", "growth", "value"}),
-    "breakdown": frozenset({"breakdown", "value", "list", "sum", "share"}),
-    "rank": frozenset({"rank", "value", "breakdown", "list"}),
-    "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank"}),
+    "breakdown": frozenset({"breakdown", "value", "list", "sum", "share", "text"}),
+    "rank": frozenset({"rank", "value", "breakdown", "list", "text", "topn"}),
+    "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text"}),
     "reason": frozenset({"reason", "change", "diff", "growth", "value", "text"}),
     "define": frozenset({"define", "text", "breakdown", "list"}),
     "text": frozenset({"text", "list", "breakdown"}),
@@ -40,6 +40,8 @@ ACCOUNTS: dict[str, frozenset[str]] = {
 }
 # Operations that compare with another year (they account for '比去年').
 COMPARING = frozenset({"diff", "growth", "change", "completion", "list", "reason"})
+# Operations that answer '几个/多少次' (a count in a counting word).
+COUNTING = frozenset({"count", "per_unit", "list", "text", "refusal"})
 # Slot words any reading takes into account (it was built with them).
 SLOT_KINDS = ("year", "unit", "places", "table_no", "table", "measure", "level", "code")
 
@@ -129,23 +131,33 @@ def score(reading: Reading, q: Question) -> Reading:
     kinds = set(SLOT_KINDS) | ({"total"} if reading.uses_total else set())
     if reading.op in COMPARING:
         kinds.add("base")
+    if reading.op in COUNTING:
+        kinds.add("counter")
     unused_ops: set[int] = set()
     for c in q.cues:
         if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
             covered.update(range(c.start, c.end))
-        elif c.kind == "op" or c.kind == "base":
+        elif c.kind in ("op", "base", "counter"):
             unused_ops.update(range(c.start, c.end))
     content = content_positions(q)
     runs = _runs([i for i in content if i not in covered])
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
-    penalty = sum(
-        0.3 if any(i in unused_ops for i in run) else 0.2 if len(run) >= 2 else 0.07 for run in runs
-    )
+    item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
+    penalty = sum(_penalty(run, unused_ops, item_edges) for run in runs)
     reading.covered = covered & set(content)
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
     reading.score = round(reading.quality * max(0.05, 1 - penalty), 4)
     return reading
+
+
+def _penalty(run: list[int], unused_ops: set[int], item_edges: set[int]) -> float:
+    if any(i in unused_ops for i in run):
+        return 0.3
+    if len(run) >= 2 and (run[-1] + 1 in item_edges or run[0] in item_edges):
+        # words glued to an item name change what it is: '科普大学培训费', '群团活动中心'
+        return 0.35
+    return 0.2 if len(run) >= 2 else 0.07
 
 
 def _runs(positions: list[int]) -> list[list[int]]:
