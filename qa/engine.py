@@ -133,7 +133,10 @@ class AnswerEngine:
 
     def _analyse(self, text: str, doc: Document) -> tuple[Question, list[Mention]]:
         q = read(text, doc, self._years[doc.id])
-        return q, mentions(find_hits(q, self.catalog))
+        ms = mentions(find_hits(q, self.catalog))
+        # words an item stands for are content even when they look like filler ('咨询费')
+        q.item_positions = {i for m in ms for i in range(m.start, m.end) if m.quality >= 0.9}
+        return q, ms
 
     def readings(self, q: Question, ms: list[Mention], doc: Document) -> list[Reading]:
         """Every reading the question's words support, scored."""
@@ -154,6 +157,7 @@ class AnswerEngine:
             ("sum", lambda: ops.total_of(q, ms, env)),
             ("change", lambda: overview.change(q, ms, env)),
             ("breakdown", lambda: overview.breakdown(q, ms, env)),
+            ("composition", lambda: overview.breakdown(q, ms, env)),
             ("rank", lambda: overview.rank(q, ms, env)),
             ("list", lambda: overview.projects(q, ms, env) + overview.changed(q, ms, env)),
             ("per_unit", lambda: overview.per_unit(q, ms, env)),
@@ -161,8 +165,10 @@ class AnswerEngine:
         )
         for op, run in steps:
             if op in cued or (op == "count" and _counter_asked(q)):
+                if op == "composition" and "breakdown" in cued:
+                    continue  # the same readings
                 found += run()
-        found += narrative.empty_tables(q, env) + narrative.code_names(q, ms)
+        found += narrative.empty_tables(q, env) + narrative.code_names(q, ms) + narrative.functions(q, ms, env)
         for op in ("reason", "define", "text"):
             if op in cued:
                 found += narrative.passages(q, ms, env, op) + narrative.anchored(q, ms, env, op)

@@ -52,6 +52,8 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     hits += _projects(text, entries, catalog.texts.get(q.doc.id, ""))
     covered = [h.span for h in hits if h.how in ("name", "variant", "code", "project")]
     hits += _approximate(text, entries, catalog.texts.get(q.doc.id, ""), covered)
+    cue_positions = {i for s, e in q.cue_spans("op", "year", "base", "filler", "particle", "counter", "unit", "department") for i in range(s, e)}
+    hits += _gapped(text, entries, cue_positions, [h.span for h in hits if h.how in ("name", "variant", "code")])
     # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
     cues = q.cue_spans("table")
     hits = [h for h in hits if not any(s <= h.start and h.end <= e and h.length < e - s for s, e in cues)]
@@ -195,6 +197,35 @@ def _approximate(text: str, entries: list[Entry], source: str, covered: list[tup
             ratio = length / len(core)
             if length >= 4 and ratio >= 0.6 and length < len(v) and not _overlaps((start, start + length), covered):
                 out.append(Hit(e, start, start + length, "partial", round(0.45 + 0.4 * ratio, 3)))
+    return out
+
+
+def _gapped(text: str, entries: list[Entry], cues: set[int], covered: list[tuple[int, int]]) -> list[Hit]:
+    """A name interrupted by question words: '公务用车平均每辆一年运行费' names 公务用车运行费.
+    The name's characters in order; whatever lies between them is the question's own words
+    (operations, years, fillers) or at most one other character."""
+    out = []
+    for e in entries:
+        if e.kind == "narrative":
+            continue
+        for v in e.variants:
+            if len(v) < 5 or v in text:
+                continue
+            for i in (k for k, ch in enumerate(text) if ch == v[0]):
+                j, k, others = i, 0, 0
+                while j < len(text) and k < len(v) and j - i <= len(v) + 10:
+                    if text[j] == v[k]:
+                        k += 1
+                    elif j in cues:
+                        pass
+                    else:
+                        others += 1
+                        if others > 1:
+                            break
+                    j += 1
+                if k == len(v) and j - i > len(v) and not _overlaps((i, j), covered, by=len(v) // 2):
+                    out.append(Hit(e, i, j, "gapped", 0.8))
+                    break
     return out
 
 

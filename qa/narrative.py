@@ -8,6 +8,7 @@ import logging
 import re
 from functools import lru_cache
 
+from core.records import Provenance
 from core.vocab import fold
 from qa import compose as W
 from qa.match import Mention
@@ -46,7 +47,7 @@ def passages(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
     best = found[0]
     spans = _spans_in(q, best)
     quality = 0.8 if op != "text" else 0.75
-    draft = _quote(found)
+    draft = _numbers(q, _quote(found), env)
     return [Reading(op, draft, spans=spans, quality=quality)]
 
 
@@ -85,7 +86,7 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
         if not best:
             continue
         best.sort(key=lambda rp: -rp[0])
-        draft = _quote([p for _, p in best])
+        draft = _numbers(q, _quote([p for _, p in best]), env)
         entry = m.entries[0]
         out.append(Reading(op, draft, items=[entry], spans=[m.span], hows=[m.hits[0].how],
                            extra=list(m.extra), quality=m.quality * (0.97 if op != "text" else 0.85)))  # fmt: skip
@@ -107,6 +108,46 @@ def _spans_in(q: Question, p: Passage) -> list[tuple[int, int]]:
                 if tok[i : i + 2] in haystack:
                     out.append((start + i, start + i + 2))
     return out
+
+
+_DUTIES = re.compile(r"职能|职责|主要工作|干什么的|干啥的|做什么的|干嘛的|是干什么|是做什么|负责什么|管什么|业务范围|主要任务")
+_DUTY_HEADINGS = re.compile(r"职能|职责|主要任务|基本情况|部门概况")
+
+
+def functions(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    """'这个单位是干什么的' — the disclosure's own 职能职责 section."""
+    m = _DUTIES.search(q.text)
+    if not m or any(h.how in ("name", "code") for x in ms for h in x.hits if h.entry.kind != "narrative"):
+        return []
+    for section in env.doc.sections:
+        if section.paragraphs and re.search(r"职能|职责", section.heading):
+            p = section.paragraphs[0]
+            prov = Provenance(env.doc.id, p.line, section=" > ".join(section.path))
+            draft = _quote([Passage(p.text, prov, context=section.heading)])
+            return [Reading("text", draft, spans=[m.span()], quality=0.92)]
+    return []
+
+
+def _numbers(q: Question, draft: Draft, env: Env) -> Draft:
+    """Attach the passage's figures when the question asks for numbers or targets."""
+    if re.search(r"数字|数据|指标|目标|任务", q.text):
+        return with_figures(draft, env)
+    return draft
+
+
+def with_figures(draft: Draft, env: Env) -> Draft:
+    """A quoted 绩效 target or plan with numbers: its figures as results, each cited."""
+    if not draft.passages:
+        return draft
+    p = draft.passages[0]
+    figs = [f for f in env.figures if f.origin == "narrative" and f.source.line == p.provenance.line and f.sentence and f.sentence in p.text]
+    if not figs:
+        return draft
+    from core.records import Result
+    from qa.lookup import Candidate
+
+    cands = [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in figs]
+    return Draft(draft.status, draft.text, cands, [Result(f.value, f.unit, f.item) for f in figs], passages=draft.passages)
 
 
 def _quote(found: list[Passage]) -> Draft:

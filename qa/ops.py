@@ -165,6 +165,9 @@ def value(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             if len(firsts) == len(years):
                 out.append(_listed(q, firsts, [m] * len(firsts), years))
             continue
+        if not per_year[years[0]] and years[0] == q.doc.year - 1:
+            out += _derived_previous(q, m, env)
+            continue
         compound = _compound(m, per_year[years[0]])
         if compound is not None:
             out.append(_sum_reading(q, compound, [m], years, op="value"))
@@ -178,6 +181,44 @@ def value(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         firsts = [best_of(gs[0]) for gs in by_mention.values()]
         out.append(_listed(q, firsts, list(by_mention), years))
     return out
+
+
+def _derived_previous(q: Question, m: Mention, env: Env) -> list[Reading]:
+    """Last year's amount the tables do not list: this year's ∓ the change the narrative
+    states ('比2023年预算增加3,713.74元'), with the calculation shown."""
+    out = []
+    for f in stated_for(env, m, ("增加", "减少")):
+        if f.unit not in _MONEY or (re.search(r"\d{4}年", f.measure) and str(q.doc.year - 1) not in f.measure):
+            continue
+        current = _current_of(env, f, m, q)
+        if current is None:
+            continue
+        up = f.measure.endswith(("增加", "增长"))
+        value = current.figure.value - f.value if up else current.figure.value + f.value
+        calc = C.Calc(f"{W.plain(current.figure.value)} {'-' if up else '+'} {W.plain(f.value)}", value,
+                      current.figure.unit, C._places_of(current.figure.value, f.value))  # fmt: skip
+        change = Candidate(W.narrative_entry(env.catalog, f), f, m.start)
+        text = (
+            f"公开表格没有直接列出{q.doc.year - 1}年的{W.name_of(current.entry)}。按说明推算：{q.doc.year}年为"
+            f"{W.shown(current.figure)}，{f.measure}{W.shown(f)}，故{q.doc.year - 1}年为{calc.shown}。"
+        )
+        results = [Result(calc.value, calc.unit, f"{q.doc.year - 1}年{W.name_of(current.entry)}（推算）")]
+        draft = Draft("answered", text, [current, change], results, [calc])
+        out.append(reading_for("value", q, [current], [m], draft, [q.doc.year - 1], quality=m.quality * 0.95))
+    return out[:1]
+
+
+def _current_of(env: Env, change: Figure, m: Mention, q: Question) -> Candidate | None:
+    """This year's amount of the item a stated change is about: the same sentence first."""
+    for e in m.entries:
+        same = [f for f in e.figures if f.sentence == change.sentence and f.measure == "金额" and f.unit == change.unit]
+        if same:
+            return Candidate(e, same[0], m.start)
+    for e in m.entries:
+        figs = figures_for(e, q, q.doc.year, q.doc.kind, amounts=True)
+        if figs and figs[0].unit == change.unit:
+            return Candidate(e, figs[0], m.start)
+    return None
 
 
 def _compound(m: Mention, gs: list[list[Candidate]]) -> list[Candidate] | None:
@@ -320,7 +361,10 @@ def _prefer_year(figs: list[Figure], years: list[int]) -> Figure:
 
 
 def year_pair(q: Question, m: Mention) -> list[tuple[Candidate, Candidate]]:
-    """(previous, current) of the same item and column, previous blank = 0 — one per value."""
+    """(previous, current) of the same item and column, previous blank = 0 — one per value.
+    In a 决算 asked against its budget ('决算比年初预算多多少'): (年初预算数, 决算数) of the row."""
+    if q.doc.kind == "决算" and re.search(r"预算", q.text) and not q.base_year:
+        return _budget_final(q, m)
     cur_year = q.doc.year if not q.years or q.years == [q.base_year] else max(q.years)
     prev_year = q.base_year if q.base_year and q.base_year != cur_year else cur_year - 1
     out = []
@@ -342,6 +386,17 @@ def year_pair(q: Question, m: Mention) -> list[tuple[Candidate, Candidate]]:
                 break
             seen.add(key)
             out.append((Candidate(c.entry, p, c.mention), c))
+            break
+    return out
+
+
+def _budget_final(q: Question, m: Mention) -> list[tuple[Candidate, Candidate]]:
+    out = []
+    for e in m.entries:
+        budget = [f for f in e.figures if "预算" in (f.source.column or "") and f.unit in _MONEY]
+        final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in _MONEY]
+        if budget and final:
+            out.append((Candidate(e, budget[0], m.start), Candidate(e, final[0], m.start)))
             break
     return out
 

@@ -31,11 +31,18 @@ _TOP = re.compile(r"前([一二两三四五六七八九十\d]+)|排名前([一�
 def breakdown(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     year = default_years(q)[0]
     out = []
-    subjects: list[Mention | None] = [m for m in ms if m.entries] or [None]
+    subjects: list[Mention | None] = [m for m in ms if m.entries] or ([None] if _whole(q) else [])
     for m in subjects:
         for mem in members(q, m, env, year):
             out.append(_listing(q, mem, year, op="breakdown", shares=True, quality=_q(q, m, mem)))
     return out
+
+
+def _whole(q: Question) -> bool:
+    """No item named: the whole budget, when the question asks how it is made up."""
+    return q.has_op("composition") or any(c.kind == "total" for c in q.cues) or bool(
+        re.search(r"钱|经费|预算|支出|收入", q.text)
+    ) and q.has_op("rank")
 
 
 def _q(q: Question, m: Mention | None, mem: Members) -> float:
@@ -93,7 +100,7 @@ def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     low = bool(re.search(r"最少|最小|最低|最便宜", q.text))
     n = _top_n(q)
     out = []
-    for m in [m for m in ms if m.entries] or [None]:
+    for m in [m for m in ms if m.entries] or ([None] if _whole(q) or q.level else []):
         for mem in members(q, m, env, year):
             pool = list(mem.parts)
             if not q.level:  # rank the finest items: a 类's 项, 人员经费's 基本工资 …
@@ -144,7 +151,7 @@ def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     text = f"{title}共{len(found)}个：" + "；".join(lines) + "。"
     calc = C.Calc(" + ".join(["1"] * len(found)), Decimal(len(found)), "个", 0)
     draft = Draft("answered", text, found, [Result(Decimal(len(found)), "个", "项目数"), *results], [calc])
-    r = reading_for("list", q, found, [], draft, [year], quality=0.85)
+    r = reading_for("list", q, found, [], draft, [year], quality=0.92)
     r.spans = [m.span() for m in re.finditer("项目", q.text)]
     return [r]
 

@@ -64,6 +64,7 @@ class Question:
     roles: set[Role] = field(default_factory=set)
     measures: list[str] = field(default_factory=list)  # column leaves named (基本支出, 决算 …)
     level: int | None = None  # 类 3 / 款 5 / 项 7 / 0 = the finest rows
+    item_positions: set[int] = field(default_factory=set)  # words some item hit stands for
 
     def ops(self) -> set[str]:
         return {c.value for c in self.cues if c.kind == "op"}
@@ -146,9 +147,9 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     for m in _SOURCES.finditer(text):
         q.cues.append(Cue(m.start(), m.end(), "total", "income"))
     _unit_cues(q)
-    if q.has_op("rank"):  # '前三', '最多的三样', '三个' — how many to rank
-        for m in _TOP_N.finditer(text):
-            q.cues.append(Cue(m.start(), m.end(), "op", "topn"))
+    for m in _TOP_N.finditer(text):  # '前三', '最多的三样', '这三项' — how many items
+        q.cues.append(Cue(m.start(), m.end(), "op", "topn"))
+        q.cues.append(Cue(m.start(), m.end(), "enumeration", m.group()))
     for word in v.fillers:
         for start in _all(text, word):
             q.cues.append(Cue(start, start + len(word), "filler", word))
@@ -298,10 +299,10 @@ def wants_money(q: Question) -> bool:
     return any(w in q.text for w in vocabulary().units["money"])
 
 
-def content_positions(q: Question) -> list[int]:
+def content_positions(q: Question) -> set[int]:
     """Positions of Han characters and letters that some reading must account for."""
     # a particle inside a question word is part of it ('为' in '为什么')
     asked = {i for s, e in q.cue_spans("op") for i in range(s, e)}
     free = {i for s, e in q.cue_spans("filler", "particle", "context", "department", "places") for i in range(s, e)}
     free -= asked
-    return [i for i, ch in enumerate(q.text) if (_HAN.match(ch) or ch.isalpha()) and i not in free]
+    return {i for i, ch in enumerate(q.text) if (_HAN.match(ch) or ch.isalpha()) and i not in free}

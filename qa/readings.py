@@ -21,16 +21,16 @@ from qa.question import Question, content_positions
 
 # Which operations' cue words a reading of each operation accounts for.
 ACCOUNTS: dict[str, frozenset[str]] = {
-    "value": frozenset({"value", "sum"}),
+    "value": frozenset({"value", "sum"}),  # a listed reading also accounts for 'topn' (see ops)
     "count": frozenset({"count", "value", "topn"}),
     "diff": frozenset({"diff", "value", "change"}),
     "growth": frozenset({"growth", "value", "change", "diff", "share"}),
     "share": frozenset({"share", "value"}),
-    "sum": frozenset({"sum", "value"}),
+    "sum": frozenset({"sum", "value", "topn"}),
     "change": frozenset({"change", "diff", "growth", "value"}),
-    "breakdown": frozenset({"breakdown", "value", "list", "sum", "share", "text"}),
-    "rank": frozenset({"rank", "value", "breakdown", "list", "text", "topn"}),
-    "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text"}),
+    "breakdown": frozenset({"breakdown", "composition", "value", "list", "sum", "share", "text", "per_unit", "topn"}),
+    "rank": frozenset({"rank", "value", "breakdown", "composition", "list", "text", "topn"}),
+    "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text", "per_unit", "topn"}),
     "reason": frozenset({"reason", "change", "diff", "growth", "value", "text"}),
     "define": frozenset({"define", "text", "breakdown", "list"}),
     "text": frozenset({"text", "list", "breakdown"}),
@@ -133,19 +133,23 @@ def score(reading: Reading, q: Question) -> Reading:
         kinds.add("base")
     if reading.op in COUNTING:
         kinds.add("counter")
+    if len(reading.items) >= 2 and reading.op in ("value", "sum", "share"):
+        kinds.add("enumeration")  # '三项', '这两个': the items listed
+        if reading.op == "sum":
+            kinds.add("total")  # '三类支出合计' is their sum
     unused_ops: set[int] = set()
     for c in q.cues:
         if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
             covered.update(range(c.start, c.end))
         elif c.kind in ("op", "base", "counter"):
             unused_ops.update(range(c.start, c.end))
-    content = content_positions(q)
-    runs = _runs([i for i in content if i not in covered])
+    content = content_positions(q) | q.item_positions
+    runs = _runs(sorted(i for i in content if i not in covered))
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
     penalty = sum(_penalty(run, unused_ops, item_edges) for run in runs)
-    reading.covered = covered & set(content)
+    reading.covered = covered & content
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
     reading.score = round(reading.quality * max(0.05, 1 - penalty), 4)
     return reading
