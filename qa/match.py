@@ -52,6 +52,7 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     hits += _projects(text, entries, catalog.texts.get(q.doc.id, ""))
     covered = [h.span for h in hits if h.how in ("name", "variant", "code", "project")]
     hits += _approximate(text, entries, catalog.texts.get(q.doc.id, ""), covered)
+    hits += _abbreviations(text, entries, catalog.texts.get(q.doc.id, ""), covered)
     cue_positions = {i for s, e in q.cue_spans("op", "year", "base", "filler", "particle", "counter", "unit", "department") for i in range(s, e)}
     hits += _gapped(text, entries, cue_positions, [h.span for h in hits if h.how in ("name", "variant", "code")])
     # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
@@ -61,8 +62,7 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
 
 
 def _generic(e: Entry) -> bool:
-    name = fold(e.name)
-    return name in ("合计", "总计", "小计") or (e.kind == "row" and name.endswith(("合计", "总计")) and not e.code)
+    return fold(e.name) in ("合计", "总计", "小计")
 
 
 def _usable(e: Entry) -> bool:
@@ -127,7 +127,10 @@ def _glossary(text: str, entries: list[Entry]) -> list[Hit]:
             found = [e for n in names for e in by_name.get(fold(n), [])]
             if found:
                 taken.append(span)
-                out += [Hit(e, *span, "glossary", QUALITY["glossary"]) for e in dict.fromkeys(found)]
+                for e in dict.fromkeys(found):
+                    # a name that shares the word's own characters is the nearer meaning
+                    shared = len(set(word) & set(fold(e.name))) / len(set(word))
+                    out.append(Hit(e, *span, "glossary", round(QUALITY["glossary"] - 0.06 * (1 - shared), 3)))
     return out
 
 
@@ -226,6 +229,26 @@ def _gapped(text: str, entries: list[Entry], cues: set[int], covered: list[tuple
                 if k == len(v) and j - i > len(v) and not _overlaps((i, j), covered, by=len(v) // 2):
                     out.append(Hit(e, i, j, "gapped", 0.8))
                     break
+    return out
+
+
+def _abbreviations(text: str, entries: list[Entry], source: str, covered: list[tuple[int, int]]) -> list[Hit]:
+    """'职工医保缴费' for 职工基本医疗保险缴费: a run of the question whose characters occur in
+    the name in order, starting with its first, at least 4 characters and half the name, and
+    not itself a phrase of the disclosure."""
+    out = []
+    by_first: dict[str, list[tuple[Entry, str]]] = {}
+    for e in entries:
+        if e.kind in ("narrative",):
+            continue
+        for v in e.variants:
+            if len(v) >= 6:
+                by_first.setdefault(v[0], []).append((e, v))
+    for i, ch in enumerate(text):
+        for e, v in by_first.get(ch, ()):
+            run = _subsequence_run(text, i, v)
+            if len(run) >= max(4, len(v) / 2) and run != v and run not in source and not _overlaps((i, i + len(run)), covered):
+                out.append(Hit(e, i, i + len(run), "abbrev", round(0.7 + 0.2 * len(run) / len(v), 3)))
     return out
 
 
@@ -345,12 +368,37 @@ _CONNECTOR = re.compile(r"^(?:的|中|中的|里|里的|里面|里面的|当中|
 _QUALIFIER_NAMES = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "一般公共预算", "财政拨款")
 
 
+_PUNCT = set("()（）[]【】,，、:：;；\"'“”")
+
+
+def _between(q: Question, a: Mention, b: Mention) -> str:
+    """The words between two mentions, without brackets and the question's cue words
+    ('基本支出（政府预算经济分类）里的办公经费' → '里的')."""
+    skip = {i for s, e in q.cue_spans("table", "year", "filler", "measure") for i in range(s, e)}
+    return "".join(ch for i, ch in enumerate(q.text[a.end : b.start], a.end) if i not in skip and ch not in _PUNCT)
+
+
+def _context_clauses(q: Question, ms: list[Mention]) -> list[Mention]:
+    """'刚才说了今年的三公经费，那2023年的公务接待费是多少': a clause that only sets the
+    scene is background when the asking clause names its own item."""
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^，,。;；!！?？]+", q.text)]
+    asking = [c for c in clauses if any(s >= c[0] and e <= c[1] for s, e in q.cue_spans("op"))]
+    if len(clauses) < 2 or not asking:
+        return ms
+    last = asking[-1]
+    own = [m for m in ms if last[0] <= m.start < last[1]]
+    if not own:
+        return ms
+    background = [c for c in clauses if c != last and re.match(r"^(?:刚才|刚刚|前面|上面|之前|我是|我家|听说)", q.text[c[0] : c[1]])]
+    return [m for m in ms if not any(c[0] <= m.start < c[1] for c in background)]
+
+
 def heads(q: Question, ms: list[Mention]) -> list[Mention]:
     """The items a question asks about, each with the mentions that only qualify it: 'X中Y',
     'X里的Y', 'X项目的Y' — the head of a Chinese noun phrase is its last noun. A qualifier that
     is a project keeps the head's entries of that project; one that is an item keeps those of
     its table (the 三公 table's own 公务用车运行费)."""
-    ms = _columns_as_measures(q, ms)
+    ms = _columns_as_measures(q, _context_clauses(q, ms))
     out: list[Mention] = []
     used: set[int] = set()
     for j, b in enumerate(ms):
@@ -363,14 +411,14 @@ def heads(q: Question, ms: list[Mention]) -> list[Mention]:
             a = ms[i]
             if i in used:
                 continue
-            between = q.text[a.end : b.start]
+            between = _between(q, a, b)
             projects = {h.entry.project for h in a.hits if h.how == "project" and h.entry.project}
             same_project = [h for h in hits if h.entry.project in projects] if projects else []
             if same_project:
                 hits, used = same_project, used | {i}
                 extra += [a.span, *a.extra]
                 continue
-            if _CONNECTOR.match(between) or (len(between) <= 4 and any(n in fold_names(a) for n in _QUALIFIER_NAMES)):
+            if _CONNECTOR.match(between) or (len(between) <= 4 and q.text[a.start : a.end] in _QUALIFIER_NAMES):
                 tables = {e.table_no for e in a.entries if e.table_no}
                 same_table = [h for h in hits if h.entry.table_no in tables]
                 hits = same_table or hits
@@ -384,13 +432,15 @@ def heads(q: Question, ms: list[Mention]) -> list[Mention]:
 def _columns_as_measures(q: Question, ms: list[Mention]) -> list[Mention]:
     """'行政运行的基本支出', '住房保障支出的一般公共预算': a column named after an item is the
     item's column, not an item of its own (the lookup reads the column from the question)."""
+    measures = {i for s, e in q.cue_spans("measure") for i in range(s, e)}
     out: list[Mention] = []
     for m in ms:
         prev = out[-1] if out else None
-        column = fold_names(m) & set(_QUALIFIER_NAMES) and all(e.kind in ("column", "narrative", "row") for e in m.entries)
-        if prev is not None and column and re.fullmatch(r"(?:的|中的|里的)?", q.text[prev.end : m.start]) and not (
-            fold_names(prev) & set(_QUALIFIER_NAMES)
-        ):
+        words = q.text[m.start : m.end]
+        # a column name, a fund ('财政拨款'), or nothing but a column word ('年初预算', '决算数')
+        column = words in _QUALIFIER_NAMES or all(i in measures for i in range(m.start, m.end))
+        prev_is_item = prev is not None and q.text[prev.start : prev.end] not in _QUALIFIER_NAMES
+        if prev_is_item and column and re.fullmatch(r"(?:的|中的|里的)?", q.text[prev.end : m.start]):
             out[-1] = Mention(prev.start, prev.end, prev.hits, (*prev.extra, m.span, *m.extra))
             continue
         out.append(m)
@@ -426,6 +476,13 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
         entries = total_entries(catalog, q.doc.id, income=c.value == "income")
         if entries:
             out.append(Mention(c.start, c.end, tuple(Hit(e, c.start, c.end, "total", 0.85) for e in entries)))
+    if not ms and not out:
+        # '2024年收入较2023年减少了多少': the bare word is the grand total of that side
+        for m in re.finditer(r"收入|支出", q.text):
+            entries = total_entries(catalog, q.doc.id, income=m.group() == "收入")
+            if entries:
+                out.append(Mention(m.start(), m.end(), tuple(Hit(e, m.start(), m.end(), "total", 0.75) for e in entries)))
+                break
     return sorted(ms + out, key=lambda m: m.start)
 
 

@@ -22,6 +22,7 @@ _COMPARE_BEFORE = re.compile(r"(?:比|较|对比|相较于?|相对于?|比起)$"
 _WITH_BEFORE = re.compile(r"(?:和|与|跟|同)$")  # a comparison only when 相比/比 follows the year
 _COMPARE_AFTER = re.compile(r"^(?:的?(?:相比|比|比较|对比|来比|相较))")
 _ROLES = {r.value: r for r in Role}
+_ECON = re.compile(r"(政府|部门)(?:预算)?(?:支出)?经济(?:分类|科目)(?:科目)?")
 # 'where does the money come from': the income side
 _SOURCES = re.compile(r"(?:钱|经费|资金|收入|预算)(?:都|主要|是|都是)*(?:从哪|哪来|哪儿来|哪里来|来源|来自|怎么来)")
 _TOP_N = re.compile(r"(?:前)?[一二两三四五六七八九十\d]{1,2}(?:样|项|个|名|位|类|笔|大)(?![月年日元万%])")
@@ -30,6 +31,7 @@ _PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?[\u4e00-\u9fff]{0,5}?(?:人
 _TOTAL = re.compile(
     r"(?:一般公共预算)?(?:财政拨款)?(?:支出|预算|收入)(?:预算|决算)?(?:的)?(?:合计|总计|总额|总数|一共|总共|共计|规模)"
     r"|(?:总|全部|整体|所有|全年)(?:的)?(?:预算|支出|收入|经费|拨款)"
+    r"|(?:一共|总共|合计|总计)(?:预算|安排|花|支出|收入|拨)(?:了)?(?:多少)"
 )
 
 
@@ -129,6 +131,10 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
             q.cues.append(Cue(start, start + len(word), "table", table))
             if table in _ROLES:
                 q.roles.add(_ROLES[table])
+    for m in _ECON.finditer(text):  # '政府预算经济分类', '部门经济科目' …: which economic classification
+        gov = m.group(1) == "政府"
+        q.cues.append(Cue(m.start(), m.end(), "table", "政府经济分类" if gov else "部门经济分类"))
+        q.roles |= {Role.BASIC_ECON_GOV, Role.PROJECT_ECON_GOV} if gov else {Role.BASIC_ECON_DEPT, Role.PROJECT_ECON_DEPT}
     for word, leaf in v.measures.items():
         for start in _all(text, word):
             q.cues.append(Cue(start, start + len(word), "measure", leaf))
@@ -264,8 +270,9 @@ def _year_word_is_name(text: str, start: int, end: int) -> bool:
     """'上年结转', '结转下年', '当年预算', '本年收入合计' are row and field names, not years."""
     after, before = text[end : end + 2], text[max(0, start - 2) : start]
     word = text[start:end]
+    before = text[max(0, start - 3) : start]
     return (word in ("上年", "上年度") and after.startswith("结转")) or (
-        word in ("下一年", "下年度") and before.endswith("结转")
+        word in ("下一年", "下年度", "下年") and "结转" in before
     )
 
 
@@ -296,7 +303,10 @@ def _places(m: re.Match[str]) -> int:
 
 
 def wants_money(q: Question) -> bool:
-    return any(w in q.text for w in vocabulary().units["money"])
+    """The question asks for an amount ('多少钱', '预算', '经费'), not counting the words of an
+    item's own name ('科普资金' is a 绩效 indicator)."""
+    text = "".join(" " if i in q.item_positions else ch for i, ch in enumerate(q.text))
+    return any(w in text for w in vocabulary().units["money"])
 
 
 def content_positions(q: Question) -> set[int]:

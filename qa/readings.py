@@ -21,19 +21,19 @@ from qa.question import Question, content_positions
 
 # Which operations' cue words a reading of each operation accounts for.
 ACCOUNTS: dict[str, frozenset[str]] = {
-    "value": frozenset({"value", "sum"}),  # a listed reading also accounts for 'topn' (see ops)
-    "count": frozenset({"count", "value", "topn"}),
-    "diff": frozenset({"diff", "value", "change"}),
-    "growth": frozenset({"growth", "value", "change", "diff", "share"}),
-    "share": frozenset({"share", "value"}),
+    "value": frozenset({"value", "sum", "yesno"}),  # a listed reading also accounts for 'topn' (see ops)
+    "count": frozenset({"count", "value", "topn", "yesno"}),
+    "diff": frozenset({"diff", "value", "change", "yesno"}),
+    "growth": frozenset({"growth", "value", "change", "diff", "share", "yesno"}),
+    "share": frozenset({"share", "value", "yesno"}),
     "sum": frozenset({"sum", "value", "topn"}),
-    "change": frozenset({"change", "diff", "growth", "value"}),
+    "change": frozenset({"change", "diff", "growth", "value", "yesno"}),
     "breakdown": frozenset({"breakdown", "composition", "value", "list", "sum", "share", "text", "per_unit", "topn"}),
     "rank": frozenset({"rank", "value", "breakdown", "composition", "list", "text", "topn"}),
     "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text", "per_unit", "topn"}),
-    "reason": frozenset({"reason", "change", "diff", "growth", "value", "text"}),
+    "reason": frozenset({"reason", "change", "diff", "growth", "value", "text", "yesno"}),
     "define": frozenset({"define", "text", "breakdown", "list"}),
-    "text": frozenset({"text", "list", "breakdown"}),
+    "text": frozenset({"text", "list", "breakdown", "yesno"}),
     "per_unit": frozenset({"per_unit", "value", "count"}),
     "completion": frozenset({"completion", "value", "share", "growth"}),
     "refusal": frozenset(),
