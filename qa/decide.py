@@ -12,7 +12,7 @@ from qa import compose as W
 from qa.question import Question
 from qa.readings import Draft, Reading
 
-ANSWER_AT = 0.5  # below this the best reading is not trusted
+ANSWER_AT = 0.6  # below this the best reading is not trusted
 CLOSE = 0.03  # readings this close in score are a close call
 # Among equally good readings, the more specific operation explains the question better.
 SPECIFIC = ("completion", "per_unit", "change", "rank", "breakdown", "list", "share", "growth", "diff", "sum",

@@ -173,7 +173,8 @@ class AnswerEngine:
             if op in cued:
                 found += narrative.passages(q, ms, env, op) + narrative.anchored(q, ms, env, op)
         scored = [score(r, q) for r in found]
-        if not any(r.answered and r.score >= decide.ANSWER_AT for r in scored) and not any(
+        asks_number = q.has_op("value", "count") or q.unit_asked is not None
+        if not asks_number and not any(r.answered and r.score >= decide.ANSWER_AT for r in scored) and not any(
             r.op in ("reason", "define", "text") for r in scored
         ):
             scored += [score(r, q) for r in narrative.passages(q, ms, env, "text")]

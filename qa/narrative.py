@@ -48,7 +48,7 @@ def passages(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
     spans = _spans_in(q, best)
     quality = 0.8 if op != "text" else 0.75
     draft = _numbers(q, _quote(found), env)
-    return [Reading(op, draft, spans=spans, quality=quality)]
+    return [Reading(op, draft, spans=spans, quality=quality, strict=True)]
 
 
 _REASON = re.compile(r"原因|主要是|由于|因为|用于")

@@ -301,6 +301,8 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         item = fold(f.item)
         spans = _shared_words(q.text, item)
         ratio = min(1.0, sum(e - s for s, e in spans) / max(1, len(item)))
+        # the sentence's other words explain the question too, without making the figure surer
+        spans += [s for s in _shared_words(q.text, fold(f.sentence or "")) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
         quality = 0.6 + 0.3 * ratio + (0.08 if re.search(r"共有|共计|合计|总计|总数|^共", item) else 0)
         if _acquisition(f) and not _asks_acquisition(q):

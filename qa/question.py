@@ -128,7 +128,9 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
             q.cues.append(Cue(start, start + len(cue), "op", op))
     for word, table in v.tables.items():
         for start in _all(text, word):
-            q.cues.append(Cue(start, start + len(word), "table", table))
+            end = start + len(word)
+            end += len(m.group()) if (m := re.match(r"(?:目标)?(?:预算)?表|目标", text[end:])) else 0
+            q.cues.append(Cue(start, end, "table", table))
             if table in _ROLES:
                 q.roles.add(_ROLES[table])
     for m in _ECON.finditer(text):  # '政府预算经济分类', '部门经济科目' …: which economic classification
@@ -287,6 +289,9 @@ def _unit_cues(q: Question) -> None:
     for m in re.finditer(r"(?:几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
         q.cues.append(Cue(m.start(), m.end(), "counter", m.group(1)))
         q.unit_asked = m.group(1) if q.unit_asked in (None, "元") else q.unit_asked
+        # the noun after the counting word says what is counted ('几辆公务车'): a count explains it
+        if noun := re.match(r"[\u4e00-\u9fff]{1,6}?(?=[的了呢吗啊呀？?，,。]|$)", text[m.end() :]):
+            q.cues.append(Cue(m.end(), m.end() + len(noun.group()), "counted", noun.group()))
     # '几个人', '多少退休人员', '多少名干部': a number of people, never an amount
     if m := _PEOPLE.search(text):
         q.cues.append(Cue(m.start(), m.end(), "counter", "人"))

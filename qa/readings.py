@@ -22,7 +22,7 @@ from qa.question import Question, content_positions
 # Which operations' cue words a reading of each operation accounts for.
 ACCOUNTS: dict[str, frozenset[str]] = {
     "value": frozenset({"value", "sum", "yesno"}),  # a listed reading also accounts for 'topn' (see ops)
-    "count": frozenset({"count", "value", "topn", "yesno"}),
+    "count": frozenset({"count", "value", "topn", "yesno", "sum"}),
     "diff": frozenset({"diff", "value", "change", "yesno"}),
     "growth": frozenset({"growth", "value", "change", "diff", "share", "yesno"}),
     "share": frozenset({"share", "value", "yesno"}),
@@ -74,6 +74,7 @@ class Reading:
     quality: float = 1.0
     extra: list[tuple[int, int]] = field(default_factory=list)  # other words it explains
     uses_total: bool = False
+    strict: bool = False  # a passage found by its words: every word it leaves out counts more
     score: float = 0.0
     covered: set[int] = field(default_factory=set)
     unexplained: list[str] = field(default_factory=list)
@@ -132,7 +133,7 @@ def score(reading: Reading, q: Question) -> Reading:
     if reading.op in COMPARING:
         kinds.add("base")
     if reading.op in COUNTING:
-        kinds.add("counter")
+        kinds.update(("counter", "counted"))
     if len(reading.items) >= 2 and reading.op in ("value", "sum", "share"):
         kinds.add("enumeration")  # '三项', '这两个': the items listed
         if reading.op == "sum":
@@ -148,7 +149,7 @@ def score(reading: Reading, q: Question) -> Reading:
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
-    penalty = sum(_penalty(run, unused_ops, item_edges) for run in runs)
+    penalty = sum(_penalty(run, unused_ops, item_edges) + (0.15 if reading.strict and len(run) >= 2 else 0) for run in runs)
     reading.covered = covered & content
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
     reading.score = round(reading.quality * max(0.05, 1 - penalty), 4)

@@ -31,7 +31,7 @@ def structural_counts(q: Question, ms: list[Mention], env: Env) -> list[Reading]
                 if kids:
                     found.append((kids, f"表{W.cn(e.table_no)}中{e.code}下的明细科目", [m.span]))
                     break
-    if "指标" in q.text:
+    if re.search(r"(?:几|多少)(?:个|项|条)?(?:绩效)?指标|指标.{0,3}(?:几|多少)(?:个|项|条)", q.text):
         project = next((h.entry.project for m in ms for h in m.hits if h.entry.project), None)
         role = Role.PERF_OVERALL if "整体" in q.text else None
         names = [
@@ -40,7 +40,7 @@ def structural_counts(q: Question, ms: list[Mention], env: Env) -> list[Reading]
             if e.kind == "indicator" and ((project and e.project == project) or (role and e.role is role))
         ]
         if names:
-            spans = [m.span for m in ms] + [(s.start(), s.end()) for s in re.finditer("指标|整体", q.text)]
+            spans = [m.span for m in ms] + [(s.start(), s.end()) for s in re.finditer("绩效指标|指标|整体", q.text)]
             found.append((names, f"{project or '部门整体绩效目标'}的绩效指标", spans))
     if re.search(r"(几|多少)条", q.text):
         section = _section_named(q, doc)
