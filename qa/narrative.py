@@ -93,6 +93,22 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
     return out
 
 
+def form_fields(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    """'科普经费项目的立项依据' — a 绩效 project's own field, quoted."""
+    out = []
+    for m in ms:
+        for project in {h.entry.project for h in m.hits if h.how == "project" and h.entry.project}:
+            for p in doc_passages(env.doc):
+                field = fold(p.provenance.row or "")
+                if field and field in q.text and fold(project) in fold(p.context):
+                    start = q.text.find(field)
+                    draft = _numbers(q, _quote([p]), env)
+                    out.append(Reading("text", draft, spans=[m.span, (start, start + len(field))], extra=list(m.extra),
+                                       quality=m.quality * 0.97))  # fmt: skip
+                    break
+    return out
+
+
 def _spans_in(q: Question, p: Passage) -> list[tuple[int, int]]:
     """The question's words the passage contains (positions in the question)."""
     haystack = fold(p.text + " " + p.context)
@@ -172,7 +188,8 @@ def empty_tables(q: Question, env: Env) -> list[Reading]:
             note = t.note or "本表无数据。"
             text = f"表{W.cn(t.no)}“{t.full_title}”没有数据：「{note}」"
             draft = Draft("answered", text, passages=[Passage(note, W.table_provenance(env.doc.id, t))])
-            out.append(Reading("text", draft, spans=spans, quality=0.9))
+            words = [(i, i + 2) for i in range(len(q.text) - 1) if q.text[i : i + 2] in fold(t.full_title + (t.note or ""))]
+            out.append(Reading("text", draft, spans=spans + words, quality=0.9))
     return out
 
 

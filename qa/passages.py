@@ -239,6 +239,7 @@ def best_passages(
     is the 名词解释, not the 基本支出 sentence listing it). The bonus never admits a passage
     that does not cover the question's terms."""
     terms = focus_terms(question, doc.department)
+    numbers = [m.group(1) + m.group(2) for m in re.finditer(r"(\d+(?:\.\d+)?)\s*([个辆次项人场台名批])", fold(question))]
     if not terms:
         return []
     scored: dict[str, Passage] = {}
@@ -264,6 +265,8 @@ def best_passages(
         if tables and p.provenance.table_no in tables:
             score += 1.0
         score += retrieval_weight * retrieved.get(p.text, 0.0)
+        # a number the question repeats ('那2辆车') is the surest sign of the passage it means
+        score += 0.6 * sum(1 for n in numbers if n in body)
         if prefer_paragraphs and not p.provenance.row:
             score += 0.01 * min(len(p.text), 200) / 200
         if p.text not in scored or scored[p.text].score < score:

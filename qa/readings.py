@@ -140,6 +140,8 @@ def score(reading: Reading, q: Question) -> Reading:
             kinds.add("total")  # '三类支出合计' is their sum
     unused_ops: set[int] = set()
     for c in q.cues:
+        if c.kind in ("table", "table_no") and not _names_table(reading, c):
+            continue  # a table the reading's figures are not from stays unexplained
         if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
             covered.update(range(c.start, c.end))
         elif c.kind in ("op", "base", "counter"):
@@ -149,11 +151,25 @@ def score(reading: Reading, q: Question) -> Reading:
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
-    penalty = sum(_penalty(run, unused_ops, item_edges) + (0.15 if reading.strict and len(run) >= 2 else 0) for run in runs)
+    penalty = sum(_penalty(run, unused_ops, item_edges) + (0.1 if reading.strict and len(run) >= 2 else 0) for run in runs)
     reading.covered = covered & content
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
     reading.score = round(reading.quality * max(0.05, 1 - penalty), 4)
     return reading
+
+
+def _names_table(reading: Reading, cue) -> bool:
+    """Does the reading use the table a table cue names ('政府性基金', '表十')?"""
+    if reading.op in ("text", "define", "reason", "refusal") or not reading.items:
+        return True
+    from core.text import cn_to_int
+
+    if cue.kind == "table_no":
+        return any(e.table_no == cn_to_int(cue.value) for e in reading.items)
+    roles = {e.role.value for e in reading.items if e.role is not None}
+    known = {"收支总表", "收入总表", "支出总表", "财政拨款收支总表", "三公经费表", "整体绩效目标表", "重点项目绩效目标表",
+             "一般项目绩效目标表", "政府性基金表", "国有资本经营表", "政府采购表", "项目支出明细表"}  # fmt: skip
+    return cue.value not in known or cue.value in roles or any(e.kind == "narrative" for e in reading.items)
 
 
 def _penalty(run: list[int], unused_ops: set[int], item_edges: set[int]) -> float:
