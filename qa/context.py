@@ -58,7 +58,7 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
         if text.startswith("其中") and item_words:
             return f"{item_words[0]}中{_LEAD.sub('', text[2:])}"
         if at >= 0 and all(m.start > at for m in cur_ms) and item_words:
-            return f"{item_words[0]}{_LEAD.sub('', text)}"
+            return f"{'和'.join(item_words)}{_LEAD.sub('', text)}"
     if _LEAD.match(text) or _TAIL.search(text).group():
         core = _LEAD.sub("", _TAIL.sub("", text))
         names = [text[m.start : m.end] for m in cur_ms]

@@ -22,7 +22,7 @@ from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, short_depart
 from core.vocab import fold
 from ingest.store import FigureStore
 from qa import calc as C
-from qa import compose, context, decide, narrative, ops, overview, structure
+from qa import compose, compound, context, decide, narrative, ops, overview, structure
 from qa.catalog import Catalog, build_catalog
 from qa.llm import LLMPhraser
 from qa.match import Mention, find_hits, heads, mentions, total_mentions
@@ -123,7 +123,17 @@ class AnswerEngine:
         doc, refusal = self._pick_document(question, doc_id)
         if refusal:
             return Answer(question, refusal, "not_found", doc_id=doc.id)
-        resolved = context.resolve(question, [h for h in history if h and h.strip()], lambda t: self._analyse(t, doc))
+        history = [h for h in history if h and h.strip()]
+        parts = compound.split(question)
+        if len(parts) > 1:
+            answers = []
+            for i, part in enumerate(parts):
+                answers.append(self._answer_one(part, [*history, *parts[:i]], doc))
+            return compound.join(question, answers)
+        return self._answer_one(question, history, doc)
+
+    def _answer_one(self, question: str, history: Sequence[str], doc: Document) -> Answer:
+        resolved = context.resolve(question, history, lambda t: self._analyse(t, doc))
         q, ms = self._analyse(resolved, doc)
         reading, draft = self._decide(q, ms, doc)
         answer = self._finish(question, resolved, q, reading, draft, doc)

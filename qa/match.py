@@ -148,7 +148,9 @@ def _projects(text: str, entries: list[Entry], source: str) -> list[Hit]:
         for variant in {name, re.sub(r"(?:项目)?(?:经费|资金)$", "", name)}:
             if len(variant) >= 3 and variant in text:
                 start = text.find(variant)
-                out += [Hit(e, start, start + len(variant), "project", QUALITY["project"]) for e in projects[name]]
+                end = start + len(variant)
+                end += 2 if text.startswith("项目", end) else 0  # '科普经费项目' names the project too
+                out += [Hit(e, start, end, "project", QUALITY["project"]) for e in projects[name]]
                 break
         else:
             for i in range(len(text)):

@@ -38,6 +38,7 @@ class Members:
     spans: list[tuple[int, int]] = field(default_factory=list)
     entry: Entry | None = None
     whole_budget: bool = False  # the department's whole budget, no item named
+    words: str = ""  # what the listing is, as people ask it ('绩效指标'): explained by it
     children: dict[int, list[Candidate]] = field(default_factory=dict)  # part line → its own parts
 
 
@@ -62,7 +63,8 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
         elif e.kind == "column" and e.name in _COLUMN_TABLES:
             got = _column_parts(q, env, e, year)
         elif e.kind == "row" and e.role is not None and all(h.how == "total" for h in m.hits if h.entry is e):
-            got = _budget_by_function(q, env, year)
+            income = "收入" in e.name or any((f.source.column or "").startswith("收入") for f in e.figures)
+            got = _income_sources(q, env, year) if income else _budget_by_function(q, env, year)
         elif e.kind == "row" and (e.code or is_generic(fold(e.name))):
             got = _children(q, env, e, year)
         if got is not None and got.parts:
@@ -308,4 +310,4 @@ def _indicators_of(q: Question, env: Env, project: str | None) -> Members | None
     if not found:
         return None
     what = f"{project}项目的绩效指标" if project else "部门整体绩效指标"
-    return Members(what, None, found, entry=found[0].entry)
+    return Members(what, None, found, entry=found[0].entry, words="绩效指标|绩效目标|指标值|指标|目标")

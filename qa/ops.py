@@ -585,6 +585,8 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             out.append(_share_of(q, a, parent, [part], year, quality=0.8, whole_named=False))
     if len(parts) >= 2 and not wholes:
         out += _shares_of_total(q, parts, env, year)
+    elif len(parts) >= 2 and len(wholes) == 1 and all(h.how == "total" for h in wholes[0].hits):
+        out += _shares_of_total(q, parts, env, year, extra=[wholes[0].span])
     return out
 
 
@@ -657,7 +659,7 @@ def _parent_total(q: Question, env: Env, a: Candidate, year: int) -> Candidate |
     return None
 
 
-def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int) -> list[Reading]:
+def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int, extra: list | None = None) -> list[Reading]:
     """'基本支出和项目支出各占多少': each part's share of the budget total (of income when the
     question is about income)."""
     totals_ = total_entries(env.catalog, env.doc.id, income="收入" in q.text)
@@ -686,7 +688,8 @@ def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int) -> 
         lines.append(f"{W.subject(a)}{W.shown(a.figure)}，占{W.plain(s.value)}%")
     text = f"{W.subject(b)}为{W.shown(b.figure)}，其中：" + "；".join(lines) + "。"
     draft = Draft("answered", text, [*firsts, b], results, calcs)
-    return [reading_for("share", q, firsts, parts, draft, [year], part=[a.entry for a in firsts], whole=[b.entry])]
+    return [reading_for("share", q, firsts, parts, draft, [year], part=[a.entry for a in firsts], whole=[b.entry],
+                        extra=extra or [], uses_total=True)]  # fmt: skip
 
 
 # --- sum -----------------------------------------------------------------------------------------

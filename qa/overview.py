@@ -89,6 +89,8 @@ def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, qualit
     draft = Draft("answered", text, cands, results, calcs)
     r = reading_for(op, q, cands, [], draft, [year], quality=quality)
     r.spans = list(mem.spans)
+    if mem.words:
+        r.extra += [m.span() for m in re.finditer(mem.words, q.text)]
     r.items = [mem.entry] if mem.entry is not None else []
     r.hows = ["name"] * len(r.spans) if r.spans else ["total"]
     r.uses_total = mem.whole_budget
@@ -187,6 +189,7 @@ def changed(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         lines.append(f"{cur.entry.label}：{W.shown(prev.figure)} → {W.shown(cur.figure)}（{'减少' if down else '增加'}{W.amount(abs(d.value), d.unit)}）")
         cands += [prev, cur]
     what = "减少" if down else "增加"
+    calcs.append(C.Calc(" + ".join(["1"] * len(found)), Decimal(len(found)), "个", 0))
     text = f"表{W.cn(table.no)}中比{year - 1}年{what}的科目共{len(found)}个：" + "；".join(lines) + "。"
     draft = Draft("answered", text, cands, results, calcs)
     r = reading_for("list", q, cands, [], draft, [year - 1, year], quality=0.85)
@@ -264,9 +267,23 @@ def _stated_reading(q: Question, env: Env, m: Mention | None, entries: list[Entr
     passages = _reason(q, env, (cur or change_c).entry)
     if passages:
         text += f"说明中写道：「{passages[0].text}」"
+        extra = _sentence_figures(env, passages[0], cands)
+        cands += extra
+        results += [Result(c.figure.value, c.figure.unit, c.figure.item) for c in extra]
     draft = Draft("answered", text, cands, results, calcs, passages=passages[:1])
     return reading_for("change", q, cands, [m] if m is not None else [], draft, [q.doc.year - 1, q.doc.year],
                        uses_total=m is None, quality=(m.quality if m is not None else 0.85) * 0.97)  # fmt: skip
+
+
+def _sentence_figures(env: Env, p, have: list[Candidate]) -> list[Candidate]:
+    """The amounts the quoted reason states ('主要是基本支出增加236,498.19元'), as figures."""
+    seen = {c.figure for c in have}
+    figs = [
+        f
+        for f in env.figures
+        if f.origin == "narrative" and f.sentence and f.sentence in p.text and f.unit in _MONEY and f not in seen
+    ]
+    return [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in figs]
 
 
 def _pair_reading(q: Question, env: Env, m: Mention | None, prev: Candidate, cur: Candidate) -> Reading:
@@ -290,9 +307,13 @@ def _pair_reading(q: Question, env: Env, m: Mention | None, prev: Candidate, cur
             text += f"（{'增长' if g.value > 0 else '下降'}{W.plain(abs(g.value))}%）"
         text += "。"
     passages = _reason(q, env, cur.entry)
+    cands = [cur, prev]
     if passages:
         text += f"说明中写道：「{passages[0].text}」"
-    draft = Draft("answered", text, [cur, prev], results, calcs, passages=passages[:1])
+        extra = _sentence_figures(env, passages[0], cands)
+        cands += extra
+        results += [Result(c.figure.value, c.figure.unit, c.figure.item) for c in extra]
+    draft = Draft("answered", text, cands, results, calcs, passages=passages[:1])
     return reading_for("change", q, [cur], [m] if m is not None else [], draft, [prev.figure.year, cur.figure.year],
                        uses_total=m is None, quality=0.85 if m is None else 1.0)  # fmt: skip
 
@@ -351,6 +372,8 @@ def completion(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     subjects: list[Mention | None] = list(ms) or [None]
     for m in subjects:
         entries = m.entries if m is not None else total_entries(env.catalog, env.doc.id)
+        if m is not None and all(e.kind == "narrative" for e in entries):
+            entries = entries + total_entries(env.catalog, env.doc.id)  # '一般公共预算财政拨款支出决算数'
         for e in entries:
             budget = [f for f in e.figures if "预算" in (f.source.column or "") and f.unit in _MONEY]
             final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in _MONEY]

@@ -27,7 +27,7 @@ ACCOUNTS: dict[str, frozenset[str]] = {
     "growth": frozenset({"growth", "value", "change", "diff", "share", "yesno"}),
     "share": frozenset({"share", "value", "yesno"}),
     "sum": frozenset({"sum", "value", "topn"}),
-    "change": frozenset({"change", "diff", "growth", "value", "yesno"}),
+    "change": frozenset({"change", "diff", "growth", "value", "yesno", "reason"}),
     "breakdown": frozenset({"breakdown", "composition", "value", "list", "sum", "share", "text", "per_unit", "topn"}),
     "rank": frozenset({"rank", "value", "breakdown", "composition", "list", "text", "topn"}),
     "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text", "per_unit", "topn"}),
@@ -41,7 +41,7 @@ ACCOUNTS: dict[str, frozenset[str]] = {
 # Operations that compare with another year (they account for '比去年').
 COMPARING = frozenset({"diff", "growth", "change", "completion", "list", "reason"})
 # Operations that answer '几个/多少次' (a count in a counting word).
-COUNTING = frozenset({"count", "per_unit", "list", "text", "refusal"})
+COUNTING = frozenset({"count", "per_unit", "list", "text", "refusal", "rank", "breakdown"})
 # Slot words any reading takes into account (it was built with them).
 SLOT_KINDS = ("year", "unit", "places", "table_no", "table", "measure", "level", "code")
 

@@ -1,0 +1,68 @@
+"""Several questions in one message ('机关运行经费今年多少？跟去年比怎么样？', '有几台公车，还买不买
+新车'): split into the questions asked, answer each with the earlier ones as its context, and
+join the answers — each keeps its own reading, figures and sources."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from core.records import Answer
+
+# A clause asks something of its own when it holds a question word.
+_ASKS = re.compile(
+    r"多少|几[个辆台项次场张条类家名人批]?|哪|什么|啥|吗|呢|为什么|为啥|原因|怎么|如何|是否|有没有|是不是|"
+    r"多了还是少了|增加还是减少|还是|变化|占比|比例|明细|构成"
+)
+_SPLIT = re.compile(r"[？?；;！!]+")
+_COMMA = re.compile(r"[，,]")
+
+
+def split(question: str) -> list[str]:
+    """The questions a message asks, in order; one element when it asks one thing."""
+    pieces = [p.strip() for p in _SPLIT.split(question) if p.strip()]
+    out: list[str] = []
+    for piece in pieces:
+        clauses = [c.strip() for c in _COMMA.split(piece) if c.strip()]
+        current = ""
+        for clause in clauses:
+            if current and _ASKS.search(current) and _ASKS.search(clause):
+                out.append(current)
+                current = clause
+            else:
+                current = f"{current}，{clause}" if current else clause
+        if current:
+            out.append(current)
+    # a piece that asks nothing ('我是附近的居民') is context for the next one
+    merged: list[str] = []
+    carry = ""
+    for piece in out:
+        if not _ASKS.search(piece):
+            carry = f"{carry}{piece}，"
+            continue
+        merged.append(carry + piece)
+        carry = ""
+    if carry and merged:
+        merged[-1] += "，" + carry.rstrip("，")
+    return merged or [question]
+
+
+def join(question: str, answers: list[Answer]) -> Answer:
+    """One answer for a message of several questions."""
+    first = next((a for a in answers if a.status == "answered"), answers[0])
+    status = "answered" if any(a.status == "answered" for a in answers) else first.status
+    text = "\n".join(a.text for a in answers)
+    formulas = [a.formula for a in answers if a.formula]
+    return replace(
+        first,
+        question=question,
+        text=text,
+        status=status,
+        figures=tuple(f for a in answers for f in a.figures),
+        results=tuple(r for a in answers for r in a.results),
+        citations=tuple(c for a in answers for c in a.citations),
+        formula="；".join(formulas) or None,
+        options=tuple(o for a in answers for o in a.options),
+        suggestions=tuple(s for a in answers for s in a.suggestions),
+        resolved_question="｜".join(a.resolved_question or a.question for a in answers),
+    )
