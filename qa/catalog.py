@@ -168,7 +168,12 @@ def _narrative_entries(doc: Document, figures: list[Figure]) -> list[Entry]:
 def _entry(name: str, kind: EntryKind, figures: tuple[Figure, ...], **kw) -> Entry:
     variants = name_variants(name, kind)
     if kind == "narrative":
-        variants += [fold(f.measure) for f in figures if len(f.measure) >= 4 and not _is_relation(f.measure)]
+        # a measure that is itself a name ('涉及当年财政拨款'), never a dated column word ('2023年预算数')
+        variants += [
+            fold(f.measure)
+            for f in figures
+            if len(f.measure) >= 4 and not _is_relation(f.measure) and not re.search(r"\d", f.measure)
+        ]
     return Entry(name=name, kind=kind, figures=figures, variants=tuple(dict.fromkeys(variants)), **kw)
 
 

@@ -152,7 +152,7 @@ class AnswerEngine:
         """Every reading the question's words support, scored."""
         env = self._env(doc)
         ms = total_mentions(q, self.catalog, ms)
-        raw, ms = ms, heads(q, ms)  # shares need both the part and the whole: the raw mentions
+        raw, ms = ms, heads(q, ms, self.catalog)  # shares need both the part and the whole: the raw mentions
         cued = q.ops()
         guards = self._guards(q, doc)
         if guards:  # a year the document does not cover, 决算 in a budget: nothing else applies
@@ -209,6 +209,9 @@ class AnswerEngine:
             text = f"本公开文件是{doc.department}{doc.year}年部门{doc.kind}，只有{have}年的数据，没有{years}年的数据。"
             out.append(Reading("refusal", Draft("not_found", text), spans=q.cue_spans("year"), quality=0.97,
                                years=sorted(set(q.out_of_range) | self._years[doc.id])))  # fmt: skip
+        if _personal(q):
+            text = "部门预算公开文件不公开个人的工资、收入等信息，无法回答。"
+            out.append(Reading("refusal", Draft("not_found", text), spans=[(0, len(q.text))], quality=0.97))
         if doc.kind == "预算" and "决算" in q.measures:
             text = f"本公开文件是{doc.department}{doc.year}年部门预算，只有预算数，没有决算（实际支出）数据。"
             out.append(Reading("refusal", Draft("not_found", text), spans=q.cue_spans("measure"), quality=0.97))
@@ -302,6 +305,17 @@ class AnswerEngine:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+_PERSON = re.compile(
+    r"(?:主席|主任|局长|书记|馆长|部长|科长|处长|领导|干部|工作人员|员工|职工|联系人|他|她)(?:们)?的?(?:一年|每年|每月|一个月|月|年)?"
+    r"(?:的)?(?:工资|收入|薪水|薪资|奖金|待遇|补贴|津贴)"
+)
+
+
+def _personal(q: Question) -> bool:
+    """Pay of a person ('主任一年工资', '他一年收入'): no disclosure lists it."""
+    return bool(_PERSON.search(q.text)) or bool(re.search(r"[\u4e00-\u9fff]{2,3}(?:一个月|一年|每月)(?:的)?(?:工资|收入)", q.text) and not q.item_positions)
 
 
 def _counter_asked(q: Question) -> bool:

@@ -58,6 +58,14 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
     cues = q.cue_spans("table")
     hits = [h for h in hits if not any(s <= h.start and h.end <= e and h.length < e - s for s, e in cues)]
+    # An approximate hit made of the question's own cue words ('支出决算数') is no item.
+    asked = {i for s, e in q.cue_spans("op", "measure", "year", "base", "unit", "counter") for i in range(s, e)}
+    hits = [
+        h
+        for h in hits
+        if h.how in ("name", "variant", "code", "project", "glossary", "total")
+        or sum(1 for i in range(h.start, h.end) if i in asked) < 0.8 * h.length
+    ]
     return _drop_shadowed(hits)
 
 
@@ -395,7 +403,7 @@ def _context_clauses(q: Question, ms: list[Mention]) -> list[Mention]:
     return [m for m in ms if not any(c[0] <= m.start < c[1] for c in background)]
 
 
-def heads(q: Question, ms: list[Mention]) -> list[Mention]:
+def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> list[Mention]:
     """The items a question asks about, each with the mentions that only qualify it: 'X中Y',
     'X里的Y', 'X项目的Y' — the head of a Chinese noun phrase is its last noun. A qualifier that
     is a project keeps the head's entries of that project; one that is an item keeps those of
@@ -416,6 +424,8 @@ def heads(q: Question, ms: list[Mention]) -> list[Mention]:
             between = _between(q, a, b)
             projects = {h.entry.project for h in a.hits if h.how == "project" and h.entry.project}
             same_project = [h for h in hits if h.entry.project in projects] if projects else []
+            if projects and not same_project and catalog is not None:
+                same_project = _project_fields(q, b, projects, catalog)
             if same_project:
                 hits, used = same_project, used | {i}
                 extra += [a.span, *a.extra]
@@ -431,6 +441,19 @@ def heads(q: Question, ms: list[Mention]) -> list[Mention]:
     return [m for k, m in enumerate(out) if k not in used]
 
 
+def _project_fields(q: Question, b: Mention, projects: set[str], catalog: Catalog) -> list[Hit]:
+    """The named project's own 绩效 entry for the head's words ('科普经费项目的服务对象满意度'
+    is that project's 科普宣传服务对象满意, not the department's overall 服务对象满意度)."""
+    words = q.text[b.start : b.end]
+    out = []
+    for e in catalog.entries_of(q.doc.id):
+        if e.project in projects and e.kind in ("indicator", "form"):
+            common = _longest_common(words, fold(e.name))
+            if common is not None and common[1] >= min(4, len(words)):
+                out.append(Hit(e, b.start, b.end, "partial", 0.9))
+    return out
+
+
 def _columns_as_measures(q: Question, ms: list[Mention]) -> list[Mention]:
     """'行政运行的基本支出', '住房保障支出的一般公共预算': a column named after an item is the
     item's column, not an item of its own (the lookup reads the column from the question)."""
@@ -442,7 +465,9 @@ def _columns_as_measures(q: Question, ms: list[Mention]) -> list[Mention]:
         # a column name, a fund ('财政拨款'), or nothing but a column word ('年初预算', '决算数')
         column = words in _QUALIFIER_NAMES or all(i in measures for i in range(m.start, m.end))
         prev_is_item = prev is not None and q.text[prev.start : prev.end] not in _QUALIFIER_NAMES
-        if prev_is_item and column and re.fullmatch(r"(?:的|中的|里的)?", q.text[prev.end : m.start]):
+        between = _between(q, prev, m) if prev is not None else ""
+        chained = prev is not None and prev.extra and re.fullmatch(r"[和与及、]", between)  # 'X基本支出和项目支出'
+        if prev_is_item and column and (re.fullmatch(r"(?:的|中的|里的)?", between) or chained):
             out[-1] = Mention(prev.start, prev.end, prev.hits, (*prev.extra, m.span, *m.extra))
             continue
         out.append(m)
@@ -463,7 +488,8 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
             # '财政拨款支出一共': a phrase of the narrative and the grand total; both readings
             i = overlap[0]
             m = ms[i]
-            if c.end - c.start >= m.end - m.start and all(e.kind == "narrative" or e.role is None for e in m.entries):
+            totals_only = all(e.kind == "row" and fold(e.name).endswith(("合计", "总计")) for e in m.entries)
+            if (c.end - c.start >= m.end - m.start and all(e.kind == "narrative" or e.role is None for e in m.entries)) or totals_only:
                 entries = total_entries(catalog, q.doc.id, income=c.value == "income")
                 start, end = min(m.start, c.start), max(m.end, c.end)
                 hits = tuple(Hit(e, start, end, "total", 0.85) for e in entries) + m.hits

@@ -98,6 +98,12 @@ def best_of(group: list[Candidate]) -> Candidate:
     return sorted(group, key=sort_key)[0]
 
 
+def by_quality(m: Mention, gs: list[list[Candidate]]) -> list[list[Candidate]]:
+    """Value groups, the best-found entry's first (a named project before a glossary guess)."""
+    quality = {h.entry: h.quality for h in m.hits}
+    return sorted(gs, key=lambda g: -max(quality.get(c.entry, 0) for c in g))
+
+
 def reading_for(
     op: str,
     q: Question,
@@ -171,7 +177,7 @@ def value(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         compound = _compound(m, per_year[years[0]])
         if compound is not None:
             out.append(_sum_reading(q, compound, [m], years, op="value"))
-        for g in per_year[years[0]]:
+        for g in by_quality(m, per_year[years[0]]):
             out.append(_one(q, m, g, years))
             singles.append((m, g))
     by_mention: dict[Mention, list[list[Candidate]]] = {}
@@ -305,8 +311,10 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         spans += [s for s in _shared_words(q.text, fold(f.sentence or "")) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
         quality = 0.6 + 0.3 * ratio + (0.08 if re.search(r"共有|共计|合计|总计|总数|^共", item) else 0)
-        if _acquisition(f) and not _asks_acquisition(q):
-            quality *= 0.8
+        if _acquisition(f) != _asks_acquisition(q):
+            quality *= 0.8  # holdings for '有几辆', purchases for '买几辆'
+        if _part_of_total(f):
+            quality *= 0.9  # '共有车辆3辆，其中：执法执勤用车2辆' — the total unless a part is named
         c = Candidate(W.narrative_entry(env.catalog, f), f, 0)
         draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
         out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=round(quality, 3)))
@@ -329,6 +337,12 @@ def _shared_words(text: str, other: str) -> list[tuple[int, int]]:
 
 
 _ACQUIRE = re.compile(r"购置|购买|新增|添置|采购|安排购")
+
+
+def _part_of_total(f: Figure) -> bool:
+    sentence = fold(f.sentence or "")
+    at = sentence.find("其中")
+    return at >= 0 and sentence.find(fold(f.item)) > at
 
 
 def _acquisition(f: Figure) -> bool:
@@ -701,7 +715,7 @@ def total_of(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     used: list[Mention] = []
     for m in ms:
         for y in years:
-            gs = groups(q, m, y)
+            gs = by_quality(m, groups(q, m, y))
             if not gs:
                 continue
             if len(gs) > 1 and _compound(m, gs):
@@ -709,6 +723,12 @@ def total_of(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             else:
                 picked.append(best_of(gs[0]))
             used.append(m)
+    if len(used) == 1 and len(years) == 1:
+        # one item in several tables the question names ('基本支出和项目支出里的办公费'): their sum
+        gs = groups(q, used[0], years[0])
+        tables = {best_of(g).entry.role for g in gs}
+        if len(gs) >= 2 and len(tables) == len(gs):
+            picked = [best_of(g) for g in gs]
     if len(picked) < 2 or len({c.figure.unit for c in picked}) > 1:
         return []
     return [_sum_reading(q, picked, list(dict.fromkeys(used)), years)]

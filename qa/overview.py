@@ -114,7 +114,7 @@ def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             ranked = sorted((c for c in pool if c.figure.value or low), key=lambda c: (c.yuan, c.entry.code or ""))
             ranked = ranked if low else ranked[::-1]
             picked = ranked[:n]
-            if picked:
+            if picked and len(ranked) >= 2:  # a ranking of one says nothing
                 out.append(_listing(q, mem, year, op="rank", shares=False, quality=_q(q, m, mem), parts=picked))
     return out
 

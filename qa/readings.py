@@ -177,7 +177,7 @@ def _penalty(run: list[int], unused_ops: set[int], item_edges: set[int]) -> floa
         return 0.3
     if len(run) >= 2 and (run[-1] + 1 in item_edges or run[0] in item_edges):
         # words glued to an item name change what it is: '科普大学培训费', '群团活动中心'
-        return 0.35
+        return 0.45
     return 0.2 if len(run) >= 2 else 0.07
 
 
