@@ -155,7 +155,10 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     for m in _SOURCES.finditer(text):
         q.cues.append(Cue(m.start(), m.end(), "total", "income"))
     _unit_cues(q)
+    places = q.cue_spans("places")
     for m in _TOP_N.finditer(text):  # '前三', '最多的三样', '这三项' — how many items
+        if any(s <= m.start() < e for s, e in places):
+            continue  # '保留两位小数'
         q.cues.append(Cue(m.start(), m.end(), "op", "topn"))
         q.cues.append(Cue(m.start(), m.end(), "enumeration", m.group()))
     for word in v.fillers:
