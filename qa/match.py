@@ -378,7 +378,7 @@ _CONNECTOR = re.compile(r"^(?:的|中|中的|里|里的|里面|里面的|当中|
 _QUALIFIER_NAMES = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "一般公共预算", "财政拨款")
 
 
-_PUNCT = set("()（）[]【】,，、:：;；\"'“”")
+_PUNCT = set("()（）[]【】:：\"'“”")  # not '、' and '，': those separate items
 
 
 def _between(q: Question, a: Mention, b: Mention) -> str:

@@ -228,8 +228,14 @@ def _current_of(env: Env, change: Figure, m: Mention, q: Question) -> Candidate 
 
 
 def _compound(m: Mention, gs: list[list[Candidate]]) -> list[Candidate] | None:
-    """One everyday word for several items of one table (水电费 = 水费 + 电费): their sum."""
+    """One everyday word for several items of one table (水电费 = 水费 + 电费): their sum.
+    The items the word names most directly (sharing its characters) count."""
     if len(gs) < 2 or not all(h.how == "glossary" for h in m.hits):
+        return None
+    quality = {h.entry: h.quality for h in m.hits}
+    top = max(quality.values())
+    gs = [g for g in gs if max(quality.get(c.entry, 0) for c in g) >= top - 1e-9]
+    if len(gs) < 2:
         return None
     firsts = [best_of(g) for g in gs]
     tables = {c.entry.table_no for c in firsts}
