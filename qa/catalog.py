@@ -160,8 +160,8 @@ def _form_entries(doc: Document, table: Table, by_cell: dict, common: dict) -> l
 def _narrative_entries(doc: Document, figures: list[Figure]) -> list[Entry]:
     groups: dict[str, list[Figure]] = {}
     for f in figures:
-        if f.source.table_no is None:
-            groups.setdefault(f.item, []).append(f)
+        # text inside tables counts too: a 绩效 form's targets ('开展“一老一小”科技培训150次')
+        groups.setdefault(f.item, []).append(f)
     return [_entry(item, "narrative", tuple(figs), doc_id=doc.id) for item, figs in groups.items() if item]
 
 

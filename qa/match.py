@@ -57,7 +57,11 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     hits += _gapped(text, entries, cue_positions, [h.span for h in hits if h.how in ("name", "variant", "code")])
     # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
     cues = q.cue_spans("table")
-    hits = [h for h in hits if not any(s <= h.start and h.end <= e and h.length < e - s for s, e in cues)]
+    hits = [
+        h
+        for h in hits
+        if not any(s <= h.start and h.end <= e and (h.length < e - s or h.quality < 0.9) for s, e in cues)
+    ]
     # An approximate hit made of the question's own cue words ('支出决算数') is no item.
     asked = {i for s, e in q.cue_spans("op", "measure", "year", "base", "unit", "counter") for i in range(s, e)}
     hits = [
@@ -409,6 +413,13 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
     is a project keeps the head's entries of that project; one that is an item keeps those of
     its table (the 三公 table's own 公务用车运行费)."""
     ms = _columns_as_measures(q, _context_clauses(q, ms))
+    # 'X项目': the word 项目 after a name names the same thing (not '项目支出')
+    ms = [
+        Mention(m.start, m.end, m.hits, (*m.extra, (m.end, m.end + 2)))
+        if q.text.startswith("项目", m.end) and not q.text.startswith("项目支出", m.end)
+        else m
+        for m in ms
+    ]
     out: list[Mention] = []
     used: set[int] = set()
     for j, b in enumerate(ms):

@@ -316,11 +316,11 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         # the sentence's other words explain the question too, without making the figure surer
         spans += [s for s in _shared_words(q.text, fold(f.sentence or "")) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
-        quality = 0.6 + 0.3 * ratio + (0.08 if re.search(r"共有|共计|合计|总计|总数|^共", item) else 0)
+        quality = 0.6 + 0.3 * ratio + (0.1 if re.search(r"共有|共计|合计|总计|总数|^共", item) else 0)
         if _acquisition(f) != _asks_acquisition(q):
             quality *= 0.8  # holdings for '有几辆', purchases for '买几辆'
-        if _part_of_total(f):
-            quality *= 0.9  # '共有车辆3辆，其中：执法执勤用车2辆' — the total unless a part is named
+        if _part_of_total(f) and ratio < 1:
+            quality *= 0.8  # '共有车辆3辆，其中：执法执勤用车2辆' — the total unless a part is named
         c = Candidate(W.narrative_entry(env.catalog, f), f, 0)
         draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
         out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=round(quality, 3)))
@@ -595,7 +595,7 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             continue
         for f in stated_for(env, part, ("占",), "%"):
             c = Candidate(W.narrative_entry(env.catalog, f), f, part.start)
-            text = f"根据说明，{W.short_item(f.item)}占比{W.plain(f.value)}%（占全部支出）。"
+            text = f"根据说明，{W.short_item(f.item)}占比{W.plain(f.value)}%。"
             draft = Draft("answered", text, [c], [Result(f.value, "%", "占比（说明）")])
             out.append(reading_for("share", q, [c], [part], draft, [year], uses_total=True,
                                    quality=part.quality * (0.95 if q.places is None else 0.8)))  # fmt: skip
@@ -704,7 +704,7 @@ def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int, ext
     for a in firsts:
         s = C.share(a.figure.value, b.figure.value, q.places or 1)
         calcs.append(s)
-        results += [Result(a.figure.value, a.figure.unit, a.label), Result(s.value, "%", f"{a.entry.name}占比")]
+        results += [Result(s.value, "%", f"{a.entry.name}占比"), Result(a.figure.value, a.figure.unit, a.label)]
         lines.append(f"{W.subject(a)}{W.shown(a.figure)}，占{W.plain(s.value)}%")
     text = f"{W.subject(b)}为{W.shown(b.figure)}，其中：" + "；".join(lines) + "。"
     draft = Draft("answered", text, [*firsts, b], results, calcs)

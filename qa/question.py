@@ -26,6 +26,7 @@ _ECON = re.compile(r"(政府|部门)(?:预算)?(?:支出)?经济(?:分类|科目
 # 'where does the money come from': the income side
 _SOURCES = re.compile(r"(?:钱|经费|资金|收入|预算)(?:都|主要|是|都是)*(?:从哪|哪来|哪儿来|哪里来|来源|来自|怎么来)")
 _TOP_N = re.compile(r"(?:前)?[一二两三四五六七八九十\d]{1,2}(?:样|项|个|名|位|类|笔|大)(?![月年日元万%])")
+_NOT_COUNTERS = ("项目", "人员", "人数", "人民", "家庭", "名称", "场所", "件事", "台账", "类别", "期间")
 _PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?[\u4e00-\u9fff]{0,5}?(?:人员|人数|人口|职工|工作人员|干部|员工|编制|人(?![次民大才]))")
 # The grand total in so many words: '预算合计', '财政拨款支出一共', '一般公共预算支出合计', '全部支出'.
 _TOTAL = re.compile(
@@ -129,7 +130,7 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     for word, table in v.tables.items():
         for start in _all(text, word):
             end = start + len(word)
-            end += len(m.group()) if (m := re.match(r"(?:目标)?(?:预算)?表|目标", text[end:])) else 0
+            end += len(m.group()) if (m := re.match(r"(?:目标|预算|决算)?总?表(?:中|里|里面)?|目标", text[end:])) else 0
             q.cues.append(Cue(start, end, "table", table))
             if table in _ROLES:
                 q.roles.add(_ROLES[table])
@@ -287,9 +288,13 @@ def _unit_cues(q: Question) -> None:
         for word in v.units[key]:
             for start in _all(text, word):
                 q.cues.append(Cue(start, start + len(word), "unit", unit))
+                if start > 0 and text[start - 1].isdigit():
+                    continue  # '100万元以上的设备', '是不是500万': a number the question states
                 q.unit_asked = q.unit_asked or unit
     counters = sorted(v.units["counters"], key=len, reverse=True)
     for m in re.finditer(r"(?:几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
+        if text[m.end(1) - 1 : m.end(1) + 1] in _NOT_COUNTERS:
+            continue  # '多少项目' asks about 项目, '几个人员' is a count of people (below)
         q.cues.append(Cue(m.start(), m.end(), "counter", m.group(1)))
         q.unit_asked = m.group(1) if q.unit_asked in (None, "元") else q.unit_asked
         # the noun after the counting word says what is counted ('几辆公务车'): a count explains it

@@ -139,9 +139,14 @@ def score(reading: Reading, q: Question) -> Reading:
         if reading.op == "sum":
             kinds.add("total")  # '三类支出合计' is their sum
     unused_ops: set[int] = set()
+    columns = " ".join(
+        [c.figure.source.column or "" for c in reading.draft.candidates] + [e.name for e in reading.items]
+    )
     for c in q.cues:
         if c.kind in ("table", "table_no") and not _names_table(reading, c):
             continue  # a table the reading's figures are not from stays unexplained
+        if c.kind == "measure" and reading.items and reading.op not in ("text", "define", "reason") and c.value not in columns:
+            continue  # a column the reading does not use ('项目支出' beside 基本支出)
         if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
             covered.update(range(c.start, c.end))
         elif c.kind in ("op", "base", "counter"):
@@ -151,11 +156,25 @@ def score(reading: Reading, q: Question) -> Reading:
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
+    penalty_unit = _unit_mismatch(reading, q)
     penalty = sum(_penalty(run, unused_ops, item_edges) + (0.1 if reading.strict and len(run) >= 2 else 0) for run in runs)
     reading.covered = covered & content
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
-    reading.score = round(reading.quality * max(0.05, 1 - penalty), 4)
+    reading.score = round(reading.quality * max(0.05, 1 - penalty - penalty_unit), 4)
     return reading
+
+
+def _unit_mismatch(reading: Reading, q: Question) -> float:
+    """An answer in another unit than asked ('涨了百分之几' answered in 元) answers another question."""
+    if not reading.draft.results or q.unit_asked is None:
+        return 0.0
+    unit = reading.draft.results[0].unit
+    money = ("元", "万元")
+    if q.unit_asked == "%" and unit in money and reading.op not in ("breakdown", "rank", "list", "change"):
+        return 0.3
+    if q.unit_asked in money and unit == "%" and reading.op not in ("share", "growth", "completion"):
+        return 0.3
+    return 0.0
 
 
 def _names_table(reading: Reading, cue) -> bool:
@@ -169,7 +188,12 @@ def _names_table(reading: Reading, cue) -> bool:
     roles = {e.role.value for e in reading.items if e.role is not None}
     known = {"收支总表", "收入总表", "支出总表", "财政拨款收支总表", "三公经费表", "整体绩效目标表", "重点项目绩效目标表",
              "一般项目绩效目标表", "政府性基金表", "国有资本经营表", "政府采购表", "项目支出明细表"}  # fmt: skip
-    return cue.value not in known or cue.value in roles or any(e.kind == "narrative" for e in reading.items)
+    words = cue.value.replace("表", "")
+    return (
+        cue.value not in known
+        or cue.value in roles
+        or any(e.kind == "narrative" and words[:4] in e.name for e in reading.items)
+    )
 
 
 def _penalty(run: list[int], unused_ops: set[int], item_edges: set[int]) -> float:
