@@ -25,7 +25,7 @@ from qa import calc as C
 from qa import compose, compound, context, decide, narrative, ops, overview, structure
 from qa.catalog import Catalog, build_catalog
 from qa.llm import LLMPhraser
-from qa.match import Mention, find_hits, heads, mentions, total_mentions
+from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
 from qa.passages import Passage, doc_passages
 from qa.question import Question, read
 from qa.readings import Draft, Reading, score
@@ -143,7 +143,7 @@ class AnswerEngine:
 
     def _analyse(self, text: str, doc: Document) -> tuple[Question, list[Mention]]:
         q = read(text, doc, self._years[doc.id])
-        ms = mentions(find_hits(q, self.catalog))
+        ms = alternatives(q, mentions(find_hits(q, self.catalog)), self.catalog)
         # words an item stands for are content even when they look like filler ('咨询费')
         q.item_positions = {i for m in ms for i in range(m.start, m.end) if m.quality >= 0.9}
         return q, ms

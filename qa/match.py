@@ -525,5 +525,30 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
     return sorted(ms + out, key=lambda m: m.start)
 
 
+_FREE_FORM = ("indicator", "narrative", "form")
+
+
+def alternatives(q: Question, ms: list[Mention], catalog: Catalog) -> list[Mention]:
+    """The same words in several 绩效 targets or narrative statements ('科普基地': 5 in one
+    project's indicators, 1 in the overall target): each is a reading of equal standing, so
+    different values are asked back rather than one chosen."""
+    out = []
+    entries = [e for e in catalog.entries_of(q.doc.id) if e.kind in _FREE_FORM and e.figures]
+    for m in ms:
+        words = q.text[m.start : m.end]
+        best = [h for h in m.hits if h.quality >= m.quality - 1e-9]
+        if len(words) < 4 or not best or not all(h.entry.kind in _FREE_FORM for h in best):
+            out.append(m)
+            continue
+        have = set(m.entries)
+        extra = [
+            Hit(e, m.start, m.end, "alternative", round(m.quality - 0.01, 3))
+            for e in entries
+            if e not in have and words in fold(e.name)
+        ]
+        out.append(Mention(m.start, m.end, m.hits + tuple(extra), m.extra))
+    return out
+
+
 def fold_names(m: Mention) -> set[str]:
     return {fold(e.name) for e in m.entries}
