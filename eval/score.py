@@ -87,7 +87,7 @@ def score_numeric(q: Mapping[str, Any], answer: Answer) -> bool:
         return False
     if any_result_matches(answer.results, q["gold"], q.get("ask_unit")):
         return True
-    if _DIRECTION.search(q["question"]):
+    if _DIRECTION.search(q.get("question", "")):
         flipped = {**q["gold"], "value": str(-Decimal(str(q["gold"]["value"])))}
         return any_result_matches(answer.results, flipped, q.get("ask_unit"))
     return False

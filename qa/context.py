@@ -20,7 +20,7 @@ from qa.question import Question
 Analyse = Callable[[str], tuple[Question, list[Mention]]]
 
 _LEAD = re.compile(r"^(?:那么?|那个|还有|再问一下|再问|换成|另外|然后|那请问|请问那)")
-_TAIL = re.compile(r"(?:的)?(?:呢|吗|呀|啊)?[?？。!！]*$")
+_TAIL = re.compile(r"(?:的)?(?:那个|这个|那项|这项)?(?:呢|吗|呀|啊)?[?？。!！]*$")
 _DEMONSTRATIVE = re.compile(r"(?:这个|那个|该|此|这)(项目|科目|单位|部门|表|指标)")
 _QUALIFIER_ONLY = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "部门经济分类", "政府经济分类",
                    "一般公共预算", "财政拨款")  # fmt: skip

@@ -174,7 +174,8 @@ class AnswerEngine:
             ("completion", lambda: overview.completion(q, ms, env)),
         )
         for op, run in steps:
-            if op in cued or (op == "count" and _counter_asked(q)):
+            percent_change = op == "growth" and q.unit_asked == "%" and bool(cued & {"diff", "change"})
+            if op in cued or (op == "count" and _counter_asked(q)) or percent_change:
                 if op == "composition" and "breakdown" in cued:
                     continue  # the same readings
                 found += run()

@@ -157,7 +157,7 @@ def _projects(text: str, entries: list[Entry], source: str) -> list[Hit]:
     out = []
     names = sorted(projects, key=len, reverse=True)
     for name in names:
-        for variant in {name, re.sub(r"(?:项目)?(?:经费|资金)$", "", name)}:
+        for variant in sorted({name, re.sub(r"(?:项目)?(?:经费|资金)$", "", name)}, key=lambda v: (-len(v), v)):
             if len(variant) >= 3 and variant in text:
                 start = text.find(variant)
                 end = start + len(variant)
@@ -379,7 +379,8 @@ def _merge_same(ms: list[Mention]) -> list[Mention]:
 
 
 _CONNECTOR = re.compile(r"^(?:的|中|中的|里|里的|里面|里面的|当中|之中|内|下|下的|项目|项目的|项目中|项目里|项目中的|在)?$")
-_QUALIFIER_NAMES = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "一般公共预算", "财政拨款")
+_QUALIFIER_NAMES = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "一般公共预算", "财政拨款",
+                    "政府性基金预算", "政府性基金", "国有资本经营预算", "一般公共预算财政拨款", "政府性基金预算财政拨款")  # fmt: skip
 
 
 _PUNCT = set("()（）[]【】:：\"'“”")  # not '、' and '，': those separate items

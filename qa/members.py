@@ -51,7 +51,7 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
         return [got] if got and got.parts else []
     out: list[Members] = []
     projects = {h.entry.project for h in m.hits if h.how == "project" and h.entry.project}
-    for project in projects:
+    for project in sorted(projects):
         got = _indicators_of(q, env, project)
         if got is not None and got.parts:
             got.spans = [m.span]

@@ -67,10 +67,10 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
         best: list[tuple[float, Passage]] = []
         for p in doc_passages(env.doc):
             body = fold(p.text)
-            hit = [n for n in names if n in body]
+            hit = sorted((n for n in names if n in body), key=lambda n: (-len(n), n))
             if not hit:
                 continue
-            name = max(hit, key=len)
+            name = hit[0]
             at = body.find(name)
             if op == "reason" and not _REASON.search(body):
                 continue
@@ -97,7 +97,7 @@ def form_fields(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     """'科普经费项目的立项依据' — a 绩效 project's own field, quoted."""
     out = []
     for m in ms:
-        for project in {h.entry.project for h in m.hits if h.how == "project" and h.entry.project}:
+        for project in sorted({h.entry.project for h in m.hits if h.how == "project" and h.entry.project}):
             for p in doc_passages(env.doc):
                 field = fold(p.provenance.row or "")
                 if field and field in q.text and fold(project) in fold(p.context):

@@ -117,6 +117,11 @@ def describe_entry(e: Entry) -> str:
     """The item as the answer names it: '30231 公务用车运行维护费' (+ project for 绩效 fields)."""
     if e.project and e.kind in ("form", "indicator"):
         return f"{e.project}·{e.name}"
+    if e.kind == "narrative":
+        import re as _re
+
+        named = _re.findall(r"([^()（）]+)[(（]项[)）]", e.name)  # '…(款)机关服务(项)2024年' is 机关服务
+        return named[-1] if named else e.name
     return e.label
 
 

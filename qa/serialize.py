@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.records import Answer, Provenance, cn_number
+from core.records import Answer, Interpretation, Provenance, cn_number
 from core.text import format_amount
 
 
@@ -42,7 +42,33 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         ],
         "formula": answer.formula,
         "options": list(answer.options),
+        "suggestions": list(answer.suggestions),
         "resolved_question": answer.resolved_question,
+        "interpretation": interpretation_dict(answer.interpretation),
+    }
+
+
+def interpretation_dict(i: Interpretation | None) -> dict[str, Any] | None:
+    """The reading an answer is based on: what, when, which column, which operation, how sure."""
+    if i is None:
+        return None
+
+    def refs(items):
+        return [{"label": r.label, "how": r.how, "words": r.words} for r in items]
+
+    return {
+        "understood": i.describe(),
+        "doc_ids": list(i.doc_ids),
+        "items": refs(i.items),
+        "years": list(i.years),
+        "measure": i.measure,
+        "operation": i.operation,
+        "part": refs(i.part),
+        "whole": refs(i.whole),
+        "unit_asked": i.unit_asked,
+        "covered": list(i.covered),
+        "unexplained": list(i.unexplained),
+        "score": i.score,
     }
 
 

@@ -68,7 +68,7 @@ def answer_message(answer: Answer, text: str | None = None, *, final: bool = Tru
     )
     if final:
         if answer.resolved_question and status in ("answered", "clarify"):
-            parts.append(f"<div class='bq-resolved'>理解为：{escape_text(answer.resolved_question)}</div>")
+            parts.append(f"<div class='bq-resolved'>问题补全为：{escape_text(answer.resolved_question)}</div>")
         if answer.formula:
             parts.append(f"<div class='bq-formula'>计算：<code>{escape_text(answer.formula)}</code></div>")
         if answer.citations:

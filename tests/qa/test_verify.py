@@ -55,12 +55,10 @@ def test_quotes_must_be_verbatim():
 
 
 def test_engine_blocks_an_answer_with_an_unverified_number(engine):
-    from qa.engine import _Draft
+    from qa.readings import Draft
 
     doc = engine.store.document("cq-yubei-kexie-2024-budget")
-    q = __import__("qa.understand", fromlist=["understand"]).understand(
-        "三公经费是多少", engine.catalog, doc.id
-    )
-    planted = _Draft("answered", "2024年三公经费为102,000.00元。")
-    answer = engine._finish("三公经费是多少", "三公经费是多少", q, doc, planted)
+    q, _ = engine._analyse("三公经费是多少", doc)
+    planted = Draft("answered", "2024年三公经费为102,000.00元。")
+    answer = engine._finish("三公经费是多少", "三公经费是多少", q, None, planted, doc)
     assert answer.status == "not_found" and "102,000" not in answer.text

@@ -142,7 +142,7 @@ def test_real_engine_three_public_and_follow_up(real_engine, tmp_settings):
     assert "101,000.00元" in first and "表十" in first and "原文第353行" in first
     chat, turns, _ = run(h.respond("那去年呢？", chat, turns))[-1]
     second = shown(chat[-1]["content"])
-    assert "111,000.00元" in second and "理解为：去年三公经费是多少？" in second
+    assert "111,000.00元" in second and "问题补全为：去年三公经费是多少" in second and "理解为：三公经费 · 2023年" in second
 
 
 def test_real_engine_computed_answer_has_formula(real_engine, tmp_settings):
