@@ -54,6 +54,7 @@ class Catalog:
     by_variant: dict[str, list[Entry]]
     docs: dict[str, Document]
     texts: dict[str, str] = field(default_factory=dict)  # folded narrative text, for typo checks
+    cache: dict = field(default_factory=dict)  # indexes the matcher builds once per document
 
     def entries_of(self, doc_id: str) -> list[Entry]:
         return [e for e in self.entries if e.doc_id == doc_id]

@@ -51,7 +51,7 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     hits += _glossary(text, entries)
     hits += _projects(text, entries, catalog.texts.get(q.doc.id, ""))
     covered = [h.span for h in hits if h.how in ("name", "variant", "code", "project")]
-    hits += _approximate(text, entries, catalog.texts.get(q.doc.id, ""), covered)
+    hits += _approximate(text, _index(catalog, q.doc.id, entries), catalog.texts.get(q.doc.id, ""), covered)
     hits += _abbreviations(text, entries, catalog.texts.get(q.doc.id, ""), covered)
     cue_positions = {i for s, e in q.cue_spans("op", "year", "base", "filler", "particle", "counter", "unit", "department") for i in range(s, e)}
     hits += _gapped(text, entries, cue_positions, [h.span for h in hits if h.how in ("name", "variant", "code")])
@@ -184,36 +184,64 @@ def _subsequence_run(text: str, start: int, name: str) -> str:
     return text[start:j]
 
 
-def _approximate(text: str, entries: list[Entry], source: str, covered: list[tuple[int, int]]) -> list[Hit]:
+@dataclass
+class _Index:
+    """Per document, built once: variants by masked form (one-character slips) and by their
+    4-character pieces (long names named in part), so a question is compared with the few
+    names it can be near, not with all of them."""
+
+    masked: dict[str, list[tuple[Entry, str]]]
+    grams: dict[str, list[tuple[Entry, str]]]
+    lengths: tuple[int, ...]
+
+
+def _index(catalog: Catalog, doc_id: str, entries: list[Entry]) -> _Index:
+    key = ("match-index", doc_id, len(entries))
+    cached = catalog.cache.get(key)
+    if cached is not None:
+        return cached
+    masked: dict[str, list[tuple[Entry, str]]] = {}
+    grams: dict[str, list[tuple[Entry, str]]] = {}
+    for e in entries:
+        for v in e.variants:
+            if len(v) >= 3:
+                for k in range(1, len(v)):
+                    masked.setdefault(v[:k] + "\0" + v[k + 1 :], []).append((e, v))
+            core = _core(v)
+            if len(core) >= 4:
+                for k in range(len(core) - 3):
+                    grams.setdefault(core[k : k + 4], []).append((e, v))
+    lengths = tuple(sorted({len(v) for e in entries for v in e.variants if len(v) >= 3}))
+    catalog.cache[key] = index = _Index(masked, grams, lengths)
+    return index
+
+
+def _approximate(text: str, index: _Index, source: str, covered: list[tuple[int, int]]) -> list[Hit]:
     """A slip of one character ('机关运型经费'), or a long name named by its distinctive part
     ('一老一小科技培训' for 开展“一老一小”科技培训). Only on words no exact hit explains."""
     out = []
-    for e in entries:
-        for v in e.variants:
-            n = len(v)
-            if n >= 3:
-                for i in range(len(text) - n + 1):
-                    window = text[i : i + n]
-                    diff = [k for k in range(n) if window[k] != v[k]]
-                    if (
-                        len(diff) == 1
-                        and diff[0] > 0
-                        and window[diff[0]] not in _FUNCTION_CHARS
-                        and _HAN.match(window[diff[0]])
-                        and window not in source
-                        and not _overlaps((i, i + n), covered)
-                    ):
+    for n in index.lengths:
+        for i in range(len(text) - n + 1):
+            window = text[i : i + n]
+            if window in source or _overlaps((i, i + n), covered):
+                continue
+            for k in range(1, n):
+                ch = window[k]
+                if ch in _FUNCTION_CHARS or not _HAN.match(ch):
+                    continue
+                for e, v in index.masked.get(window[:k] + "\0" + window[k + 1 :], ()):
+                    if v[k] != ch:
                         out.append(Hit(e, i, i + n, "fuzzy", QUALITY["fuzzy"]))
-            core = _core(v)
-            if len(core) < 4:
-                continue
-            common = _longest_common(text, core)
-            if common is None:
-                continue
-            start, length = common
-            ratio = length / len(core)
-            if length >= 4 and ratio >= 0.6 and length < len(v) and not _overlaps((start, start + length), covered):
-                out.append(Hit(e, start, start + length, "partial", round(0.45 + 0.4 * ratio, 3)))
+    near = {pair for k in range(len(text) - 3) for pair in index.grams.get(text[k : k + 4], ())}
+    for e, v in sorted(near, key=lambda ev: (ev[1], id(ev[0]))):
+        core = _core(v)
+        common = _longest_common(text, core)
+        if common is None:
+            continue
+        start, length = common
+        ratio = length / len(core)
+        if length >= 4 and ratio >= 0.6 and length < len(v) and not _overlaps((start, start + length), covered):
+            out.append(Hit(e, start, start + length, "partial", round(0.45 + 0.4 * ratio, 3)))
     return out
 
 
