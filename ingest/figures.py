@@ -65,8 +65,9 @@ def _table_figures(doc: Document, table: Table) -> Iterator[Figure]:
                     )
                 continue
             source = Provenance(
-                doc.id, row.line, table.no, table.full_title, row.label or None, cell.column, None
-            )
+                doc.id, row.line, table.no, table.full_title, row.label or None, cell.column, None,
+                *doc.place(row.line),
+            )  # fmt: skip
             item, measure = _item_measure(row, cell.column)
             yield Figure(
                 doc_id=doc.id,
@@ -158,17 +159,7 @@ def _text_figures(
                     measure=relation or _default_measure(m.group("unit")),
                     value=Decimal(re.sub(r"[,，]", "", m.group("num")).replace("−", "-")),
                     unit=m.group("unit").replace("(", "（").replace(")", "）"),
-                    source=Provenance(
-                        doc.id,
-                        lines[bisect_right(offsets, position) - 1]
-                        if len(lines) == len(offsets)
-                        else lines[0],
-                        table.no if table else None,
-                        table.full_title if table else None,
-                        row.label if row else None,
-                        column,
-                        section,
-                    ),
+                    source=_provenance(doc, lines, offsets, position, section, table, row, column),
                     year=doc.year
                     if "较" in sentence or "比" in sentence
                     else (_year_of(sentence) or doc.year),
@@ -184,18 +175,25 @@ def _range_low(doc, m, item, sentence, lines, offsets, position, section, table,
         measure="下限",
         value=Decimal(m.group("lo")),
         unit=m.group("unit"),
-        source=Provenance(
-            doc.id,
-            lines[bisect_right(offsets, position) - 1] if len(lines) == len(offsets) else lines[0],
-            table.no if table else None,
-            table.full_title if table else None,
-            row.label if row else None,
-            column,
-            section,
-        ),
+        source=_provenance(doc, lines, offsets, position, section, table, row, column),
         year=doc.year,
         origin="narrative",
         sentence=sentence.strip(),
+    )
+
+
+def _provenance(doc, lines, offsets, position, section, table, row, column) -> Provenance:
+    """Where a number in a passage is: the line it is on (a paragraph may span several)."""
+    line = lines[bisect_right(offsets, position) - 1] if len(lines) == len(offsets) else lines[0]
+    return Provenance(
+        doc.id,
+        line,
+        table.no if table else None,
+        table.full_title if table else None,
+        row.label if row else None,
+        column,
+        section,
+        *doc.place(line),
     )
 
 
