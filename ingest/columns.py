@@ -50,9 +50,7 @@ def _runs(text: str, wide: bool) -> list[_Run]:
             prev = runs[-1]
             gap = start - prev.end
             words = gap == 1 and not prev.number
-            code_name = _CODE.match(prev.text) is not None and (
-                len(runs) == 1 or gap <= 2 or len(prev.text) in (5, 7)
-            )
+            code_name = _CODE.match(prev.text) is not None
             if words or code_name:
                 runs[-1] = _Run(f"{prev.text} {piece}", prev.start, end, False)
                 continue
@@ -81,7 +79,7 @@ def align_grid(grid: list[SourceLine]) -> list[SourceLine]:
 def _cut(grid: list[SourceLine], wide: bool) -> tuple[list[SourceLine], int, int]:
     runs = [_runs(g.text, wide) for g in grid]
     first_data = next((k for k, rs in enumerate(runs) if _is_data(rs)), len(runs))
-    spans = _columns([r for rs in runs[first_data:] for r in rs])
+    spans = _columns([r for rs in runs[first_data:] for r in rs], runs[:first_data])
     if not spans:
         return grid, 0, 0
     conflicts = 0
@@ -97,7 +95,7 @@ def _cut(grid: list[SourceLine], wide: bool) -> tuple[list[SourceLine], int, int
                 cells[c] = r.text
         cells_of.append(cells)
     header = _header(runs[:first_data], spans)
-    out = [SourceLine(g.no, g.text, tuple(h)) for g, h in zip(grid[:first_data], header, strict=True)]
+    out = [SourceLine(grid[k].no, grid[k].text, tuple(h)) for k, h in header]
     out += _rejoin_wrapped(
         [SourceLine(g.no, g.text, tuple(c)) for g, c in zip(grid[first_data:], cells_of, strict=True)]
     )
@@ -105,11 +103,24 @@ def _cut(grid: list[SourceLine], wide: bool) -> tuple[list[SourceLine], int, int
 
 
 def _is_data(runs: list[_Run]) -> bool:
-    return any(r.number for r in runs[1:]) or (bool(runs) and _CODE.match(runs[0].text.split()[0]) is not None)
+    return any(r.number for r in runs) or (bool(runs) and _CODE.match(runs[0].text.split()[0]) is not None)
 
 
-def _columns(runs: list[_Run]) -> list[tuple[int, int]]:
-    """Groups of overlapping runs, left to right, as (start, end)."""
+def _overlaps(run: _Run, span: tuple[int, int]) -> bool:
+    return run.start < span[1] and span[0] < run.end
+
+
+def _columns(data: list[_Run], header: list[list[_Run]]) -> list[tuple[int, int]]:
+    """Groups of overlapping runs, left to right, as (start, end). A header word with no word
+    under it is a column of its own even where no row has a value in it (a blank column)."""
+    runs = list(data)
+    for k, line in enumerate(header):
+        for run in line:
+            alone = not any(_overlaps(run, (o.start, o.end)) for lower in header[k + 1 :] for o in lower)
+            # two columns apart from every value: a column of its own, not a word beside one
+            apart = not any(_overlaps(_Run("", run.start - 2, run.end + 2, False), (d.start, d.end)) for d in runs)
+            if alone and apart:
+                runs.append(run)
     spans: list[list[int]] = []
     for r in sorted(runs, key=lambda r: r.start):
         if spans and r.start < spans[-1][1]:
@@ -120,86 +131,76 @@ def _columns(runs: list[_Run]) -> list[tuple[int, int]]:
 
 
 def _column_of(run: _Run, spans: list[tuple[int, int]]) -> int:
-    overlap = [k for k, (s, e) in enumerate(spans) if run.start < e and s < run.end]
+    overlap = [k for k, span in enumerate(spans) if _overlaps(run, span)]
     if overlap:
         return overlap[0]
     centre = (run.start + run.end) / 2
     return min(range(len(spans)), key=lambda k: abs((spans[k][0] + spans[k][1]) / 2 - centre))
 
 
-def _header(lines: list[list[_Run]], spans: list[tuple[int, int]]) -> list[list[str]]:
-    """Header words over their columns; a word over several columns repeats across them."""
+def _header(lines: list[list[_Run]], spans: list[tuple[int, int]]) -> list[tuple[int, list[str]]]:
+    """(index of the line, header cells) with words over their columns; a word over several
+    columns repeats across them, words sharing a column are joined ('科目编码 科目名称')."""
     width = len(spans)
-    owner: list[list[int | None]] = [[None] * width for _ in lines]
-    words: list[list[_Run]] = []
+    owner: list[list[list[int]]] = [[[] for _ in range(width)] for _ in lines]
     for k, runs in enumerate(lines):
-        words.append(runs)
         for w, run in enumerate(runs):
-            covered = [c for c, (s, e) in enumerate(spans) if run.start < e and s < run.end]
+            covered = [c for c, span in enumerate(spans) if _overlaps(run, span)]
             for c in covered or [_column_of(run, spans)]:
-                if owner[k][c] is None:
-                    owner[k][c] = w
+                owner[k][c].append(w)
     for k in range(len(lines) - 1):
-        below = [any(owner[j][c] is not None for j in range(k + 1, len(lines))) for c in range(width)]
-        for w, run in enumerate(words[k]):
+        below = [any(owner[j][c] for j in range(k + 1, len(lines))) for c in range(width)]
+        for w, run in enumerate(lines[k]):
             _widen(owner[k], w, run, spans, below)
-    out = []
-    for k, runs in enumerate(words):
-        out.append([runs[o].text if o is not None else "" for o in owner[k]])
-    return _unwrap(out, owner)
+    text = [[" ".join(lines[k][w].text for w in owner[k][c]) for c in range(width)] for k in range(len(lines))]
+    return _unwrap(list(range(len(lines))), text, owner)
 
 
-def _widen(owner: list[int | None], w: int, run: _Run, spans: list[tuple[int, int]], below: list[bool]) -> None:
-    """Give a spanning word the block of free columns (with words below) it is centred over."""
-    mine = [c for c, o in enumerate(owner) if o == w]
+def _widen(owner: list[list[int]], w: int, run: _Run, spans: list[tuple[int, int]], below: list[bool]) -> None:
+    """Give a spanning word the block of free columns (with words below) it is centred over:
+    of the blocks around its own columns, the best centred; of those about as well centred,
+    the widest."""
+    mine = [c for c, o in enumerate(owner) if o == [w]]
     if not mine:
         return
     lo, hi = min(mine), max(mine)
     centre = (run.start + run.end) / 2
+    left = lo
+    while left - 1 >= 0 and not owner[left - 1] and below[left - 1]:
+        left -= 1
+    right = hi
+    while right + 1 < len(owner) and not owner[right + 1] and below[right + 1]:
+        right += 1
+    blocks = [(a, b) for a in range(left, lo + 1) for b in range(hi, right + 1)]
 
-    def free(c: int) -> bool:
-        return owner[c] is None and below[c]
+    def cost(block: tuple[int, int]) -> float:
+        return abs((spans[block[0]][0] + spans[block[1]][1]) / 2 - centre)
 
-    best = (lo, hi)
-    best_cost = abs((spans[lo][0] + spans[hi][1]) / 2 - centre)
-    a = lo
-    while True:
-        b = hi
-        while True:
-            if (a, b) != (lo, hi):
-                cost = abs((spans[a][0] + spans[b][1]) / 2 - centre)
-                tolerance = 1 + 0.1 * (spans[b][1] - spans[a][0])
-                if cost <= max(best_cost, tolerance) and (b - a) > (best[1] - best[0]):
-                    best, best_cost = (a, b), min(best_cost, cost)
-            if b + 1 < len(owner) and free(b + 1):
-                b += 1
-            else:
-                break
-        if a - 1 >= 0 and free(a - 1):
-            a -= 1
-        else:
-            break
-    for c in range(best[0], best[1] + 1):
-        owner[c] = w
+    least = min(cost(b) for b in blocks)
+    near = [b for b in blocks if cost(b) <= least + 2 + 0.05 * (spans[b[1]][1] - spans[b[0]][0])]
+    a, b = max(near, key=lambda blk: (blk[1] - blk[0], -cost(blk)))
+    for c in range(a, b + 1):
+        owner[c] = [w]
 
 
-def _unwrap(header: list[list[str]], owner: list[list[int | None]]) -> list[list[str]]:
+def _unwrap(
+    index: list[int], text: list[list[str]], owner: list[list[list[int]]]
+) -> list[tuple[int, list[str]]]:
     """Two header lines whose words stand one over one ('本年支出' over '合计') with no word
     spanning columns are one label wrapped onto two lines: join them."""
-    out = [list(h) for h in header]
     k = 0
-    while k + 1 < len(out):
+    while k + 1 < len(text):
         upper, lower = owner[k], owner[k + 1]
-        used = [o for o in upper if o is not None]
-        one_to_one = len(used) == len(set(used)) and used
-        stacked = all(lower[c] is not None for c, o in enumerate(upper) if o is not None)
+        used = [tuple(o) for o in upper if o]
+        one_to_one = bool(used) and len(used) == len(set(used))
+        stacked = all(lower[c] for c, o in enumerate(upper) if o)
         if one_to_one and stacked:
-            merged = [f"{a}{b}" if a else b for a, b in zip(out[k], out[k + 1], strict=True)]
-            out[k : k + 2] = [merged]
-            owner[k : k + 2] = [[lo if lo is not None else up for up, lo in zip(upper, lower, strict=True)]]
+            text[k : k + 2] = [[f"{a}{b}" for a, b in zip(text[k], text[k + 1], strict=True)]]
+            owner[k : k + 2] = [[up or lo for up, lo in zip(upper, lower, strict=True)]]
+            index[k : k + 2] = [index[k]]
             continue
         k += 1
-    return out
+    return list(zip(index, text, strict=True))
 
 
 def _rejoin_wrapped(lines: list[SourceLine]) -> list[SourceLine]:

@@ -58,6 +58,24 @@ def is_blank(line: SourceLine) -> bool:
     return not line.text.strip() and not any(c.strip() for c in line.cells or ())
 
 
+_PAGE_MARK = re.compile(r"^\s*(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+_BARE_NO = re.compile(rf"^\s*(?:附\s*表|附\s*件|表)\s*(?:[{CN_NUM}]+|\d+)\s*$")
+
+
+def is_page_mark(line: SourceLine) -> bool:
+    """A page number printed as a line of its own ('- 8 -', '第 3 页 共 9 页'): not content."""
+    return (line.cells is None or line.aligned) and bool(_PAGE_MARK.match(flat(line)))
+
+
+def bare_table_number(line: SourceLine) -> int | None:
+    """'表一' alone on a line, the title following on the next line."""
+    text = flat(line)
+    if not _BARE_NO.match(text):
+        return None
+    no, _ = split_title_number(text + " 表")
+    return no
+
+
 def is_separator(line: SourceLine) -> bool:
     text = line.text
     return bool(text.strip()) and bool(_SEPARATOR.match(text)) and "-" in text
@@ -82,7 +100,9 @@ def names_a_table(text: str) -> bool:
     """A short line, not a sentence, that names a table kind ('…决算表', '…总表（…）')."""
     _, rest = split_title_number(text)
     rest = strip_unit(rest)
-    if FORM_CODE.match(rest.replace(" ", "")) or "目录" in rest:
+    if FORM_CODE.match(rest.replace(" ", "")) or "目录" in rest or rest.endswith("公开表"):
+        return False  # a form code, the 目录, or the heading over the whole set of tables
+    if re.match(rf"^第[{CN_NUM}]+部分", rest):
         return False
     return (
         bool(TABLE_WORDS.search(rest))

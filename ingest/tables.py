@@ -20,11 +20,14 @@ from ingest.grid import RawTable, build_table
 from ingest.lines import (
     FORM_CODE,
     SUBTITLE,
+    TERMINAL,
     UNIT,
+    bare_table_number,
     flat,
     heading_text,
     is_blank,
     is_note,
+    is_page_mark,
     is_separator,
     meta_fields,
     names_a_table,
@@ -52,6 +55,7 @@ def split_document(
     regions: list[list[SourceLine]] = [[]]
     raws: list[RawTable] = []
     current: RawTable | None = None
+    pending_no: int | None = None
     for i, line in enumerate(lines):
         if i in skip:
             continue
@@ -59,12 +63,16 @@ def split_document(
             current = _sheet_table(lines, i, sheet_starts, toc)
             if current is not None:
                 raws.append(current)
-        if is_blank(line) or is_separator(line):
+        if is_blank(line) or is_separator(line) or is_page_mark(line):
+            continue
+        if (bare := bare_table_number(line)) is not None and _next_is_title(lines, i, toc):
+            pending_no = bare  # '表一' on its own line, the title on the next
             continue
         if (title := _title_at(lines, i, toc)) is not None:
             no, text, unit = title
-            current = RawTable(text, line.no, no=no, unit=unit)
+            current = RawTable(text, line.no, no=no if no is not None else pending_no, unit=unit)
             raws.append(current)
+            pending_no = None
             continue
         if current is not None and _add_to_table(current, lines, i, warn):
             continue
@@ -92,6 +100,11 @@ def _title_at(lines: list[SourceLine], i: int, toc: list[tuple[int, str]]) -> tu
     return no, strip_unit(rest), unit_of(text)
 
 
+def _next_is_title(lines: list[SourceLine], i: int, toc: list[tuple[int, str]]) -> bool:
+    j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+    return j is not None and _title_at(lines, j, toc) is not None
+
+
 def _confirmed(lines: list[SourceLine], i: int) -> bool:
     """What follows a title says it is one: a unit, meta, subtitle, note, header or grid line."""
     seen = 0
@@ -99,6 +112,8 @@ def _confirmed(lines: list[SourceLine], i: int) -> bool:
         if is_blank(line) or is_separator(line):
             continue
         text = flat(line)
+        if names_a_table(text):
+            return False  # another title: this one was a listing
         if (
             UNIT.match(text.replace(" ", ""))
             or meta_fields(text) is not None
@@ -107,7 +122,7 @@ def _confirmed(lines: list[SourceLine], i: int) -> bool:
             or (line.cells is not None and len([c for c in line.cells if c.strip()]) >= 2)
         ):
             return True
-        if names_a_table(text) or seen >= _LOOKAHEAD:
+        if seen >= _LOOKAHEAD:
             return False
         if _HEADER_WORDS.search(text) and len(text) <= 30 and "。" not in text:
             return True
@@ -154,9 +169,12 @@ def _add_to_table(raw: RawTable, lines: list[SourceLine], i: int, warn: Warn) ->
     elif FORM_CODE.match(text.replace(" ", "")):
         raw.meta["表号"] = text
     elif line.cells is not None:
-        raw.grid.append(line)
+        if not _repeats_header(raw, line):  # a header printed again on the next page
+            raw.grid.append(line)
     elif _ends_table(raw, line, text):
         return False
+    elif _name_only_row(raw, text):
+        raw.grid.append(SourceLine(line.no, line.text, (text,)))  # a row with no amounts
     elif any(g.aligned for g in raw.grid) and len(text) <= 40:
         # a row with no amounts, or the wrapped end of a long 科目名称: cut by position later
         raw.grid.append(SourceLine(line.no, line.text, (text,), aligned=True))
@@ -165,6 +183,35 @@ def _add_to_table(raw: RawTable, lines: list[SourceLine], i: int, warn: Warn) ->
     else:
         warn(line.no, f"表格“{raw.title[:20]}”中有无法识别的行，已跳过：{text[:30]}")
     return True
+
+
+def _name_only_row(raw: RawTable, text: str) -> bool:
+    """An item with no amounts whose empty cells the export dropped ('其他收入'). Only where rows
+    are items (收支总表), not 科目 with codes: there a line without a code is not a row."""
+    if not raw.grid or len(text) > 30 or text.endswith(TERMINAL) or any(g.aligned for g in raw.grid):
+        return False
+    return not any("编码" in c or "代码" in c for g in _header_lines(raw) for c in g.cells or ())
+
+
+def _repeats_header(raw: RawTable, line: SourceLine) -> bool:
+    text = flat(line)
+    seen_data = False
+    for g in raw.grid:
+        if any(parse_number(c)[0] in ("amount", "percent") for c in g.cells or ()):
+            seen_data = True
+            break
+        if flat(g) == text:
+            return False
+    return seen_data and any(flat(g) == text for g in _header_lines(raw))
+
+
+def _header_lines(raw: RawTable) -> list[SourceLine]:
+    out = []
+    for g in raw.grid:
+        if any(parse_number(c)[0] in ("amount", "percent") for c in g.cells or ()):
+            break
+        out.append(g)
+    return out
 
 
 def _ends_table(raw: RawTable, line: SourceLine, text: str) -> bool:

@@ -6,7 +6,7 @@ import re
 
 from core.records import SourceLine
 from core.text import clean_cell, join_cjk_spaces, squash
-from ingest.lines import CN_NUM, heading_text, is_blank, is_separator, names_a_table, split_title_number
+from ingest.lines import CN_NUM, flat, is_blank, is_separator, names_a_table, split_title_number
 
 # Entries: '1  表一  2024年…总表', '表1 …', '附表1 …', '一、…决算表', with dot leaders and a page.
 _LEADERS = re.compile(r"[\s.…·．_-]{2,}\d*$|\s+\d+$")
@@ -20,8 +20,8 @@ def find_toc(lines: list[SourceLine]) -> tuple[int | None, list[tuple[int, str]]
     tables then carry their numbers in their titles.
     """
     for i, line in enumerate(lines):
-        heading, _ = heading_text(line.text)
-        if line.cells is None and "目录" in heading and len(heading) <= 40 and not heading.endswith("。"):
+        heading = flat(line).replace(" ", "")
+        if (line.cells is None or line.aligned) and "目录" in heading and len(heading) <= 40 and not heading.endswith("。"):
             entries, entry_lines = _toc_entries(lines[i + 1 :])
             if entries:
                 return i, entries, (line.no, *entry_lines)
@@ -33,7 +33,11 @@ def _toc_entries(lines: list[SourceLine]) -> tuple[list[tuple[int, str]], list[i
     entry_lines: list[int] = []
     ordinal = 0
     for line in lines:
-        if is_blank(line) or is_separator(line):
+        if is_blank(line):
+            if entries:
+                break  # the listing has ended
+            continue
+        if is_separator(line):
             continue
         if line.text.strip().startswith("#"):
             break  # a marked heading: the body has begun
@@ -47,17 +51,16 @@ def _toc_entries(lines: list[SourceLine]) -> tuple[list[tuple[int, str]], list[i
             ordinal += 1
             entries.append((no if no is not None else ordinal, title))
             entry_lines.append(line.no)
-        elif any(c in _TOC_HEADER_WORDS for c in cells) or (not entries and _is_part_heading(joined)):
-            continue
-        elif entries and _is_part_heading(joined):
-            continue  # '第二部分 2023年度部门决算表' between entries
+        elif any(c in _TOC_HEADER_WORDS for c in cells) or _is_toc_heading(joined):
+            continue  # '第二部分 …', '一、主要职能': the 目录 lists the text's parts too
         else:
             break
     return entries, entry_lines
 
 
-def _is_part_heading(text: str) -> bool:
-    return bool(re.match(rf"^第[{CN_NUM}]+部分", text)) and len(text) <= 40
+def _is_toc_heading(text: str) -> bool:
+    numbered = re.match(rf"^(?:第[{CN_NUM}]+部分|[{CN_NUM}]+、|[（(][{CN_NUM}]+[）)])", text)
+    return bool(numbered) and len(text) <= 40 and not text.endswith(("。", "；"))
 
 
 def skip_toc(lines: list[SourceLine], toc_at: int, toc_lines: tuple[int, ...]) -> int:
