@@ -177,7 +177,7 @@ def _widen(owner: list[list[int]], w: int, run: _Run, spans: list[tuple[int, int
         return abs((spans[block[0]][0] + spans[block[1]][1]) / 2 - centre)
 
     least = min(cost(b) for b in blocks)
-    near = [b for b in blocks if cost(b) <= least + 2 + 0.05 * (spans[b[1]][1] - spans[b[0]][0])]
+    near = [b for b in blocks if cost(b) <= least + 3]
     a, b = max(near, key=lambda blk: (blk[1] - blk[0], -cost(blk)))
     for c in range(a, b + 1):
         owner[c] = [w]
@@ -206,6 +206,10 @@ def _unwrap(
 def _rejoin_wrapped(lines: list[SourceLine]) -> list[SourceLine]:
     """A name-only line that continues the row above (see the module docstring) joins it."""
     coded = sum(1 for ln in lines if _code_of(ln)) >= max(2, len(lines) // 3)
+    widths: dict[int, int] = {}
+    for line in lines:
+        for k, c in enumerate(line.cells or ()):
+            widths[k] = max(widths.get(k, 0), len(_name_part(c)))
     out: list[SourceLine] = []
     for line in lines:
         cells = line.cells or ()
@@ -214,12 +218,19 @@ def _rejoin_wrapped(lines: list[SourceLine]) -> list[SourceLine]:
         if prev is not None and len(filled) == 1 and _continues(prev, filled[0], coded):
             k = next(i for i, c in enumerate(cells) if c)
             joined = list(prev.cells or ())
-            if k < len(joined) and joined[k] and not _is_number(joined[k]):
+            # a name wraps only when it fills its column: a shorter one ended where it stands
+            full = k < len(joined) and len(_name_part(joined[k])) >= widths.get(k, 0) - 1
+            if full and joined[k] and not _is_number(joined[k]):
                 joined[k] = joined[k] + filled[0]
                 out[-1] = SourceLine(prev.no, prev.text, tuple(joined))
                 continue
         out.append(line)
     return out
+
+
+def _name_part(cell: str) -> str:
+    head, _, rest = cell.partition(" ")
+    return rest if _CODE.match(head) and rest else cell
 
 
 def _code_of(line: SourceLine) -> str | None:

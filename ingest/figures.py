@@ -127,7 +127,10 @@ def _text_figures(
     flat = halfwidth(text)  # same length as text: offsets stay valid
     for s_start, sentence in _spans(flat, _SENTENCE):
         subject = ""
+        lead = ""  # the last clause without a number: '1.行政运行（2010501）：2024年预算数…'
         for c_start, clause in _spans(sentence, _CLAUSE):
+            if not _NUMBER_UNIT.search(clause):
+                lead = _clean_subject(re.sub(r"\s+", "", _LIST_MARK.sub("", clause.strip())))
             for m in _NUMBER_UNIT.finditer(clause):
                 if _is_not_a_figure(clause, m):
                     continue
@@ -136,6 +139,11 @@ def _text_figures(
                 after = _counted_noun(clause[m.end() :], m.group("unit"))
                 if after and not relation:
                     label = after
+                if _BARE_MEASURE.match(label) and lead and not relation:
+                    # the clause names only the measure; the item is the clause before it
+                    year = _year_of(before)
+                    label, relation = lead, f"{year}年{label}" if year else label
+                    subject = lead
                 if not relation:
                     subject = label or subject
                 position = s_start + c_start + m.start()
@@ -197,6 +205,7 @@ def _provenance(doc, lines, offsets, position, section, table, row, column) -> P
     )
 
 
+_BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?$")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # Commas between digits are thousands separators, not clause breaks.
 _CLAUSE = re.compile(r"(?:[^，,；;。：:、]|(?<=\d)[,，](?=\d{3}))+")

@@ -32,7 +32,9 @@ _FORM_KEYS = (
     "立项依据", "当年绩效目标", "年度绩效目标", "部门(单位)名称", "部门名称", "部门支出预算数",
     "当年整体绩效目标", "实施单位", "资金总额", "年度资金总额",
 )  # fmt: skip
-_INDICATOR_HEADER = "指标名称"
+_INDICATOR_NAMES = ("指标名称", "三级指标")  # the column naming each indicator
+# An indicator's target as printed: '≥60家', '=100%', '≤4小时', '90'
+_TARGET = re.compile(r"^\s*(?:[≥≤=<>＞＜≧≦]|不低于|不高于|不少于|不超过|大于|小于|达到)?\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(%|[\u4e00-\u9fff（）()]{0,6})\s*$")
 
 
 @dataclass
@@ -280,12 +282,14 @@ def _parse_form(raw: RawTable, warn: Warn) -> tuple[list[Row], list[str]]:
     indicator_cols: list[str] = []
     for line in raw.grid:
         cells = [clean_cell(c) for c in line.cells or []]
-        if _INDICATOR_HEADER in cells:
+        if any(name in cells for name in _INDICATOR_NAMES):
             indicator_cols = [squash(c) for c in cells]
             continue
-        if indicator_cols:
+        first = next((c for c in cells if c), "")
+        if indicator_cols and not (first and _is_form_key(first) and cells.index(first) == 0):
             rows.append(_indicator_row(line.no, cells, indicator_cols, warn))
             continue
+        indicator_cols = []  # the next project's fields (several projects in one table)
         rows.extend(_form_fields(line.no, cells))
     return [r for r in rows if r is not None], indicator_cols
 
@@ -314,7 +318,7 @@ def _is_form_key(text: str) -> bool:
 def _indicator_row(line_no: int, cells: list[str], cols: list[str], warn: Warn) -> Row | None:
     width = len(cols)
     cells = _pad(cells, width)[: max(width, len(cells))]
-    name_at = cols.index(_INDICATOR_HEADER)
+    name_at = next(cols.index(n) for n in _INDICATOR_NAMES if n in cols)
     # A row whose first cell is the indicator name and whose last cell is empty has lost its
     # leading (merged) cell: shift it right so the values line up with the header.
     shifted = (
@@ -335,6 +339,9 @@ def _indicator_row(line_no: int, cells: list[str], cols: list[str], warn: Warn) 
     for c, col in enumerate(cols):
         if c <= name_at or not col:
             continue
-        kind, value = parse_number(cells[c]) if c < len(cells) else ("blank", None)
-        row_cells.append(Cell(col, cells[c] if c < len(cells) else "", kind, value))
+        raw_value = cells[c] if c < len(cells) else ""
+        kind, value = parse_number(raw_value)
+        if kind == "text" and (m := _TARGET.match(raw_value)):
+            kind, value = "amount", parse_number(m.group(1))[1]  # '≥60家': the target is 60
+        row_cells.append(Cell(col, raw_value, kind, value))
     return Row(line_no, join_cjk_spaces(name), tuple(row_cells))
