@@ -58,7 +58,7 @@ def parse_source(src: Source) -> Document:
         )
     tables = number_tables(raws, toc, warn)
     sections = parse_sections(regions, warn)
-    title, year, kind = _title_year_kind(lines, tables, src.path)
+    title, year, kind = _title_year_kind(lines, tables, src.path, warn)
     department = _department(raws, lines) or Path(src.path).stem
     _report_missing(toc, tables, warn)
     return Document(
@@ -97,7 +97,7 @@ def _sheet_starts(src: Source) -> dict[int, str]:
     return out
 
 
-def _title_year_kind(lines: list[SourceLine], tables: list[Table], path: str) -> tuple[str, int, str]:
+def _title_year_kind(lines: list[SourceLine], tables: list[Table], path: str, warn) -> tuple[str, int, str]:
     for line in lines[:40]:
         heading, _ = heading_text(line.text)
         m = _TITLE.search(heading.replace(" ", ""))
@@ -110,6 +110,12 @@ def _title_year_kind(lines: list[SourceLine], tables: list[Table], path: str) ->
     m = _TITLE.search(" ".join(heading_text(ln.text)[0] for ln in lines[:80]).replace(" ", ""))
     if m:
         return f"{m.group(1)}年{m.group(2)}", int(m.group(1)), m.group(2)
+    # No year in the text (a workbook of bare 决算 tables): the file's name says it, or nothing does.
+    kinds = [k for k in ("决算", "预算") if any(k in t.title for t in tables)]
+    year = re.search(r"(?<!\d)(20\d{2})(?!\d)", Path(path).name)
+    if kinds and year:
+        warn(0, f"文中没有写年度，按文件名取 {year.group(1)} 年")
+        return f"{year.group(1)}年{kinds[0]}", int(year.group(1)), kinds[0]
     raise NotADisclosureError(path, "没有找到年度和“预算/决算”字样的标题（如“2024年部门预算情况说明”）")
 
 

@@ -42,6 +42,7 @@ _HEADER_WORDS = re.compile(r"科目编码|科目名称|项目|预算数|决算�
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _LEVEL_ONE = re.compile(r"^[一二三四五六七八九十]+、\S")
 _LOOKAHEAD = 4
+_BARE_OR_TITLED = re.compile(r"^(?:附\s*表|附\s*件|表)\s*(?:[一二三四五六七八九十]+|\d+)")
 
 
 def split_document(
@@ -60,9 +61,13 @@ def split_document(
         if i in skip:
             continue
         if line.no in sheet_starts:
+            # '表一 收支总表': the sheet's number is its tables' number where their titles have none
+            sheet_no = split_title_number(sheet_starts[line.no].strip() + " 表")[0]
+            pending_no = sheet_no if _BARE_OR_TITLED.match(sheet_starts[line.no].strip()) else None
             current = _sheet_table(lines, i, sheet_starts, toc)
             if current is not None:
                 raws.append(current)
+                regions.append([])
         if is_blank(line) or is_separator(line) or is_page_mark(line):
             continue
         if (bare := bare_table_number(line)) is not None and _next_is_title(lines, i, toc):
@@ -72,7 +77,8 @@ def split_document(
             no, text, unit = title
             current = RawTable(text, line.no, no=no if no is not None else pending_no, unit=unit)
             raws.append(current)
-            pending_no = None
+            if line.no not in sheet_starts and not any(lines[k].no in sheet_starts for k in range(max(0, i - 3), i)):
+                pending_no = None  # a number on a line of its own belongs to one title
             continue
         if current is not None and _add_to_table(current, lines, i, warn):
             continue
@@ -148,6 +154,8 @@ def _sheet_table(
             return None
         sheet = sheet_starts[lines[i].no].strip()
         no, rest = split_title_number(sheet)
+        if not (names_a_table(sheet) or _BARE_OR_TITLED.match(sheet)):
+            return None  # '说明': a sheet of text
         return RawTable(strip_unit(rest), lines[i].no, no=no, unit=unit_of(sheet))
     return None
 
@@ -167,7 +175,9 @@ def _add_to_table(raw: RawTable, lines: list[SourceLine], i: int, warn: Warn) ->
     elif is_note(text):
         raw.notes.append(text)
     elif FORM_CODE.match(text.replace(" ", "")):
-        raw.meta["表号"] = text
+        raw.meta["表号"] = text  # '公开01表': the template's form number
+        if raw.no is None and (digits := re.search(r"\d+", text)):
+            raw.no = int(digits.group())
     elif line.cells is not None:
         if not _repeats_header(raw, line):  # a header printed again on the next page
             raw.grid.append(line)

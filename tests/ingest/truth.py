@@ -65,10 +65,10 @@ def _equal(cell: Cell, value: str) -> bool:
 
 def _table(doc: Document, t: dict) -> Table | None:
     tables = [x for x in doc.tables if x.status != "missing"]
-    by_no = [x for x in tables if t.get("no") is not None and x.no == t["no"]]
-    if by_no:
-        return by_no[0]
     key = squash(t["title"])
+    by_no = [x for x in tables if t.get("no") is not None and x.no == t["no"]]
+    if by_no:  # several tables under one number (表八（一）, 表八（二）): the one with that title
+        return next((x for x in by_no if key in squash(x.title) or squash(x.title) in key), by_no[0])
     return next((x for x in tables if key in squash(x.title) or squash(x.title) in key), None)
 
 
