@@ -280,13 +280,20 @@ def _with_parent(row: Row, codes: set[str]) -> Row:
 def _parse_form(raw: RawTable, warn: Warn) -> tuple[list[Row], list[str]]:
     rows: list[Row | None] = []
     indicator_cols: list[str] = []
+    previous: list[str] = []
     for line in raw.grid:
         cells = [clean_cell(c) for c in line.cells or []]
         if any(name in cells for name in _INDICATOR_NAMES):
-            indicator_cols = [squash(c) for c in cells]
+            # a two-line header ('绩效指标' spanning 一级/二级/三级; '指标值' merged down):
+            # labels of the line above fill the blanks of this one
+            upper = previous if not any(parse_number(c)[0] == "amount" for c in previous) else []
+            merged = [c or (upper[k] if k < len(upper) else "") for k, c in enumerate(cells)]
+            indicator_cols = [squash(c) for c in merged]
             continue
+        previous = cells
         first = next((c for c in cells if c), "")
         if indicator_cols and not (first and _is_form_key(first) and cells.index(first) == 0):
+            rows.append(_project_row(line.no, cells, indicator_cols))
             rows.append(_indicator_row(line.no, cells, indicator_cols, warn))
             continue
         indicator_cols = []  # the next project's fields (several projects in one table)
@@ -313,6 +320,20 @@ def _form_fields(line_no: int, cells: list[str]) -> list[Row]:
 def _is_form_key(text: str) -> bool:
     key = squash(text)
     return any(key.startswith(squash(k)) for k in _FORM_KEYS)
+
+
+def _project_row(line_no: int, cells: list[str], cols: list[str]) -> Row | None:
+    """'纸质文献采购 | 620,000.00 | 产出指标 …': the amounts left of the indicator belong to the
+    project named in the first column."""
+    name_at = next(cols.index(n) for n in _INDICATOR_NAMES if n in cols)
+    if name_at < 2 or not cells or not cells[0]:
+        return None
+    amounts = []
+    for c in range(1, min(name_at, len(cells))):
+        kind, value = parse_number(cells[c])
+        if kind == "amount" and cols[c]:
+            amounts.append(Cell(cols[c], cells[c], kind, value))
+    return Row(line_no, join_cjk_spaces(cells[0]), tuple(amounts)) if amounts else None
 
 
 def _indicator_row(line_no: int, cells: list[str], cols: list[str], warn: Warn) -> Row | None:

@@ -59,7 +59,7 @@ def parse_source(src: Source) -> Document:
     tables = number_tables(raws, toc, warn)
     sections = parse_sections(regions, warn)
     title, year, kind = _title_year_kind(lines, tables, src.path, warn)
-    department = _department(raws, lines) or Path(src.path).stem
+    department = _department(raws, lines, title) or Path(src.path).stem
     _report_missing(toc, tables, warn)
     return Document(
         id=doc_id_for(src.path),
@@ -119,7 +119,7 @@ def _title_year_kind(lines: list[SourceLine], tables: list[Table], path: str, wa
     raise NotADisclosureError(path, "没有找到年度和“预算/决算”字样的标题（如“2024年部门预算情况说明”）")
 
 
-def _department(raws: list, lines: list[SourceLine]) -> str | None:
+def _department(raws: list, lines: list[SourceLine], title: str = "") -> str | None:
     for raw in raws:
         for key in _DEPARTMENT_KEYS:
             if raw.meta.get(key):
@@ -130,6 +130,10 @@ def _department(raws: list, lines: list[SourceLine]) -> str | None:
         for key in _DEPARTMENT_KEYS:
             if meta and meta.get(key):
                 return meta[key]
+    # '清浦区图书馆2024年部门预算公开': the name before the year of the title
+    prefix = re.match(r"^(.{4,40}?)(?:\d{4}\s*年)", title.replace(" ", ""))
+    if prefix and re.search(r"(局|委|会|院|馆|所|站|中心|办|处|部|厅|队|校|政府|协会|联合会)$", prefix.group(1)):
+        return prefix.group(1)
     for line in lines[:10]:
         heading, _ = heading_text(line.text)
         if heading and not _TITLE.search(heading) and len(heading) <= 40:

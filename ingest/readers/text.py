@@ -13,7 +13,7 @@ import re
 
 from core.errors import NotADisclosureError
 from core.records import Source, SourceLine
-from core.text import strip_html
+from core.text import normalize_radicals, strip_html
 
 _ALIGNED = re.compile(r"\S(?: {2,}|\u3000+)\S")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
@@ -25,6 +25,7 @@ def read(data: bytes, path: str) -> Source:
 
 
 def text_source(text: str, path: str, sha256: str, encoding: str | None = None, fmt: str = "text") -> Source:
+    text = normalize_radicals(text)  # text copied from a PDF carries radicals for characters
     lines = tuple(split_line(i + 1, raw) for i, raw in enumerate(text.splitlines()))
     return Source(path, fmt, sha256, lines, encoding=encoding)
 
