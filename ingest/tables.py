@@ -57,8 +57,9 @@ def split_document(
     raws: list[RawTable] = []
     current: RawTable | None = None
     pending_no: int | None = None
+    joined: set[int] = set()  # second lines of titles wrapped onto two lines
     for i, line in enumerate(lines):
-        if i in skip:
+        if i in skip or i in joined:
             continue
         if line.no in sheet_starts:
             # '表一 收支总表': the sheet's number is its tables' number where their titles have none
@@ -73,7 +74,11 @@ def split_document(
         if (bare := bare_table_number(line)) is not None and _next_is_title(lines, i, toc):
             pending_no = bare  # '表一' on its own line, the title on the next
             continue
-        if (title := _title_at(lines, i, toc)) is not None:
+        title = _title_at(lines, i, toc)
+        if title is None and (wrapped := _wrapped_title(lines, i, toc)) is not None:
+            title, second = wrapped
+            joined.add(second)
+        if title is not None:
             no, text, unit = title
             current = RawTable(text, line.no, no=no if no is not None else pending_no, unit=unit)
             raws.append(current)
@@ -104,6 +109,25 @@ def _title_at(lines: list[SourceLine], i: int, toc: list[tuple[int, str]]) -> tu
     if not (marked or _matches_toc(rest, toc) or _confirmed(lines, i)):
         return None
     return no, strip_unit(rest), unit_of(text)
+
+
+def _wrapped_title(
+    lines: list[SourceLine], i: int, toc: list[tuple[int, str]]
+) -> tuple[tuple[int | None, str, str | None], int] | None:
+    """A title wrapped onto the next line ('…（部门预算支出经济分类科' + '目）') and its second line."""
+    line = lines[i]
+    if line.cells is not None and not line.aligned:
+        return None
+    j = next((j for j in range(i + 1, min(len(lines), i + 3)) if not is_blank(lines[j])), None)
+    if j is None or len(flat(lines[j])) > 20 or (lines[j].cells is not None and not lines[j].aligned):
+        return None
+    text = flat(line) + flat(lines[j])
+    if names_a_table(flat(line)) or not names_a_table(text):
+        return None
+    merged = SourceLine(line.no, text)
+    probe = [*lines[:i], merged, *lines[j + 1 :]]
+    title = _title_at(probe, i, toc)
+    return (title, j) if title is not None else None
 
 
 def _next_is_title(lines: list[SourceLine], i: int, toc: list[tuple[int, str]]) -> bool:

@@ -34,8 +34,6 @@ def _toc_entries(lines: list[SourceLine]) -> tuple[list[tuple[int, str]], list[i
     ordinal = 0
     for line in lines:
         if is_blank(line):
-            if entries:
-                break  # the listing has ended
             continue
         if is_separator(line):
             continue
@@ -48,6 +46,8 @@ def _toc_entries(lines: list[SourceLine]) -> tuple[list[tuple[int, str]], list[i
             joined = join_cjk_spaces(_LEADERS.sub("", " ".join(cells[1:])).strip())
         no, title = split_title_number(joined)
         if names_a_table(joined) and (no is not None or leaders or line.cells is not None):
+            if no is not None and any(no == n for n, _ in entries):
+                break  # the same number again: the tables themselves have begun
             ordinal += 1
             entries.append((no if no is not None else ordinal, title))
             entry_lines.append(line.no)
