@@ -121,7 +121,10 @@ def _wrapped_title(
     j = next((j for j in range(i + 1, min(len(lines), i + 3)) if not is_blank(lines[j])), None)
     if j is None or len(flat(lines[j])) > 20 or (lines[j].cells is not None and not lines[j].aligned):
         return None
-    text = flat(line) + flat(lines[j])
+    second = flat(lines[j])
+    if names_a_table(second) or lines[j].text.strip().startswith("#") or not re.search(r"预算|决算|^(?:附)?表", flat(line)):
+        return None
+    text = flat(line) + second
     if names_a_table(flat(line)) or not names_a_table(text):
         return None
     merged = SourceLine(line.no, text)
