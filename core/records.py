@@ -165,11 +165,27 @@ class Section:
 @dataclass(frozen=True)
 class Warning_:
     path: str
-    line: int
+    line: int  # running line of the linear form (the file's line for text)
     message: str
+    sheet: str | None = None
+    page: int | None = None
+    sheet_row: int | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.path}（工作表“{self.sheet}”第{self.sheet_row}行）: {self.message}"
+        if self.page is not None:
+            return f"{self.path}（第{self.page}页）: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
+
+
+def place_of(places: tuple[Place, ...], line: int) -> tuple[str | None, int | None, int | None]:
+    """(sheet, page, sheet row) of a linear line; all None for a text file."""
+    at = bisect_right([p.line for p in places], line) - 1
+    if at < 0 or line <= 0:
+        return None, None, None
+    p = places[at]
+    return p.sheet, p.page, (p.row + line - p.line if p.row is not None else None)
 
 
 @dataclass(frozen=True)
@@ -196,11 +212,7 @@ class Document:
 
     def place(self, line: int) -> tuple[str | None, int | None, int | None]:
         """(sheet, page, sheet row) of a linear line; all None for a text file."""
-        at = bisect_right([p.line for p in self.places], line) - 1
-        if at < 0:
-            return None, None, None
-        p = self.places[at]
-        return p.sheet, p.page, (p.row + line - p.line if p.row is not None else None)
+        return place_of(self.places, line)
 
 
 @dataclass(frozen=True)

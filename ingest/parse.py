@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from core.errors import NotADisclosureError
-from core.records import Document, Source, SourceLine, Table, Warning_
+from core.records import Document, Source, SourceLine, Table, Warning_, place_of
 from core.text import clean_cell
 from ingest.lines import heading_text, meta_fields
 from ingest.readers import read_bytes, read_source
@@ -43,7 +43,7 @@ def parse_source(src: Source) -> Document:
     warnings: list[Warning_] = []
 
     def warn(line: int, message: str) -> None:
-        warnings.append(Warning_(src.path, line, message))
+        warnings.append(Warning_(src.path, line, message, *place_of(src.places, line)))
 
     lines = list(src.lines)
     if not any(ln.text.strip() or any(c.strip() for c in ln.cells or ()) for ln in lines):
