@@ -231,15 +231,13 @@ def _name_only_row(raw: RawTable, text: str) -> bool:
 
 
 def _repeats_header(raw: RawTable, line: SourceLine) -> bool:
+    """After data rows, a line equal to one of the table's header lines is the header printed
+    again at the top of the next page."""
+    header = _header_lines(raw)
+    if len(header) == len(raw.grid):
+        return False  # no data yet: still the header
     text = flat(line)
-    seen_data = False
-    for g in raw.grid:
-        if any(parse_number(c)[0] in ("amount", "percent") for c in g.cells or ()):
-            seen_data = True
-            break
-        if flat(g) == text:
-            return False
-    return seen_data and any(flat(g) == text for g in _header_lines(raw))
+    return any(flat(g) == text for g in header)
 
 
 def _header_lines(raw: RawTable) -> list[SourceLine]:
