@@ -43,9 +43,30 @@ MIN_QUESTIONS = 250
 Question = dict[str, Any]
 
 
+# The fixtures written independently of the parser for issue #11 (one per layout and format).
+# Their questions are the blind set, written and held by the lead, not part of questions.jsonl;
+# they are in the corpus so every format is ingested (and indexed) as the app ingests it.
+BLIND_DOCS = frozenset({
+    "notoc-budget-2024", "pdftext-final-2023", "gbk-budget-2024", "workbook-budget-2024",
+    "legacy-final-2023", "printed-budget-2024", "webpage-budget-2024", "document-final-2023",
+})  # fmt: skip
+CORPUS_SUFFIXES = (".txt", ".xlsx", ".xls", ".pdf", ".html", ".docx")
+
+
 def corpus_paths() -> list[Path]:
-    """The disclosures the eval set asks about: the seed and every fixture disclosure."""
-    return [SEED, *sorted(FIXTURES.glob("*.txt"))]
+    """The disclosures the eval ingests: the seed and every fixture disclosure, in every format."""
+    return [SEED, *sorted(p for p in FIXTURES.iterdir() if p.suffix.lower() in CORPUS_SUFFIXES)]
+
+
+def raw_text(path: Path) -> str:
+    """A disclosure's text as a reader sees it, for the independent verifier: a text file
+    decoded as ingest decodes it (GBK too); a workbook, PDF, page or Word file has no text of
+    its own to quote, so the verifier uses the parsed document's text (eval.score.source_text)."""
+    if path.suffix.lower() not in (".txt", ".md"):
+        return ""
+    from ingest.readers.text import decode
+
+    return decode(path.read_bytes(), str(path))[0]
 
 
 def load(path: Path | str = QUESTIONS) -> list[Question]:
