@@ -50,11 +50,16 @@ class Provenance:
 
     def place(self) -> str:
         """'第12行', '工作表“表五”第12行', '第3页'."""
-        if self.sheet is not None:
-            return f"工作表“{self.sheet}”第{self.sheet_row or self.line}行"
-        if self.page is not None:
-            return f"第{self.page}页"
-        return f"第{self.line}行"
+        return place_text(self.line, self.sheet, self.page, self.sheet_row)
+
+
+def place_text(line: int, sheet: str | None, page: int | None, sheet_row: int | None) -> str:
+    """Where in a file, as its format has it: a sheet and its row, a page, or a line."""
+    if sheet is not None:
+        return f"工作表“{sheet}”第{sheet_row or line}行"
+    if page is not None:
+        return f"第{page}页"
+    return f"第{line}行"
 
 
 @dataclass(frozen=True)
@@ -172,11 +177,9 @@ class Warning_:
     sheet_row: int | None = None
 
     def __str__(self) -> str:
-        if self.sheet is not None:
-            return f"{self.path}（工作表“{self.sheet}”第{self.sheet_row}行）: {self.message}"
-        if self.page is not None:
-            return f"{self.path}（第{self.page}页）: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+        if self.sheet is None and self.page is None:
+            return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}（{place_text(self.line, self.sheet, self.page, self.sheet_row)}）: {self.message}"
 
 
 def place_of(places: tuple[Place, ...], line: int) -> tuple[str | None, int | None, int | None]:
