@@ -11,13 +11,22 @@ class BudgetQAError(Exception):
 class NotADisclosureError(BudgetQAError):
     """A file that is not a budget disclosure, or one we cannot read."""
 
-    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
-        where = f"{path}:{line}" if line else path
+    def __init__(
+        self, path: str, reason: str, line: int | None = None, sheet: str | None = None, page: int | None = None
+    ) -> None:
+        where = path
+        if sheet is not None:
+            where += f"（工作表“{sheet}”）"
+        if page is not None:
+            where += f"（第{page}页）"
+        if line:
+            where += f":{line}"
         super().__init__(
             f"{where}: 无法作为部门预算/决算公开文件读取：{reason}。"
-            "请确认文件是 UTF-8 文本、包含“目录”和标准表格（如“部门收支预算总表”）。"
+            "支持 .txt（UTF-8/GBK）、.xlsx、.xls、.pdf（有文字层）、.html、.docx，"
+            "文件中应有标准表格（如“部门收支预算总表”“收入支出决算总表”）。"
         )
-        self.path, self.line, self.reason = path, line, reason
+        self.path, self.line, self.reason, self.sheet, self.page = path, line, reason, sheet, page
 
 
 class StateMissingError(BudgetQAError):

@@ -6,6 +6,7 @@ disclosure used, so a figure can always be shown exactly as printed and traced b
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -28,15 +29,81 @@ class Provenance:
     row: str | None = None  # "2060702 科普活动", or the row name when it has no code
     column: str | None = None  # header path joined by "/", e.g. "2024年预算数/基本支出"
     section: str | None = None  # section path joined by " > " for narrative facts
+    sheet: str | None = None  # workbook sheet the value is on
+    page: int | None = None  # 1-based PDF page the value is on
+    sheet_row: int | None = None  # 1-based row within ``sheet`` (the workbook's own row number)
 
     def label(self) -> str:
-        """Human-readable citation, e.g. '表五 2024年…支出预算表 · 2060702 科普活动 · 2024年预算数/小计'."""
+        """Human-readable citation, e.g. '表五 2024年…支出预算表 · 2060702 科普活动 · 2024年预算数/小计'.
+
+        The place says what the format has: a text line, a sheet and its row, or a page
+        (for a PDF, HTML or Word file the line is the running line of its linear form, which a
+        reader cannot see, so a page is shown instead when there is one).
+        """
         if self.table_no is not None or self.table_title:
-            parts = [f"表{cn_number(self.table_no)} {self.table_title or ''}".strip()]
+            no = f"表{cn_number(self.table_no)} " if self.table_no is not None else ""
+            parts = [f"{no}{self.table_title or ''}".strip()]
             parts += [p for p in (self.row, self.column) if p]
         else:
             parts = [self.section or "正文"]
-        return " · ".join(parts) + f"（第{self.line}行）"
+        return " · ".join(parts) + f"（{self.place()}）"
+
+    def place(self) -> str:
+        """'第12行', '工作表“表五”第12行', '第3页'."""
+        return place_text(self.line, self.sheet, self.page, self.sheet_row)
+
+
+def place_text(line: int, sheet: str | None, page: int | None, sheet_row: int | None) -> str:
+    """Where in a file, as its format has it: a sheet and its row, a page, or a line."""
+    if sheet is not None:
+        return f"工作表“{sheet}”第{sheet_row or line}行"
+    if page is not None:
+        return f"第{page}页"
+    return f"第{line}行"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a run of a document's linear form comes from (see ``Source``).
+
+    From linear line ``line`` on (until the next ``Place``), lines come from ``sheet`` or
+    ``page``; ``row`` is the format's own row number of ``line`` (a workbook row), and the
+    lines after it count on from there.
+    """
+
+    line: int
+    sheet: str | None = None
+    page: int | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of a document's linear form: what every reader produces.
+
+    ``no`` is the running line (1-based, unique in the document): the file's own line for
+    text; for a workbook, PDF, HTML or Word file, the position in the reader's output. Grid
+    lines carry their ``cells`` (tab/pipe-separated text, a workbook row, a ``<tr>``);
+    ``aligned`` marks text whose columns are runs of spaces (PDF text), to be cut into cells
+    by position once the whole table is known.
+    """
+
+    no: int
+    text: str
+    cells: tuple[str, ...] | None = None
+    aligned: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file read by its format's reader: the linear form plus where each part came from."""
+
+    path: str
+    format: str  # "text", "xlsx", "xls", "pdf", "html", "docx"
+    sha256: str
+    lines: tuple[SourceLine, ...]
+    places: tuple[Place, ...] = ()
+    encoding: str | None = None  # text files: "utf-8", "utf-8-sig", "gb18030"
 
 
 @dataclass(frozen=True)
@@ -103,11 +170,25 @@ class Section:
 @dataclass(frozen=True)
 class Warning_:
     path: str
-    line: int
+    line: int  # running line of the linear form (the file's line for text)
     message: str
+    sheet: str | None = None
+    page: int | None = None
+    sheet_row: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        if self.sheet is None and self.page is None:
+            return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}（{place_text(self.line, self.sheet, self.page, self.sheet_row)}）: {self.message}"
+
+
+def place_of(places: tuple[Place, ...], line: int) -> tuple[str | None, int | None, int | None]:
+    """(sheet, page, sheet row) of a linear line; all None for a text file."""
+    at = bisect_right([p.line for p in places], line) - 1
+    if at < 0 or line <= 0:
+        return None, None, None
+    p = places[at]
+    return p.sheet, p.page, (p.row + line - p.line if p.row is not None else None)
 
 
 @dataclass(frozen=True)
@@ -125,9 +206,16 @@ class Document:
     toc: tuple[tuple[int, str], ...] = ()  # (number, title) from the 目录
     toc_lines: tuple[int, ...] = ()  # 1-based lines of the 目录: its heading, then each entry
     warnings: tuple[Warning_, ...] = ()
+    format: str = "text"  # the reader that read it (see ``Source.format``)
+    encoding: str | None = None  # text files only
+    places: tuple[Place, ...] = ()  # sheet/page runs of the linear form; empty for text
 
     def table(self, no: int) -> Table | None:
         return next((t for t in self.tables if t.no == no), None)
+
+    def place(self, line: int) -> tuple[str | None, int | None, int | None]:
+        """(sheet, page, sheet row) of a linear line; all None for a text file."""
+        return place_of(self.places, line)
 
 
 @dataclass(frozen=True)
@@ -162,6 +250,7 @@ class AuditCheck:
     detail: str
     cells: tuple[str, ...] = ()  # Provenance labels of the cells involved
     skipped: bool = False  # the check does not apply (e.g. growth from a zero base)
+    misread: bool = False  # the failure means the file was misread (a 元/万元 factor), not a finding
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,24 @@ QUESTION_PARTICLES = frozenset({
     "和", "哪", "哪个", "哪些", "啊", "在", "多少", "如何", "对", "怎么", "怎样", "情况", "我", "我们", "或", "是", "是否",
     "有", "的", "能", "请", "请问", "这", "那",
 })  # fmt: skip
+
+
+# --- PDF text layers -----------------------------------------------------------------------------
+
+# CJK Radicals Supplement (U+2E80–U+2EFF) that PDF text layers print in place of the ordinary
+# character (Chromium, Word): '部⻔' is '部门'. NFKC does not map this block; Kangxi radicals
+# (U+2F00–U+2FD5: '⽀出') it does.
+_RADICALS_SUPPLEMENT = str.maketrans({
+    "⺌": "小", "⺗": "心", "⺝": "月", "⺠": "民", "⺩": "王", "⺮": "竹", "⺼": "月", "⻀": "艹", "⻃": "覀",
+    "⻄": "西", "⻅": "见", "⻆": "角", "⻈": "讠", "⻉": "贝", "⻋": "车", "⻊": "足", "⻏": "阝", "⻐": "钅",
+    "⻓": "长", "⻔": "门", "⻖": "阝", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞",
+    "⻝": "食", "⻟": "飠", "⻠": "饣", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤",
+    "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟",
+})  # fmt: skip
+_KANGXI = re.compile("[\u2f00-\u2fd5]")
+
+
+def normalize_radicals(text: str) -> str:
+    """'部⻔预算⽀出' → '部门预算支出': both radical blocks to the ordinary characters."""
+    text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return text.translate(_RADICALS_SUPPLEMENT)

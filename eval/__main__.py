@@ -13,7 +13,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from eval import report
+from eval import dataset, report
 from eval.run import DEFAULT_STATE, REPORTS, EngineFactory, Options, run
 
 
@@ -67,6 +67,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="MODULE:CALLABLE",
         help="build the engine with this factory(settings, with_retriever) instead of the app's",
     )
+    p.add_argument(
+        "--blind-corpus",
+        action="store_true",
+        help="also ingest the blind fixtures (every format; their questions are the lead's blind set)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
 
@@ -92,6 +97,7 @@ def main(argv: list[str] | None = None, engine_factory: EngineFactory | None = N
         gate=args.gate,
         progress=not args.quiet,
         engine=args.engine,
+        corpus=dataset.corpus_paths(blind=args.blind_corpus),
     )
     try:
         summary = run(options, engine_factory)

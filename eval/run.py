@@ -109,7 +109,7 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     lap("engine_load")
 
     store = FigureStore(settings.store_path)
-    raw = {p.stem: p.read_text(encoding="utf-8", errors="replace") for p in options.corpus}
+    raw = {p.stem: dataset.raw_text(p) for p in options.corpus}
     verifiers = {d.id: Verifier(d, store.figures_of(d.id), raw.get(d.id, "")) for d in store.documents}
     records = ask_all(engine, questions, verifiers, options.progress)
     summary: dict[str, Any] = report.summarize(records)

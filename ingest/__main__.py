@@ -11,6 +11,7 @@ from core.errors import BudgetQAError
 from core.records import cn_number
 from core.settings import Settings
 from ingest.pipeline import IngestResult, ingest, parse_one
+from ingest.readers.text import ENCODING_NAMES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _ingest(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="解析、审核、入库并建立检索索引")
-    parser.add_argument("paths", nargs="*", type=Path, help="公开文件或文件夹（默认 data/）")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="公开文件或文件夹（.txt .xlsx .xls .pdf .html .docx，默认 data/）"
+    )
     parser.add_argument("--no-index", action="store_true", help="只建数字库，不建检索索引")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     args = parser.parse_args(argv)
@@ -34,6 +37,10 @@ def _ingest(argv: list[str]) -> int:
     paths = args.paths or list(settings.data_paths)
     result = ingest(paths, settings, build_index=not args.no_index, progress=not args.quiet)
     print(_summary(result, settings))
+    for f in result.failed:
+        print(f"未收录：{f.message}", file=sys.stderr)
+    if result.failed:
+        return 2
     return 1 if any(p.audit.failed for p in result.parsed) else 0
 
 
@@ -48,7 +55,7 @@ def _summary(result: IngestResult, settings: Settings) -> str:
         )
         missing = len({t.no for t in d.tables if t.status == "missing"})
         listed = len({t.no for t in d.tables if t.no is not None})
-        lines.append(f"《{d.department} {d.year}年{d.kind}》 {d.source_path}")
+        lines.append(f"《{d.department} {d.year}年{d.kind}》 {d.source_path}（{_format_name(d)}）")
         lines.append(
             f"  表格：目录 {listed} 张；有数据 {data}，无数据（本部门无…）{empty}，目录列出但正文缺失 {missing}"
         )
@@ -67,10 +74,24 @@ def _summary(result: IngestResult, settings: Settings) -> str:
                 lines.append(f"    ✗ {c.name}：{c.detail}")
         for w in d.warnings:
             lines.append(f"  提示：{w}")
-    lines.append(f"数字库：{settings.store_path}")
+    for f in result.failed:
+        lines.append(f"✗ 未收录 {f.path}（详见错误输出）")
+    lines.append(f"数字库：{settings.store_path}（收录 {len(result.parsed)} 份，未收录 {len(result.failed)} 份）")
     if result.index_stats is not None:
         lines.append(f"检索索引：{result.index_stats}")
     return "\n".join(lines)
+
+
+_FORMAT_NAMES = {"text": "文本", "xlsx": "Excel 工作簿", "xls": "旧版 Excel 工作簿", "pdf": "PDF",
+                 "html": "网页", "docx": "Word 文档"}  # fmt: skip
+
+
+def _format_name(doc) -> str:
+    """'文本，GBK/GB18030 编码', 'Excel 工作簿', 'PDF'."""
+    name = _FORMAT_NAMES.get(doc.format, doc.format)
+    if doc.encoding:
+        name += f"，{ENCODING_NAMES.get(doc.encoding, doc.encoding)} 编码"
+    return name
 
 
 def _audit(argv: list[str]) -> int:

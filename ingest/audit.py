@@ -261,16 +261,22 @@ def _total_row(table: Table) -> Row | None:
     return next((r for r in table.rows if not r.code and r.name.replace(" ", "") in _TOTAL_NAMES), None)
 
 
+def not_current(column: str, doc: Document) -> bool:
+    """A column of last year, or (in a 决算) of the budget the outturn is compared with."""
+    if any(p in column for p in (f"{doc.year - 1}年", "上年", "年初预算", "调整预算")):
+        return True
+    return doc.kind == "决算" and column.split("/")[0] in ("预算数", "预算")
+
+
 def _current_total_column(table: Table, doc: Document, leaf: str | None = None) -> str | None:
     """The current year's total column ('2024年预算数/小计', '总计', '决算数/小计' …)."""
-    previous = (f"{doc.year - 1}年", "上年", "年初预算")
     for col in _amount_columns(table):
         parts = col.split("/")
-        if any(p in col for p in previous):
+        if not_current(col, doc):
             continue
         if (leaf and parts[-1] == leaf) or (not leaf and parts[-1] in _TOTAL_LEAVES):
             return col
-    cols = [c for c in _amount_columns(table) if not any(p in c for p in previous)]
+    cols = [c for c in _amount_columns(table) if not not_current(c, doc)]
     if leaf is None and len(cols) == 1:
         return cols[0]
     return None
@@ -285,8 +291,17 @@ def _table_total(doc: Document, role: Role, leaf: str | None = None) -> tuple[st
 
 
 def general_only(doc: Document) -> bool:
-    """All the money is 一般公共预算: no 政府性基金 or 国有资本经营 table has data."""
-    return not tables_by_role(doc, Role.FUND_EXPENSE) and not tables_by_role(doc, Role.SOE_EXPENSE)
+    """All the money is 一般公共预算: no 政府性基金 or 国有资本经营 table has data, and no income
+    other than 财政拨款 (a 决算's 支出决算表 also spends 其他收入, which the 财政拨款 tables omit)."""
+    if tables_by_role(doc, Role.FUND_EXPENSE) or tables_by_role(doc, Role.SOE_EXPENSE):
+        return False
+    for table in tables_by_role(doc, Role.INCOME_TOTAL):
+        total = _total_row(table)
+        for cell in total.cells if total is not None else ():
+            leaf = cell.column.split("/")[-1]
+            if cell.kind == "amount" and cell.value and not re.search(r"合计|总计|财政拨款|一般公共预算", leaf):
+                return False
+    return True
 
 
 def _cross_table(doc: Document) -> Iterator[AuditCheck]:
@@ -366,14 +381,7 @@ _ALIASES: dict[str, tuple[Role, str | None, str | None]] = {
 
 
 def _table_money(figures: list[Figure], doc: Document) -> list[Figure]:
-    previous = (f"{doc.year - 1}年", "上年", "年初预算")
-    return [
-        f
-        for f in figures
-        if f.origin == "table"
-        and f.unit in _MONEY
-        and not any(p in (f.source.column or "") for p in previous)
-    ]
+    return [f for f in figures if f.origin == "table" and f.unit in _MONEY and not not_current(f.source.column or "", doc)]
 
 
 _SUFFIXES = ("收入", "支出", "预算", "资金", "费用", "费")
@@ -389,8 +397,10 @@ def _head(text: str) -> str:
     return text
 
 
-def _names_match(narrative: str, table_name: str) -> bool:
+def _names_match(narrative: str, table_name: str, exact: bool = False) -> bool:
     a, b = _head(narrative), _head(table_name)
+    if exact:
+        return len(b) >= 2 and a == b
     return len(b) >= 2 and (a == b or (len(b) >= 4 and a.endswith(b) and len(b) >= 0.6 * len(a)))
 
 
@@ -415,6 +425,20 @@ def _candidates(fig: Figure, table_figs: list[Figure], doc: Document) -> list[Fi
     return out
 
 
+def _firm(fig: Figure, cands: list[Figure], doc: Document) -> bool:
+    """Some candidate is the same item by name (or by a standard alias), not merely by a suffix."""
+    label = fig.item.replace("（", "(").replace("）", ")").replace(" ", "")
+    named = re.findall(r"([^()]+)\(项\)", label)
+    target = named[-1] if named else label
+    if any(word in label for word in _ALIASES):
+        return True
+    return any(
+        _names_match(target, c.item, exact=True)
+        or _names_match(target, (c.source.column or "").split("/")[-1], exact=True)
+        for c in cands
+    )
+
+
 def _narrative_matches(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck]:
     table_figs = _table_money(figures, doc)
     for fig in figures:
@@ -431,6 +455,18 @@ def _narrative_matches(doc: Document, figures: list[Figure]) -> Iterator[AuditCh
             yield _skip(name, "表格中没有可对照的项目（仅在正文中说明）", [fig.source.label()])
             continue
         equal = [c for c in cands if c.yuan == fig.yuan]
+        factor = [c for c in cands if c.yuan and fig.yuan and fig.yuan in (c.yuan * 10000, c.yuan / 10000)]
+        if not equal and factor:
+            # the same item, 10,000 times larger or smaller: a 元 table read as 万元 or the reverse
+            detail = f"与{factor[0].source.label()}相差一万倍（{_fmt(factor[0].value)}{factor[0].unit}）：单位读错了"
+            cells = [fig.source.label(), factor[0].source.label()]
+            yield AuditCheck(name, False, detail, tuple(cells), misread=True)
+            continue
+        if not equal and not _firm(fig, cands, doc):
+            # only a loose name match ('涉及一般公共预算拨款' ~ '一般公共预算拨款收入'): it may
+            # confirm a figure, not refute one
+            yield _skip(name, "表格中只有名称相近的项目，无法确认是否同一项", [fig.source.label()])
+            continue
         if not equal and fig.value == 0:
             yield _skip(name, "正文为0，表格中对应项为空（空白即无此项金额）", [fig.source.label()])
             continue
@@ -535,12 +571,14 @@ def _stated_changes(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck
 
 
 def _sentence_bases(fig: Figure, figures: list[Figure]) -> list[tuple[str, Decimal]]:
-    """Money stated earlier in the same sentence: '合同金额X元，其中授予中小企业Y元，占95.5%'."""
+    """Money stated just before, in the same sentence or the one before it: '采购支出总额X元。…
+    授予中小企业合同金额Y元，占采购支出总额的94.8%'."""
     return [
         (f.source.label(), f.yuan or _ZERO)
         for f in figures
         if f.origin == "narrative"
-        and (f.sentence == fig.sentence or f.source.line == fig.source.line)
+        and (f.sentence == fig.sentence or fig.source.line - 3 <= f.source.line <= fig.source.line)
+        and f.source.section == fig.source.section
         and f.unit in _MONEY
         and f.measure == "金额"
     ]
@@ -561,7 +599,12 @@ def _budget_bases(doc: Document) -> list[tuple[str, Decimal]]:
 
 
 def _stated_shares(doc: Document, figures: list[Figure]) -> Iterator[AuditCheck]:
-    found = (_side_total_of(doc, Role.INCOME_EXPENSE_TOTAL, "支出"), _table_total(doc, Role.GENERAL_EXPENSE))
+    found = (
+        _side_total_of(doc, Role.INCOME_EXPENSE_TOTAL, "支出"),
+        _side_total_of(doc, Role.INCOME_EXPENSE_TOTAL, "支出", this_year=True),
+        _side_total_of(doc, Role.INCOME_EXPENSE_TOTAL, "收入", this_year=True),
+        _table_total(doc, Role.GENERAL_EXPENSE),
+    )
     totals = [t for t in found if t]
     previous: Figure | None = None
     for fig in figures:

@@ -65,8 +65,9 @@ def _table_figures(doc: Document, table: Table) -> Iterator[Figure]:
                     )
                 continue
             source = Provenance(
-                doc.id, row.line, table.no, table.full_title, row.label or None, cell.column, None
-            )
+                doc.id, row.line, table.no, table.full_title, row.label or None, cell.column, None,
+                *doc.place(row.line),
+            )  # fmt: skip
             item, measure = _item_measure(row, cell.column)
             yield Figure(
                 doc_id=doc.id,
@@ -126,7 +127,10 @@ def _text_figures(
     flat = halfwidth(text)  # same length as text: offsets stay valid
     for s_start, sentence in _spans(flat, _SENTENCE):
         subject = ""
+        lead = ""  # the last clause without a number: '1.行政运行（2010501）：2024年预算数…'
         for c_start, clause in _spans(sentence, _CLAUSE):
+            if not _NUMBER_UNIT.search(clause):
+                lead = _clean_subject(re.sub(r"\s+", "", _LIST_MARK.sub("", clause.strip())))
             for m in _NUMBER_UNIT.finditer(clause):
                 if _is_not_a_figure(clause, m):
                     continue
@@ -135,6 +139,11 @@ def _text_figures(
                 after = _counted_noun(clause[m.end() :], m.group("unit"))
                 if after and not relation:
                     label = after
+                if _BARE_MEASURE.match(label) and lead and not relation:
+                    # the clause names only the measure; the item is the clause before it
+                    year = _year_of(before)
+                    label, relation = lead, f"{year}年{label}" if year else label
+                    subject = lead
                 if not relation:
                     subject = label or subject
                 position = s_start + c_start + m.start()
@@ -158,17 +167,7 @@ def _text_figures(
                     measure=relation or _default_measure(m.group("unit")),
                     value=Decimal(re.sub(r"[,，]", "", m.group("num")).replace("−", "-")),
                     unit=m.group("unit").replace("(", "（").replace(")", "）"),
-                    source=Provenance(
-                        doc.id,
-                        lines[bisect_right(offsets, position) - 1]
-                        if len(lines) == len(offsets)
-                        else lines[0],
-                        table.no if table else None,
-                        table.full_title if table else None,
-                        row.label if row else None,
-                        column,
-                        section,
-                    ),
+                    source=_provenance(doc, lines, offsets, position, section, table, row, column),
                     year=doc.year
                     if "较" in sentence or "比" in sentence
                     else (_year_of(sentence) or doc.year),
@@ -184,21 +183,29 @@ def _range_low(doc, m, item, sentence, lines, offsets, position, section, table,
         measure="下限",
         value=Decimal(m.group("lo")),
         unit=m.group("unit"),
-        source=Provenance(
-            doc.id,
-            lines[bisect_right(offsets, position) - 1] if len(lines) == len(offsets) else lines[0],
-            table.no if table else None,
-            table.full_title if table else None,
-            row.label if row else None,
-            column,
-            section,
-        ),
+        source=_provenance(doc, lines, offsets, position, section, table, row, column),
         year=doc.year,
         origin="narrative",
         sentence=sentence.strip(),
     )
 
 
+def _provenance(doc, lines, offsets, position, section, table, row, column) -> Provenance:
+    """Where a number in a passage is: the line it is on (a paragraph may span several)."""
+    line = lines[bisect_right(offsets, position) - 1] if len(lines) == len(offsets) else lines[0]
+    return Provenance(
+        doc.id,
+        line,
+        table.no if table else None,
+        table.full_title if table else None,
+        row.label if row else None,
+        column,
+        section,
+        *doc.place(line),
+    )
+
+
+_BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?$")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # Commas between digits are thousands separators, not clause breaks.
 _CLAUSE = re.compile(r"(?:[^，,；;。：:、]|(?<=\d)[,，](?=\d{3}))+")

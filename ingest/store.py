@@ -22,6 +22,7 @@ from core.records import (
     Document,
     Figure,
     Paragraph,
+    Place,
     Provenance,
     Row,
     Section,
@@ -38,7 +39,7 @@ CREATE TABLE figures (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), item TEXT NOT NULL,
     item_code TEXT, measure TEXT NOT NULL, value TEXT NOT NULL, unit TEXT NOT NULL, year INTEGER,
     origin TEXT NOT NULL, table_no INTEGER, table_title TEXT, row_label TEXT, column_path TEXT,
-    section TEXT, line INTEGER NOT NULL, sentence TEXT
+    section TEXT, line INTEGER NOT NULL, sentence TEXT, sheet TEXT, page INTEGER, sheet_row INTEGER
 );
 CREATE INDEX figures_doc ON figures(doc_id);
 CREATE INDEX figures_value ON figures(value);
@@ -68,7 +69,7 @@ def write_store(
         )
         con.executemany(
             "INSERT INTO figures (doc_id,item,item_code,measure,value,unit,year,origin,table_no,table_title,"
-            "row_label,column_path,section,line,sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "row_label,column_path,section,line,sentence,sheet,page,sheet_row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_figure_row(f) for f in figures],
         )
         con.executemany(
@@ -96,7 +97,7 @@ def _figure_row(f: Figure) -> tuple:
     s = f.source
     return (
         f.doc_id, f.item, f.item_code, f.measure, str(f.value), f.unit, f.year, f.origin,
-        s.table_no, s.table_title, s.row, s.column, s.section, s.line, f.sentence,
+        s.table_no, s.table_title, s.row, s.column, s.section, s.line, f.sentence, s.sheet, s.page, s.sheet_row,
     )  # fmt: skip
 
 
@@ -128,7 +129,7 @@ class FigureStore:
 
 _FIGURE_SELECT = (
     "SELECT doc_id,item,item_code,measure,value,unit,year,origin,table_no,table_title,row_label,"
-    "column_path,section,line,sentence FROM figures ORDER BY id"
+    "column_path,section,line,sentence,sheet,page,sheet_row FROM figures ORDER BY id"
 )
 
 
@@ -149,6 +150,9 @@ def _figure(r: tuple) -> Figure:
         section,
         line,
         sentence,
+        sheet,
+        page,
+        sheet_row,
     ) = r
     return Figure(
         doc_id=doc_id,
@@ -156,7 +160,7 @@ def _figure(r: tuple) -> Figure:
         measure=measure,
         value=Decimal(value),
         unit=unit,
-        source=Provenance(doc_id, line, tno, ttitle, row, col, section),
+        source=Provenance(doc_id, line, tno, ttitle, row, col, section, sheet, page, sheet_row),
         item_code=code,
         year=year,
         origin=origin,
@@ -183,7 +187,7 @@ def _dump(doc: Document) -> str:
 def _load(body: str) -> Document:
     d = json.loads(body)
     return Document(
-        **{k: v for k, v in d.items() if k not in ("sections", "tables", "toc", "toc_lines", "warnings")},
+        **{k: v for k, v in d.items() if k not in ("sections", "tables", "toc", "toc_lines", "warnings", "places")},
         sections=tuple(
             Section(
                 s["heading"],
@@ -200,6 +204,7 @@ def _load(body: str) -> Document:
         toc=tuple((no, title) for no, title in d["toc"]),
         toc_lines=tuple(d.get("toc_lines", ())),
         warnings=tuple(Warning_(**w) for w in d["warnings"]),
+        places=tuple(Place(**p) for p in d.get("places", ())),
     )
 
 

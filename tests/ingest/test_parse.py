@@ -168,7 +168,7 @@ def test_gbk_encoded_file_is_read():
     [
         (b"", "空"),
         (b"\x00\x01\x02binary", "二进制"),
-        ("这是一份会议纪要，没有任何表格。\n".encode(), "目录"),
+        ("这是一份会议纪要，没有任何表格。\n".encode(), "表格"),
     ],
 )
 def test_non_disclosures_get_a_clear_error(data, reason):
