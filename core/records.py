@@ -85,13 +85,16 @@ class SourceLine:
     text; for a workbook, PDF, HTML or Word file, the position in the reader's output. Grid
     lines carry their ``cells`` (tab/pipe-separated text, a workbook row, a ``<tr>``);
     ``aligned`` marks text whose columns are runs of spaces (PDF text), to be cut into cells
-    by position once the whole table is known.
+    by position once the whole table is known. ``whole`` marks a line that is a complete
+    paragraph as the format delimits it (a Word paragraph, an HTML block): it never runs on
+    into the next line, as a wrapped text line does.
     """
 
     no: int
     text: str
     cells: tuple[str, ...] | None = None
     aligned: bool = False
+    whole: bool = False
 
 
 @dataclass(frozen=True)

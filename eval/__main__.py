@@ -67,11 +67,6 @@ def parser() -> argparse.ArgumentParser:
         metavar="MODULE:CALLABLE",
         help="build the engine with this factory(settings, with_retriever) instead of the app's",
     )
-    p.add_argument(
-        "--blind-corpus",
-        action="store_true",
-        help="also ingest the blind fixtures (every format; their questions are the lead's blind set)",
-    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
 
@@ -97,7 +92,7 @@ def main(argv: list[str] | None = None, engine_factory: EngineFactory | None = N
         gate=args.gate,
         progress=not args.quiet,
         engine=args.engine,
-        corpus=dataset.corpus_paths(blind=args.blind_corpus),
+        corpus=dataset.corpus_paths(),
     )
     try:
         summary = run(options, engine_factory)

@@ -107,9 +107,31 @@ def figures_at(store: Store, doc_id: str, source: Mapping[str, Any]) -> list[Fig
             for f in figs
             if f.source.table_no == source["table"] and f.source.line in lines and _column_ok(f, source)
         ]
+    if "line" in source and doc.format in ("", "text", "txt") and not source.get("reading_copy"):
+        on_line = [f for f in figs if f.source.line == source["line"]]
+        quote = squash(str(source.get("quote", ""))).replace(",", "")
+        quoted = [f for f in on_line if quote and _printed(f.value) in quote]
+        return quoted or on_line
     if "line" in source:
-        return [f for f in figs if f.source.line == source["line"]]
+        # A blind question written from a reading copy of a workbook, PDF, page or Word file:
+        # its line is the copy's, so the place is found by the row (or quoted words) it names.
+        hint = source.get("hint") or {}
+        row = squash(str(hint.get("row", "")))
+        quote = squash(str(source.get("quote", "")))
+        by_row = [f for f in figs if row and (row in squash(f.source.row or "") or row in squash(f.item))]
+        by_quote = [
+            f
+            for f in figs
+            if quote and f.sentence and quote[:12] in squash(f.sentence) and _printed(f.value) in quote.replace(",", "")
+        ]
+        # no place found by name: the weaker check that the value is one the document states
+        return by_row or by_quote or list(figs)
     return []
+
+
+def _printed(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _matches(figs: Iterable[Figure], value: Decimal, unit: str) -> bool:
@@ -199,6 +221,12 @@ def structural_counts(doc: Document, source: Mapping[str, Any]) -> set[Decimal]:
     section = str(source.get("section", ""))
     if doc.toc and ("目录" in section or source.get("line") in doc.toc_lines):
         out.add(Decimal(len(doc.toc)))
+    hint_row = str((source.get("hint") or {}).get("row", ""))
+    if code := re.match(r"\s*(\d{3,5})(?!\d)", hint_row):  # '20808 抚恤（下列…）': its 项 rows
+        for t in doc.tables:
+            kids = [r for r in t.rows if r.parent_code == code.group(1)]
+            if kids:
+                out.add(Decimal(len(kids)))
     line = source.get("line")
     for s in doc.sections:
         if not any(line in p.lines or p.line == line for p in s.paragraphs):

@@ -18,7 +18,8 @@ from core.text import halfwidth
 _NUMBER_UNIT = re.compile(
     r"(?:(?P<lo>\d+(?:\.\d+)?)\s*[-~～至])?"  # a range such as "1-2次" states both ends
     r"(?<![\d.])(?P<num>[-−]?\d(?:[\d,，]*\d)?(?:\.\d+)?)\s*"
-    r"(?P<unit>万元|亿元|元|%|个|辆|台（套）|台\(套\)|台|批次|人次|次|项|人|场次|场|家|期|篇|名|卷|册|件|页|画幅)"
+    r"(?P<unit>万元|亿元|元|%|万亩|万画幅|万人次|万人|万册|万户|个|辆|台（套）|台\(套\)|台|批次|人次|次|项|人|场次|场|家|期|篇|名|"
+    r"卷|册|件|页|画幅|亩|户|所|公里|平方米|小时)"
 )
 _YEAR = re.compile(r"(\d{4})\s*年")
 _RELATION_END = re.compile(
@@ -74,7 +75,7 @@ def _table_figures(doc: Document, table: Table) -> Iterator[Figure]:
                 item=item,
                 measure=measure,
                 value=cell.value,
-                unit=_cell_unit(table, cell.column, cell.kind, unit_cell.raw if unit_cell else None, row),
+                unit=_cell_unit(table, cell, unit_cell.raw if unit_cell else None, row),
                 source=source,
                 item_code=row.code,
                 year=_year_of(cell.column) or doc.year,
@@ -93,11 +94,19 @@ def _item_measure(row: Row, column: str) -> tuple[str, str]:
     return column, column
 
 
-def _cell_unit(table: Table, column: str, kind: str, row_unit: str | None, row: Row) -> str:
+_TARGET_UNIT = re.compile(r"^[≥≤>＜<＞=＝约]*\s*[\d.,]+\s*([\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,2})?|%)$")
+
+
+def _cell_unit(table: Table, cell, row_unit: str | None, row: Row) -> str:
+    column, kind = cell.column, cell.kind
     if kind == "percent" or column.endswith("%"):
         return "%"
     if column == "指标值" and row_unit:
         return row_unit.strip()
+    if column == "指标值" and (m := _TARGET_UNIT.match(cell.raw.strip())):
+        return m.group(1)  # a target printed with its unit: '≥6期', '≥3200家'
+    if column == "指标值" and row.name.endswith("%"):
+        return "%"
     if column == "指标权重":
         return "分"
     if "(元)" in row.name or "（元）" in row.name:

@@ -81,7 +81,7 @@ def parse_sections(regions: Sequence[Sequence[SourceLine]], warn: Warn) -> list[
                 pending[1].append(line.no)
             else:
                 pending = ([text], [line.no])
-            if text.endswith(TERMINAL) or text.endswith(("”", "）", ")")) or _ends_like_contact(text):
+            if line.whole or text.endswith(TERMINAL) or text.endswith(("”", "）", ")")) or _ends_like_contact(text):
                 flush_paragraph()
         if pending and len(pending[1]) > 1 and region is regions[-1]:
             warn(pending[1][0], "段落在文末未结束（缺少句号），已按原样保留")

@@ -28,7 +28,7 @@ def read(data: bytes, path: str) -> Source:
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
             for text in _paragraph_text(child, qn).split("\n"):
-                out.append(SourceLine(len(out) + 1, normalize_radicals(text.rstrip())))
+                out.append(SourceLine(len(out) + 1, normalize_radicals(text.rstrip()), whole=True))
         elif child.tag == qn("w:tbl"):
             for cells in _table_rows(child, qn):
                 cells = tuple(normalize_radicals(c) for c in cells)

@@ -44,7 +44,7 @@ def read(data: bytes, path: str) -> Source:
         if isinstance(item, tuple):
             out.append(SourceLine(no, "\t".join(item).rstrip(), item))
         else:
-            out.append(SourceLine(no, item))
+            out.append(SourceLine(no, item, whole=True))
     return Source(path, "html", hashlib.sha256(data).hexdigest(), tuple(out), encoding=encoding)
 
 

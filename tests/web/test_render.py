@@ -118,7 +118,7 @@ def test_invalid_answer_is_a_hint():
 
 def test_follow_up_shows_how_it_was_understood():
     a = Answer("那去年呢？", "……", "answered", resolved_question="去年三公经费是多少？")
-    assert "理解为：去年三公经费是多少？" in shown(render.answer_message(a))
+    assert "问题补全为：去年三公经费是多少？" in shown(render.answer_message(a))
 
 
 def test_plain_text_is_the_cli_text():
