@@ -55,16 +55,19 @@ def _clarify(readings: list[Reading]) -> Draft:
         if r.value_key() not in seen:
             seen.add(r.value_key())
             picked.append(r)
-    lines, results, cands, options = [], [], [], []
+    lines, results, cands, options, calcs = [], [], [], [], []
     for r in picked:
         main = r.draft.results[0]
         label = r.draft.candidates[0].label if r.draft.candidates else main.label
+        if r.part and r.whole:
+            label = f"{W.name_of(r.part[0])}占{W.name_of(r.whole[0])}（表{W.cn(r.whole[0].table_no)}）"
         lines.append(f"• {label}：{W.amount(main.value, main.unit)}")
         results.append(Result(main.value, main.unit, label))
-        cands += r.draft.candidates[:1]
+        cands += r.draft.candidates[:2] if r.whole else r.draft.candidates[:1]
+        calcs += r.draft.calcs  # a computed reading shows how its value came about
         options.append(label)
     text = "这个问题在公开文件中对应不同口径的数额：\n" + "\n".join(lines) + "\n请问您想问的是哪一个？"
-    return Draft("clarify", text, cands, results, options=options, suggestions=options)
+    return Draft("clarify", text, cands, results, calcs, options=options, suggestions=options)
 
 
 def suggestions(q: Question, ranked: list[Reading], k: int = 3) -> list[str]:

@@ -126,7 +126,10 @@ def _spans_in(q: Question, p: Passage) -> list[tuple[int, int]]:
     return out
 
 
-_DUTIES = re.compile(r"职能|职责|主要工作|干什么的|干啥的|做什么的|干嘛的|是干什么|是做什么|负责什么|管什么|业务范围|主要任务")
+_DUTIES = re.compile(
+    r"(?:负责|做|干|管)(?:什么|哪些|啥)(?:工作|事情|事|业务)?|工作职责|职能职责|职能|职责|主要工作|干什么的|干啥的|做什么的|"
+    r"干嘛的|是干什么|是做什么|业务范围|主要任务"
+)
 _DUTY_HEADINGS = re.compile(r"职能|职责|主要任务|基本情况|部门概况")
 
 

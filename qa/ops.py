@@ -586,8 +586,12 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             continue
         if wholes:
             for whole in wholes:
-                for wg in groups(q, whole, year):
-                    b = best_of(wg)
+                wgs = groups(q, whole, year)
+                part_tables = {c.entry.table_no for g in pg for c in g}
+                # a share within one table: the whole as the part's own table shows it
+                wgs = [g for g in wgs if any(c.entry.table_no in part_tables for c in g)] or wgs
+                for wg in wgs:
+                    b = best_of([c for c in wg if c.entry.table_no in part_tables] or wg)
                     # the part as the whole's own table shows it (三公 parts in the 三公 table)
                     same = [c for g in pg for c in g if c.entry.table_no == b.entry.table_no]
                     a = best_of(same) if same else best_of(pg[0])

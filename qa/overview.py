@@ -40,9 +40,9 @@ def breakdown(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
 
 def _whole(q: Question) -> bool:
     """No item named: the whole budget, when the question asks how it is made up."""
-    return q.has_op("composition") or any(c.kind == "total" for c in q.cues) or bool(
+    return q.has_op("composition") or any(c.kind == "total" for c in q.cues) or (bool(
         re.search(r"钱|经费|预算|支出|收入", q.text)
-    ) and q.has_op("rank")
+    ) and q.has_op("rank"))
 
 
 def _q(q: Question, m: Mention | None, mem: Members) -> float:
@@ -83,7 +83,9 @@ def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, qualit
         lines.append(line)
     head = f"{mem.title}为{W.shown(whole.figure)}，" if whole is not None else f"{mem.title}："
     if whole is not None:
-        results.insert(0, Result(whole.figure.value, whole.figure.unit, whole.label))
+        # the whole first for a breakdown; after the ranked items for a ranking
+        at = len(results) if op == "rank" else 0
+        results.insert(at, Result(whole.figure.value, whole.figure.unit, whole.label))
     order = "按金额从大到小：" if len(parts) > 1 and all(c.figure.unit in _MONEY for c in parts) else ""
     text = head + order + "；".join(lines) + "。"
     draft = Draft("answered", text, cands, results, calcs)

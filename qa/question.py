@@ -224,7 +224,9 @@ _WORDS: dict[str, str] = {}
 def _doc_words(doc: Document) -> str:
     """The disclosure's own running text (folded), to tell its words from a department name."""
     if doc.id not in _WORDS:
-        _WORDS[doc.id] = fold("".join(p.text for s in doc.sections for p in s.paragraphs))
+        texts = [p.text for s in doc.sections for p in s.paragraphs]
+        texts += [c.raw for t in doc.tables for r in t.rows for c in r.cells if c.kind == "text" and len(c.raw) > 4]
+        _WORDS[doc.id] = fold("".join(texts))
     return _WORDS[doc.id]
 
 

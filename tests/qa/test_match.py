@@ -1,0 +1,65 @@
+"""Candidate items from all the evidence (phrasings not in the eval set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.match import find_hits, heads, mentions
+from qa.question import read
+
+
+@pytest.fixture(scope="module")
+def seed(engine):
+    return engine.store.document("cq-yubei-kexie-2024-budget")
+
+
+def found(engine, seed, question):
+    q = read(question, seed)
+    return q, mentions(find_hits(q, engine.catalog))
+
+
+def names(ms):
+    return [sorted({h.entry.name for h in m.hits}) for m in ms]
+
+
+def test_exact_names_codes_and_the_glossary(engine, seed):
+    _, ms = found(engine, seed, "30207的预算")
+    assert names(ms) == [["邮电费"]]
+    _, ms = found(engine, seed, "出差要花多少")  # everyday word → 差旅费
+    assert ["差旅费"] in names(ms) and ms[0].hits[0].how == "glossary"
+
+
+def test_a_typing_slip_is_one_character(engine, seed):
+    _, ms = found(engine, seed, "物业管里费多少")
+    assert any("物业管理费" in n for n in names(ms))
+    assert {h.how for h in ms[0].hits} == {"fuzzy"}
+
+
+def test_a_word_the_disclosure_uses_is_never_a_slip(engine, seed):
+    # '机构运行' is a 科目 of its own, one character away from '机关运行'
+    _, ms = found(engine, seed, "机构运行多少钱")
+    assert ms and all(h.how != "fuzzy" for m in ms for h in m.hits)
+
+
+def test_a_long_name_by_its_distinctive_part(engine, seed):
+    _, ms = found(engine, seed, "一老一小科技培训办几场")
+    # 开展“一老一小”科技培训150次 (表十五, 当年整体绩效目标)
+    assert any(h.entry.name == "开展一老一小科技培训" for m in ms for h in m.hits)
+
+
+def test_an_abbreviated_project(engine, seed):
+    _, ms = found(engine, seed, "老科技团经费")
+    assert any(h.how == "project" and h.entry.project == "老科技工作者服务团经费" for m in ms for h in m.hits)
+
+
+def test_a_qualifier_keeps_the_head_of_the_phrase(engine, seed):
+    q, ms = found(engine, seed, "项目支出里的劳务费是多少")
+    hs = heads(q, ms, engine.catalog)
+    assert [q.text[m.start : m.end] for m in hs] == ["劳务费"]
+    assert hs[0].extra  # 项目支出 is explained by the head's reading
+
+
+def test_cue_words_are_no_items(engine, seed):
+    # '支出决算数' is made of the question's own words (支出, 决算数): no partial item
+    _, ms = found(engine, seed, "行政运行的支出决算数")
+    assert all(h.how != "partial" for m in ms for h in m.hits)

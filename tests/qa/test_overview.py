@@ -1,0 +1,52 @@
+"""Questions beyond one cell, from the figure store (values read from the seed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.qa.conftest import SEED_ID
+
+
+def values(a):
+    return {(r.value, r.unit) for r in a.results}
+
+
+def test_composition_of_the_whole_budget(engine):
+    a = engine.answer("科协的预算都花到哪儿去了", doc_id=SEED_ID)
+    assert a.status == "answered"
+    # 表五: 206 科学技术支出 3,050,000 (50.3 %), 201 一般公共服务支出 2,139,707
+    assert {(Decimal("3050000.00"), "元"), (Decimal("2139707.00"), "元"), (Decimal("50.3"), "%")} <= values(a)
+    assert a.text.index("科学技术支出") < a.text.index("一般公共服务支出")  # largest first
+
+
+def test_breakdown_of_an_item(engine):
+    a = engine.answer("对个人和家庭的补助下面分哪几块", doc_id=SEED_ID)
+    assert {(Decimal("266000.00"), "元"), (Decimal("20000.00"), "元")} <= values(a)
+
+
+def test_ranking_within_a_column(engine):
+    a = engine.answer("人员经费里哪两项花得最多", doc_id=SEED_ID)
+    # 表六 人员经费: 30103 奖金 609,063; 30101 基本工资 449,556
+    got = [r for r in a.results if r.unit == "元"]
+    assert [r.value for r in got[:2]] == [Decimal("609063.00"), Decimal("449556.00")]
+
+
+def test_change_against_last_year_with_the_reason(engine):
+    a = engine.answer("三公经费跟上年相比有变化没", doc_id=SEED_ID)
+    assert {(Decimal("101000.00"), "元"), (Decimal("111000.00"), "元")} <= values(a)
+    assert "减少" in a.text
+
+
+def test_projects_with_their_budgets(engine):
+    a = engine.answer("科协今年做哪些项目", doc_id=SEED_ID)
+    assert {(Decimal("2300000.00"), "元"), (Decimal("300000.00"), "元"), (Decimal("450000.00"), "元")} <= values(a)
+
+
+def test_per_unit_divides_by_the_stated_count(engine):
+    a = engine.answer("公务用车运行维护费平均每辆车多少", doc_id=SEED_ID)
+    assert (Decimal("40000.00"), "元") in values(a) and a.formula
+
+
+def test_the_departments_functions(engine):
+    a = engine.answer("科协主要负责什么工作", doc_id=SEED_ID)
+    assert a.status == "answered" and "科学技术普及" in a.text

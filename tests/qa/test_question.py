@@ -1,0 +1,69 @@
+"""Reading a question once: cue words with their positions (phrasings not in the eval set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.question import content_positions, normalise, read
+
+
+@pytest.fixture(scope="module")
+def seed(engine):
+    return engine.store.document("cq-yubei-kexie-2024-budget")
+
+
+def cues(q, kind):
+    return [(q.text[c.start : c.end], c.value) for c in q.cues if c.kind == kind]
+
+
+def test_normalise_folds_width_traditional_and_spaces():
+    assert normalise("２０２４年 三公經費 是多少？") == "2024年三公经费是多少?"
+
+
+def test_relative_years_against_the_budget_year(seed):
+    q = read("前年和明年的培训费各是多少", seed)
+    assert q.out_of_range == [2022, 2025]
+    q = read("去年的会议费", seed)
+    assert q.years == [2023] and not q.out_of_range
+
+
+def test_a_year_compared_against_is_the_base(seed):
+    q = read("2024年水费比2023年多了吗", seed)
+    assert q.years == [2024] and q.base_year == 2023
+    q = read("邮电费和去年相比有什么变化", seed)
+    assert q.base_year == 2023 and q.years == []
+    # '和' between two years is a list, not a comparison
+    assert read("2023年和2024年的电费", seed).years == [2023, 2024]
+
+
+def test_units_asked_and_numbers_stated(seed):
+    assert read("劳务费合多少万元", seed).unit_asked == "万元"
+    assert read("这个单位有几辆车", seed).unit_asked == "辆"
+    assert read("有多少工作人员", seed).unit_asked == "人"
+    # '100万元以上的设备' states a number; the question asks for a count of 台
+    assert read("100万元以上设备有几台", seed).unit_asked == "台"
+
+
+def test_operations_are_cued_with_their_words(seed):
+    q = read("物业管理费占商品和服务支出的比重", seed)
+    assert "share" in q.ops() and ("比重", "share") in cues(q, "op")
+    assert "growth" in read("住房公积金的增幅", seed).ops()
+    assert "diff" in read("差旅费比去年少了多少", seed).ops()
+    assert "rank" in read("哪三项公用经费最多", seed).ops()
+
+
+def test_the_departments_own_name_and_fillers_need_no_explaining(seed):
+    q = read("请问一下渝北区科协的邮电费", seed)
+    content = "".join(q.text[i] for i in sorted(content_positions(q)))
+    assert content == "邮电费"
+
+
+def test_a_longer_word_of_the_disclosure_is_not_the_department(seed):
+    # '老科协' (the old scientists' association) is not the department 科协
+    q = read("老科协的经费", seed)
+    assert not cues(q, "department")
+
+
+def test_places_and_table_numbers(seed):
+    q = read("表六里邮电费折合万元保留一位小数", seed)
+    assert q.places == 1 and q.table_nos == [6]

@@ -1,0 +1,57 @@
+"""Readings are weighed by the words they explain; decisions follow the scores."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.qa.conftest import SEED_ID
+
+
+def values(a):
+    return [(r.value, r.unit) for r in a.results]
+
+
+def test_every_answer_states_its_reading(engine):
+    a = engine.answer("邮电费今年多少", doc_id=SEED_ID)
+    assert a.interpretation is not None and a.interpretation.items
+    assert a.text.startswith("（理解为：30207 邮电费 · 2024年")
+    assert a.interpretation.operation == "value" and a.interpretation.score >= 0.9
+
+
+def test_a_word_nobody_explains_lowers_the_score_it_does_not_refuse(engine):
+    plain = engine.answer("邮电费多少", doc_id=SEED_ID)
+    chatty = engine.answer("邮电费多少，我在写报告", doc_id=SEED_ID)
+    assert chatty.status == "answered" and values(chatty) == values(plain)
+    assert chatty.interpretation.score <= plain.interpretation.score
+
+
+def test_a_modifier_glued_to_a_name_changes_the_item(engine):
+    # '科普大学培训费' is a kind of 培训费 the tables do not break out
+    a = engine.answer("青少年夏令营培训费是多少", doc_id=SEED_ID)
+    assert a.status == "not_found"
+    assert a.suggestions  # the nearest readings, offered as questions
+
+
+def test_different_values_for_the_same_words_are_asked_back(engine):
+    # 劳务费: 58,000 in 表六 (基本支出) and 250,000 in 表八 (项目支出)
+    a = engine.answer("劳务费安排多少", doc_id=SEED_ID)
+    assert a.status == "clarify"
+    assert {(Decimal("58000.00"), "元"), (Decimal("250000.00"), "元")} <= set(values(a))
+    assert len(a.suggestions) >= 2
+
+
+def test_a_count_is_never_answered_in_yuan(engine):
+    a = engine.answer("培训要搞多少场", doc_id=SEED_ID)
+    assert all(unit != "元" for _, unit in values(a))
+
+
+def test_a_share_of_the_named_whole(engine):
+    # 表六: 30231 公务用车运行维护费 80,000 / 302 商品和服务支出 557,089.56 = 14.4 %
+    a = engine.answer("商品和服务支出里公务用车运行维护费占几成", doc_id=SEED_ID)
+    assert (Decimal("14.4"), "%") in values(a), a.text
+    assert a.interpretation.whole
+
+
+def test_a_year_the_budget_cannot_have_is_said_plainly(engine):
+    a = engine.answer("后年的水费预算", doc_id=SEED_ID)
+    assert a.status == "not_found" and "2026" in a.text
