@@ -628,7 +628,7 @@ def _parts_and_wholes(q: Question, ms: list[Mention], at: int) -> tuple[list[Men
     parts = list(before)
     # 'Y中X占', 'X在Y里占': a mention followed by 里/中 and then another mention is the whole.
     if len(before) >= 2:
-        for i, m in enumerate(before[:-1]):
+        for m in before[:-1]:
             if _CONTAINER.match(q.text[m.end :]) or q.text[max(0, m.start - 1) : m.start] == "在":
                 wholes.append(m)
                 parts.remove(m)
@@ -696,7 +696,7 @@ def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int, ext
     whole = narrow(q, whole) if whole else whole
     if not whole:
         return []
-    b = best_of(list(distinct_values(whole).values())[0])
+    b = best_of(next(iter(distinct_values(whole).values())))
     firsts = []
     for m in parts:
         gs = groups(q, m, year)

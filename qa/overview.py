@@ -330,9 +330,9 @@ def _reason(q: Question, env: Env, e: Entry) -> list:
     best = []
     for p in doc_passages(env.doc):
         body = fold(p.text)
-        if name in body and ("原因" in body or "主要是" in body) and (re.search(r"增加|减少|持平|增长|下降", body)):
-            if len(p.text) <= 220:
-                best.append(p)
+        explains = ("原因" in body or "主要是" in body) and re.search(r"增加|减少|持平|增长|下降", body)
+        if name in body and explains and len(p.text) <= 220:
+            best.append(p)
     best.sort(key=lambda p: (not fold(p.text).startswith(name[:2]), len(p.text)))
     return best
 
