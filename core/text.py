@@ -98,9 +98,13 @@ _CN_DIGITS = "一二三四五六七八九"
 
 
 def cn_to_int(token: str) -> int:
-    """'十七' → 17, '五' → 5, '12' → 12 (table numbers: 表一 … 表二十)."""
+    """'十七' → 17, '五' → 5, '两' → 2, '12' → 12 (table numbers: 表一 … 表二十; '前三')."""
+    token = token.replace("两", "二").replace("〇", "零")
     if token.isdigit():
         return int(token)
+    if not token or any(ch not in _CN_DIGITS + "十" for ch in token):
+        digits = "".join(ch for ch in token if ch.isdigit())
+        return int(digits) if digits else 1  # a numeral we do not read: the smallest count
     if token == "十":
         return 10
     if token.startswith("十"):

@@ -94,7 +94,7 @@ def set_files(name: str) -> list[Path]:
 
 def load_sets(names: Sequence[str] = SETS) -> list[Question]:
     """Every question of the named sets, each marked with its ``set``."""
-    return [{**q, "set": name} for name in names for path in set_files(name) for q in load(path)]
+    return [{**q, "set": name, "file": path.name} for name in names for path in set_files(name) for q in load(path)]
 
 
 def _normalise_source(q: Question) -> Question:
