@@ -476,6 +476,14 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
                 hits = same_table or hits
                 used.add(i)
                 extra += [a.span, *a.extra]
+                # 'A和B里的C': a column joined to the qualifier qualifies C too
+                k = i - 1
+                while k >= 0 and k not in used and re.fullmatch(r"[和与及、]", _between(q, ms[k], ms[k + 1])) and (
+                    q.text[ms[k].start : ms[k].end] in _QUALIFIER_NAMES
+                ):
+                    used.add(k)
+                    extra += [ms[k].span, *ms[k].extra]
+                    k -= 1
             break
         out.append(Mention(b.start, b.end, tuple(hits), tuple(extra)))
     return [m for k, m in enumerate(out) if k not in used]
@@ -543,7 +551,9 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
             continue
         entries = total_entries(catalog, q.doc.id, income=c.value == "income")
         if entries:
-            out.append(Mention(c.start, c.end, tuple(Hit(e, c.start, c.end, "total", 0.85) for e in entries)))
+            # the department's all-funds total first; another table's total is another reading
+            hits = tuple(Hit(e, c.start, c.end, "total", round(0.85 - 0.04 * min(k, 3), 3)) for k, e in enumerate(entries))
+            out.append(Mention(c.start, c.end, hits))
     if not ms and not out:
         # '2024年收入较2023年减少了多少': the bare word is the grand total of that side
         for m in re.finditer(r"收入|支出", q.text):
@@ -570,10 +580,11 @@ def alternatives(q: Question, ms: list[Mention], catalog: Catalog) -> list[Menti
             out.append(m)
             continue
         have = set(m.entries)
+        core = re.sub(r"(?:度|率|数)$", "", words)  # '服务对象满意度' ~ '科普宣传服务对象满意'
         extra = [
             Hit(e, m.start, m.end, "alternative", round(m.quality - 0.01, 3))
             for e in entries
-            if e not in have and words in fold(e.name)
+            if e not in have and len(core) >= 4 and core in fold(e.name)
         ]
         out.append(Mention(m.start, m.end, m.hits + tuple(extra), m.extra))
     return out

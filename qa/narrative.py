@@ -61,6 +61,8 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
     out = []
     for m in ms:
         names = {fold(W.short_item(e.name)) for e in m.entries if e.kind != "narrative" or len(e.name) <= 12}
+        # a 绩效 project is named by its project name, not by the field that stands for it
+        names |= {fold(h.entry.project) for h in m.hits if h.how == "project" and h.entry.project}
         names = {n for n in names if len(n) >= 2}
         if not names:
             continue
@@ -77,7 +79,8 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
             if op == "define":
                 d = _DEFINES.match(body)
                 defined = d is not None and name in d.group(1)
-                if not defined and not re.search(re.escape(name) + r"(?:费用|费)?[:：]?(?:反映|是指|指|包括|主要用于|主要包括)", body):
+                said = re.search(re.escape(name) + r"(?:项目)?(?:费用|费)?[:：，,]?(?:反映|是指|指|包括|主要用于|主要包括|用于)", body)
+                if not defined and not said:
                     continue
             rank = 1.0 - min(at, 100) / 200 - min(len(body), 400) / 2000
             if op == "reason" and "原因" in body[at:]:
@@ -152,6 +155,22 @@ def _numbers(q: Question, draft: Draft, env: Env) -> Draft:
     if re.search(r"数字|数据|指标|目标|任务", q.text):
         return with_figures(draft, env)
     return draft
+
+
+_CONTACT = re.compile(r"联系人|联系电话|联系方式|电话|找谁|咨询电话|打哪个|热线|邮箱|地址")
+
+
+def contacts(q: Question, env: Env) -> list[Reading]:
+    """'有疑问找谁，电话多少' — the disclosure's own contact line (every disclosure ends with one)."""
+    cue = list(_CONTACT.finditer(q.text))
+    if not cue:
+        return []
+    for p in doc_passages(env.doc):
+        if re.search(r"联系人|联系电话|电话[:：]", p.text) and len(p.text) <= 200:
+            draft = _quote([p])
+            spans = [m.span() for m in cue] + [m.span() for m in re.finditer(r"预算|公开|咨询|问题|疑问|事情|事", q.text)]
+            return [Reading("text", draft, spans=spans, quality=0.95)]
+    return []
 
 
 def with_figures(draft: Draft, env: Env) -> Draft:

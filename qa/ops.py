@@ -247,6 +247,8 @@ def _one(q: Question, m: Mention, same: list[Candidate], years: list[int]) -> Re
     c = best_of(same)
     f = c.figure
     text = f"{W.subject(c)}为{W.shown(f)}。"
+    if q.has_op("yesno") and not f.value and re.search(r"有没有|有无|是否有", q.text):
+        text = "无。" + text  # '有没有…' answered in words as well as the 0
     calcs: list[C.Calc] = []
     results = [Result(f.value, f.unit, c.label)]
     text = with_wan(q, text, f.value, f.unit, calcs, results, c.label)

@@ -31,7 +31,8 @@ _TOP = re.compile(r"前([一二两三四五六七八九十\d]+)|排名前([一�
 def breakdown(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     year = default_years(q)[0]
     out = []
-    subjects: list[Mention | None] = [m for m in ms if m.entries] or ([None] if _whole(q) else [])
+    perf = bool(q.roles & {Role.PERF_OVERALL, Role.PERF_GENERAL, Role.PERF_KEY})
+    subjects: list[Mention | None] = [m for m in ms if m.entries] or ([None] if _whole(q) or perf else [])
     for m in subjects:
         for mem in members(q, m, env, year):
             out.append(_listing(q, mem, year, op="breakdown", shares=True, quality=_q(q, m, mem)))

@@ -32,7 +32,7 @@ ACCOUNTS: dict[str, frozenset[str]] = {
     "rank": frozenset({"rank", "value", "breakdown", "composition", "list", "text", "topn"}),
     "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text", "per_unit", "topn"}),
     "reason": frozenset({"reason", "change", "diff", "growth", "value", "text", "yesno"}),
-    "define": frozenset({"define", "text", "breakdown", "list"}),
+    "define": frozenset({"define", "text", "breakdown", "list", "composition"}),
     "text": frozenset({"text", "list", "breakdown", "yesno"}),
     "per_unit": frozenset({"per_unit", "value", "count"}),
     "completion": frozenset({"completion", "value", "share", "growth"}),
