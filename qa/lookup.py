@@ -119,6 +119,8 @@ def total_entries(catalog: Catalog, doc_id: str, income: bool = False) -> list[E
         other = "支出" if income else "收入"
         if other in e.name or any(f.source.column and f.source.column.startswith(other) for f in e.figures):
             continue
+        if income and e.role in (Role.GENERAL_EXPENSE, Role.EXPENSE_TOTAL):
+            continue  # an expenditure table's 合计 is no income total
         out.append(e)
     # The department's all-funds totals first; '本年支出合计' (without carry-overs) before '总计'.
     order = (Role.EXPENSE_TOTAL, Role.INCOME_EXPENSE_TOTAL, Role.GENERAL_EXPENSE, Role.APPROPRIATION_TOTAL)

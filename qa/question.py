@@ -24,8 +24,14 @@ _COMPARE_AFTER = re.compile(r"^(?:的?(?:相比|比|比较|对比|来比|相较)
 _ROLES = {r.value: r for r in Role}
 _ECON = re.compile(r"(政府|部门)(?:预算)?(?:支出)?经济(?:分类|科目)(?:科目)?")
 # 'where does the money come from': the income side
-_SOURCES = re.compile(r"(?:钱|经费|资金|收入|预算)(?:都|主要|是|都是)*(?:从哪|哪来|哪儿来|哪里来|来源|来自|怎么来)")
-_TOP_N = re.compile(r"(?:前)?[一二两三四五六七八九十\d]{1,2}(?:样|项|个|名|位|类|笔|大)(?![月年日元万%])")
+_SOURCES = re.compile(
+    r"(?:钱|经费|资金|收入|预算)(?:都|主要|是|都是)*(?:从哪里来|从哪儿来|从哪来|从哪|哪来|哪儿来|哪里来|来源|来自|怎么来)(?:的)?"
+)
+# '两年'/'三年' enumerate years too; '一年' is just 'per year' ('一年花多少').
+_TOP_N = re.compile(
+    r"(?:前)?(?<!\d)(?:(?:[一二两三四五六七八九十]{1,2}|\d{1,2})(?:样|项|个|名|位|类|笔|大)|(?:[二两三四五六七八九]|[2-9])年)"
+    r"(?![月年日元万%\d])"
+)
 _NOT_COUNTERS = ("项目", "人员", "人数", "人民", "家庭", "名称", "场所", "件事", "台账", "类别", "期间")
 _PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?[\u4e00-\u9fff]{0,5}?(?:人员|人数|人口|职工|工作人员|干部|员工|编制|人(?![次民大才]))")
 # The grand total in so many words: '预算合计', '财政拨款支出一共', '一般公共预算支出合计', '全部支出'.
@@ -153,8 +159,9 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
                 q.cues.append(Cue(start, start + len(word), "total", side))
     for m in _TOTAL.finditer(text):
         q.cues.append(Cue(m.start(), m.end(), "total", "income" if "收入" in m.group() else "expense"))
-    for m in _SOURCES.finditer(text):
+    for m in _SOURCES.finditer(text):  # where the money comes from: the income side, broken down
         q.cues.append(Cue(m.start(), m.end(), "total", "income"))
+        q.cues.append(Cue(m.start(), m.end(), "op", "composition"))
     _unit_cues(q)
     places = q.cue_spans("places")
     for m in _TOP_N.finditer(text):  # '前三', '最多的三样', '这三项' — how many items
@@ -296,7 +303,10 @@ def _unit_cues(q: Question) -> None:
     counters = sorted(v.units["counters"], key=len, reverse=True)
     for m in re.finditer(r"(?:几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
         if text[m.end(1) - 1 : m.end(1) + 1] in _NOT_COUNTERS:
-            continue  # '多少项目' asks about 项目, '几个人员' is a count of people (below)
+            if text[m.end(1) - 1 : m.end(1) + 1] == "项目":  # '多少项目': a count of projects
+                q.cues.append(Cue(m.start(), m.end() + 1, "counter", "个"))
+                q.unit_asked = q.unit_asked or "个"
+            continue  # '几个人员' is a count of people (below)
         q.cues.append(Cue(m.start(), m.end(), "counter", m.group(1)))
         q.unit_asked = m.group(1) if q.unit_asked in (None, "元") else q.unit_asked
         # the noun after the counting word says what is counted ('几辆公务车'): a count explains it

@@ -22,7 +22,7 @@ from qa.question import Question, content_positions
 # Which operations' cue words a reading of each operation accounts for.
 ACCOUNTS: dict[str, frozenset[str]] = {
     "value": frozenset({"value", "sum", "yesno"}),  # a listed reading also accounts for 'topn' (see ops)
-    "count": frozenset({"count", "value", "topn", "yesno", "sum"}),
+    "count": frozenset({"count", "value", "topn", "yesno", "sum", "breakdown"}),
     "diff": frozenset({"diff", "value", "change", "yesno"}),
     "growth": frozenset({"growth", "value", "change", "diff", "share", "yesno"}),
     "share": frozenset({"share", "value", "yesno"}),

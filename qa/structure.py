@@ -22,7 +22,7 @@ def structural_counts(q: Question, ms: list[Mention], env: Env) -> list[Reading]
     doc = env.doc
     found: list[tuple[list[str], str, list[tuple[int, int]]]] = []
     if re.search(r"(多少|几)张(表|报表)|表格.{0,4}(多少|几)", q.text) and doc.toc:
-        found.append(([t for _, t in doc.toc], "目录列出的表", [m.span() for m in re.finditer(r"张表|表格|报表", q.text)]))
+        found.append(([t for _, t in doc.toc], "目录列出的表", [m.span() for m in re.finditer(r"张表|表格|报表|部门预算公开表|公开表|目录", q.text)]))
     for m in ms:
         for e in m.entries:
             if e.code and re.search(r"下面|下级|明细|包括|列了|几个科目|多少个科目|几项科目", q.text):
