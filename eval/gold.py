@@ -228,6 +228,12 @@ def structural_counts(doc: Document, source: Mapping[str, Any]) -> set[Decimal]:
             if kids:
                 out.add(Decimal(len(kids)))
     line = source.get("line")
+    for t in doc.tables:  # a coded row cited by its line: the rows filed under it
+        for r in t.rows:
+            if r.line == line and r.code:
+                kids = [k for k in t.rows if k.parent_code == r.code]
+                if kids:
+                    out.add(Decimal(len(kids)))
     for s in doc.sections:
         if not any(line in p.lines or p.line == line for p in s.paragraphs):
             continue
@@ -288,7 +294,7 @@ def _check_clarify(
     return problems
 
 
-_EXPR = re.compile(r"[\d.,]+(?:\s*[-+*/×÷]\s*[\d.,()]+)+")
+_EXPR = re.compile(r"\(?[\d.,]+(?:\s*[-+*/×÷]\s*[\d.,()]+)+")
 
 
 def _check_overview(

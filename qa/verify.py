@@ -34,7 +34,8 @@ def calc_ok(calc: Calc, figures: Figures) -> bool:
         value, used = evaluate(calc.expr)
     except (ValueError, SyntaxError, ZeroDivisionError, InvalidOperation):
         return False
-    values = {v for v, _ in figures}
+    # a 万元 figure enters a calculation in 元 as well (the calculations work in 元)
+    values = {v for v, _ in figures} | {v * 10000 for v, u in figures if u == "万元"}
     if any(u not in values and u not in _CONSTANTS for u in used):
         return False
     return q(value, calc.places) == calc.value
@@ -42,8 +43,10 @@ def calc_ok(calc: Calc, figures: Figures) -> bool:
 
 def _unit_after(text: str, end: int) -> str:
     tail = text[end : end + 3].lstrip()
-    if tail.startswith("万"):
+    if tail.startswith("万元"):
         return "万元"
+    if tail.startswith("万"):
+        return ""  # '180万画幅', '1.2万亩': a count printed with its own unit
     if tail.startswith("元"):
         return "元"
     if tail.startswith(("%", "％")):
@@ -66,6 +69,7 @@ def unverified_numbers(
         by_unit[""].add(value)
         if unit == "元":
             by_unit["元"].add(value)
+            by_unit["万元"].add(value / 10000)  # a 元 figure shown in 万元 (exact: Decimal division)
         elif unit == "万元":
             by_unit["万元"].add(value)
             by_unit["元"].add(value * 10000)
