@@ -35,6 +35,7 @@ class Vocabulary:
     particles: frozenset[str]
     fillers: tuple[str, ...]  # longest first
     context: tuple[str, ...]
+    institutions: tuple[str, ...]  # department-name suffixes, longest first
     years: dict[str, tuple[str, ...]]
     operations: dict[str, tuple[str, ...]]
     units: dict[str, tuple[str, ...]]
@@ -82,6 +83,7 @@ def vocabulary() -> Vocabulary:
         particles=frozenset(fold(p) for p in raw["particles"]),
         fillers=_tuple(raw["fillers"]),
         context=_tuple(raw["context"]),
+        institutions=tuple(sorted(raw["institutions"], key=len, reverse=True)),
         years={k: _tuple(v) for k, v in raw["years"].items()},
         operations={k: _tuple(v) for k, v in raw["operations"].items()},
         units={k: _tuple(v) for k, v in raw["units"].items()},

@@ -42,6 +42,8 @@ def role_of(table: Table) -> Role:
         ("绩效" in t, Role.PERF_GENERAL),
         ("政府采购" in t, Role.PROCUREMENT),
         ("项目支出明细" in t or "项目明细" in t, Role.PROJECT_DETAIL),
+        # '项目支出预算表' without an economic classification lists projects, it is no expense total
+        ("项目支出" in t and "一般公共预算" not in t and "经济分类" not in t, Role.PROJECT_DETAIL),
         ("政府性基金" in t, Role.FUND_EXPENSE),
         ("国有资本经营" in t, Role.SOE_EXPENSE),
         ("财政拨款收" in t and "总表" in t, Role.APPROPRIATION_TOTAL),

@@ -555,11 +555,15 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
             hits = tuple(Hit(e, c.start, c.end, "total", round(0.85 - 0.04 * min(k, 3), 3)) for k, e in enumerate(entries))
             out.append(Mention(c.start, c.end, hits))
     if not ms and not out:
-        # '2024年收入较2023年减少了多少': the bare word is the grand total of that side
-        for m in re.finditer(r"收入|支出", q.text):
+        # '2024年收入较2023年减少了多少', '区妇联今年预算多少': the bare word is the grand total of
+        # that side (words the question leaves unexplained still lower the reading)
+        # ('钱主要花在哪': a breakdown of the whole budget, which the overview reads without one)
+        bare = r"收入|支出" if q.ops() & {"breakdown", "composition", "rank"} else r"收入|支出|预算|决算|经费|资金|花"
+        for m in re.finditer(bare, q.text):
             entries = total_entries(catalog, q.doc.id, income=m.group() == "收入")
             if entries:
-                out.append(Mention(m.start(), m.end(), tuple(Hit(e, m.start(), m.end(), "total", 0.75) for e in entries)))
+                hits = tuple(Hit(e, m.start(), m.end(), "total", round(0.75 - 0.04 * min(k, 3), 3)) for k, e in enumerate(entries))
+                out.append(Mention(m.start(), m.end(), hits))
                 break
     return sorted(ms + out, key=lambda m: m.start)
 

@@ -222,6 +222,53 @@ def _department_cues(q: Question) -> None:
                 continue
             if not _inside((start, start + len(name)), q.cue_spans("department")):
                 q.cues.append(Cue(start, start + len(name), "department", name))
+    cut = [i + 1 for i, ch in enumerate(dep) if ch in "省市区县"]
+    core = dep[max(cut, default=0) :]
+    for start, end in short_names(q.text, core, vocabulary().institutions):
+        if start > 0 and q.text[start - 1 : end] in own and q.text[start - 1] not in "区市县":
+            continue  # a longer word of the disclosure ('老科协')
+        if not _inside((start, end), q.cue_spans("department")):
+            q.cues.append(Cue(start, end, "department", q.text[start:end]))
+    # the place before a department's name, with or without its 区/市 ('渝北科协', '重庆渝北区科协')
+    places = [dep[a:b] for a, b in zip([0, *cut], cut, strict=False) if b - a >= 3]
+    places += [p[:-1] for p in places]
+    for c in list(q.cue_spans("department")):
+        start = c[0]
+        for p in sorted(places, key=len, reverse=True):
+            if q.text[:start].endswith(p):
+                start -= len(p)
+        if start < c[0]:
+            q.cues.append(Cue(start, c[1], "department", q.text[start : c[1]]))
+
+
+def short_names(text: str, name: str, suffixes: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Spans of ``text`` that shorten the department's ``name`` the way people do: '住建委' for
+    '住房和城乡建设委员会', '疾控中心' for '疾病预防控制中心', '区妇联' for '妇女联合会' — the name's
+    first character, more of its characters in order, ending on its suffix's first or last one."""
+    suffix = next((s for s in suffixes if name.endswith(s)), "")
+    body = len(name) - len(suffix)
+    if not suffix or body < 1:
+        return []
+    ends = {name[body], name[-1]}
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        if text[i] != name[0]:
+            i += 1
+            continue
+        k, j, best = 1, i + 1, None
+        while j < len(text) and (at := name.find(text[j], k)) >= 0:
+            k = at + 1
+            if at >= body and text[j] in ends:
+                best = j + 1
+            j += 1
+        if best is None or best - i >= len(name):  # the full name is matched above
+            i += 1
+            continue
+        start = i - 1 if i > 0 and text[i - 1] in "区市县" else i
+        out.append((start, best))
+        i = best
+    return out
 
 
 _AS_OF = re.compile(r"(?:截至|截止|到)\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?|〔\d{4}〕|\[\d{4}\]|\(\d{4}\)")
