@@ -105,6 +105,8 @@ def cn_to_int(token: str) -> int:
     if not token or any(ch not in _CN_DIGITS + "十" for ch in token):
         digits = "".join(ch for ch in token if ch.isdigit())
         return int(digits) if digits else 1  # a numeral we do not read: the smallest count
+    if "十" not in token:
+        return _CN_DIGITS.index(token[0]) + 1  # '八三' (表八三公经费 with its quotes folded away): 八
     if token == "十":
         return 10
     if token.startswith("十"):

@@ -15,7 +15,7 @@ from ingest.roles import Role
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
 _CODE = re.compile(r"(?<![\d.])(\d{3}|\d{5}|\d{7})(?![\d.])")
-_TABLE_NO = re.compile(r"(?:附)?表\s*([一二三四五六七八九十]+|\d{1,2})(?![\d])")
+_TABLE_NO = re.compile(r"(?:附)?表\s*([一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]|\d{1,2})(?![\d])")
 _PLACES = re.compile(r"(?:(?:保留|精确到|取)\s*)?(?:([一二两三四0-9])\s*位小数|小数点后\s*([一二两三0-9])\s*位|0\.(0*)1)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _COMPARE_BEFORE = re.compile(r"(?:比|较|对比|相较于?|相对于?|比起)$")
