@@ -36,6 +36,7 @@ class Vocabulary:
     fillers: tuple[str, ...]  # longest first
     context: tuple[str, ...]
     institutions: tuple[str, ...]  # department-name suffixes, longest first
+    opinions: tuple[str, ...]  # words that ask for a judgement
     years: dict[str, tuple[str, ...]]
     operations: dict[str, tuple[str, ...]]
     units: dict[str, tuple[str, ...]]
@@ -84,6 +85,7 @@ def vocabulary() -> Vocabulary:
         fillers=_tuple(raw["fillers"]),
         context=_tuple(raw["context"]),
         institutions=tuple(sorted(raw["institutions"], key=len, reverse=True)),
+        opinions=_tuple(raw["opinions"]),
         years={k: _tuple(v) for k, v in raw["years"].items()},
         operations={k: _tuple(v) for k, v in raw["operations"].items()},
         units={k: _tuple(v) for k, v in raw["units"].items()},

@@ -19,7 +19,7 @@ from core.errors import BudgetQAError
 from core.records import Answer, Document
 from core.settings import Settings
 from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, short_department
-from core.vocab import fold
+from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
 from qa import calc as C
 from qa import compose, compound, context, decide, narrative, ops, overview, structure
@@ -27,7 +27,7 @@ from qa.catalog import Catalog, build_catalog
 from qa.llm import LLMPhraser
 from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
 from qa.passages import Passage, doc_passages
-from qa.question import Question, read
+from qa.question import Question, read, short_names
 from qa.readings import Draft, Reading, score
 from qa.verify import unverified_numbers
 
@@ -35,6 +35,9 @@ _CJK = r"(?:(?![和与的及在是年])[\u4e00-\u9fff])"
 _ORG = re.compile(
     rf"((?:{_CJK}{{2,4}}?(?:省|市|区|县))+)(?:\([^)]*\))?({_CJK}{{0,10}}?(?:委员会|教委|科委|委|局|厅|科协|协会|中心|馆|院|办))"
 )
+
+# a unit named by its level, at the start of a phrase ('区疾控中心'; not '社区服务中心')
+_UNIT = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[的在是和问下个了想请]))([区市县])({_CJK}{{1,8}}?(?:委员会|联合会|协会|中心|局|委|馆|院|办|站|所))")
 
 
 class PassageRetriever(Protocol):
@@ -210,6 +213,12 @@ class AnswerEngine:
             text = f"本公开文件是{doc.department}{doc.year}年部门{doc.kind}，只有{have}年的数据，没有{years}年的数据。"
             out.append(Reading("refusal", Draft("not_found", text), spans=q.cue_spans("year"), quality=0.97,
                                years=sorted(set(q.out_of_range) | self._years[doc.id])))  # fmt: skip
+        if any(w in q.text for w in vocabulary().opinions):
+            text = (
+                "公开文件只公布预算、决算的数字和说明，不对花得值不值、合不合理作评价，我也不替您下结论。"
+                "您可以问具体的数字或原因，例如“三公经费是多少”“比上年为什么减少”。"
+            )
+            out.append(Reading("refusal", Draft("not_found", text), spans=[(0, len(q.text))], quality=0.97))
         if _personal(q):
             text = "部门预算公开文件不公开个人的工资、收入等信息，无法回答。"
             out.append(Reading("refusal", Draft("not_found", text), spans=[(0, len(q.text))], quality=0.97))
@@ -263,6 +272,14 @@ class AnswerEngine:
                     expanded = expanded[: -len(short)] + full
             if expanded not in fold(doc.department) or "市级" in text:
                 return m.group(0)
+        # '区疾控中心', '市科协': a unit named by its level and kind, which is not this department
+        dep = fold(doc.department)
+        core = dep[max((i + 1 for i, ch in enumerate(dep) if ch in "省市区县"), default=0) :]
+        for m in _UNIT.finditer(text):
+            name = m.group(2)
+            if "财政" in name or name in dep or short_names(name, core, vocabulary().institutions):
+                continue  # the funder ('区财政局'), or this department under a short name
+            return m.group(0)
         return None
 
     # --- the last step -------------------------------------------------------------------------
@@ -309,7 +326,8 @@ class AnswerEngine:
 
 
 _PERSON = re.compile(
-    r"(?:主席|主任|局长|书记|馆长|部长|科长|处长|领导|干部|工作人员|员工|职工|联系人|(?<!其)他|她)(?:们)?的?(?:一年|每年|每月|一个月|月|年)?"
+    r"(?:主席|主任|局长|书记|馆长|部长|科长|处长|领导|干部|工作人员|员工|职工|联系人(?:[\u4e00-\u9fff]{2,3}?)?"
+    r"|(?<!其)他|她)(?:们)?的?(?:一年|每年|每月|一个月|月|年)?"  # '联系人姚玲一个月工资': a named person
     r"(?:的)?(?:工资|收入|薪水|薪资|奖金|待遇|补贴|津贴)"
 )
 

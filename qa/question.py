@@ -32,6 +32,8 @@ _TOP_N = re.compile(
     r"(?:前)?(?<!\d)(?:(?:[一二两三四五六七八九十]{1,2}|\d{1,2})(?:样|项|个|名|位|类|笔|大)|(?:[二两三四五六七八九]|[2-9])年)"
     r"(?![月年日元万%\d])"
 )
+# '怎么' before a change is 'why' ('怎么比去年还少了', '怎么没花完'), not 'how'
+_HOW_COME = re.compile(r"怎么(?:会|还|就|又|突然)?[^,.?!;，。？！；]{0,8}?(?:少了|多了|减少|增加|下降|上升|降了|涨了|没花完|花不完|超了|超支|结余)")
 _NOT_COUNTERS = ("项目", "人员", "人数", "人民", "家庭", "名称", "场所", "件事", "台账", "类别", "期间")
 _PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?[\u4e00-\u9fff]{0,5}?(?:人员|人数|人口|职工|工作人员|干部|员工|编制|人(?![次民大才]))")
 # The grand total in so many words: '预算合计', '财政拨款支出一共', '一般公共预算支出合计', '全部支出'.
@@ -162,6 +164,8 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     for m in _SOURCES.finditer(text):  # where the money comes from: the income side, broken down
         q.cues.append(Cue(m.start(), m.end(), "total", "income"))
         q.cues.append(Cue(m.start(), m.end(), "op", "composition"))
+    for m in _HOW_COME.finditer(text):  # '怎么比去年还少了': why it changed
+        q.cues.append(Cue(m.start(), m.start() + 2, "op", "reason"))
     _unit_cues(q)
     places = q.cue_spans("places")
     for m in _TOP_N.finditer(text):  # '前三', '最多的三样', '这三项' — how many items

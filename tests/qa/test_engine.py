@@ -187,3 +187,16 @@ def test_abbreviated_project_name(engine):
     assert values(a) == [(Decimal("91"), "%")], a.text
     assert "老科技工作者服务团经费" in a.text
     assert a.citations[0].provenance.table_no == 17 and a.citations[0].provenance.line == 460
+
+
+@pytest.mark.parametrize("question", ["你觉得科协的培训费花得值不值", "三公经费合不合理"])
+def test_a_judgement_is_not_given(engine, question):
+    a = engine.answer(question)
+    assert a.status == "not_found" and "评价" in a.text and not values(a)
+
+
+def test_a_unit_named_by_its_level_is_another_department(engine):
+    a = engine.answer("区教委今年的培训费多少")
+    assert a.status == "not_found" and "区教委" in a.text
+    # a 区-level word inside an item is not a unit ('社区', '小区')
+    assert "没有“" not in engine.answer("社区服务中心的经费多少").text

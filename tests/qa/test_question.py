@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import content_positions, normalise, read
+from qa.question import content_positions, normalise, read, short_names
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,36 @@ def test_a_longer_word_of_the_disclosure_is_not_the_department(seed):
 def test_places_and_table_numbers(seed):
     q = read("表六里邮电费折合万元保留一位小数", seed)
     assert q.places == 1 and q.table_nos == [6]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "short"),
+    [
+        ("城建委今年花了多少", "城乡建设委员会", "城建委"),
+        ("区妇联的三公经费", "妇女联合会", "区妇联"),
+        ("疾控中心有几辆车", "疾病预防控制中心", "疾控中心"),
+        ("体育局的预算", "体育运动管理局", "体育局"),
+    ],
+)
+def test_short_names_of_a_department(text, name, short):
+    from core.vocab import vocabulary
+
+    spans = short_names(text, name, vocabulary().institutions)
+    assert [text[a:b] for a, b in spans] == [short]
+
+
+def test_short_names_end_on_the_suffix():
+    from core.vocab import vocabulary
+
+    # '体育运动' alone is no department: the name's kind (局) is missing
+    assert short_names("体育运动经费", "体育运动管理局", vocabulary().institutions) == []
+
+
+def test_the_departments_short_name_is_no_item(seed):
+    q = read("渝北科协今年预算多少", seed)
+    assert any(q.text[c.start : c.end] == "渝北科协" for c in q.cues if c.kind == "department")
+
+
+def test_how_come_before_a_change_asks_why(seed):
+    assert "reason" in read("培训费怎么比去年还少了", seed).ops()
+    assert "reason" not in read("培训费怎么查", seed).ops()
