@@ -37,6 +37,7 @@ class Vocabulary:
     context: tuple[str, ...]
     institutions: tuple[str, ...]  # department-name suffixes, longest first
     opinions: tuple[str, ...]  # words that ask for a judgement
+    dimensions: dict[str, str]  # a size asked ('面积') → the unit it is printed in
     years: dict[str, tuple[str, ...]]
     operations: dict[str, tuple[str, ...]]
     units: dict[str, tuple[str, ...]]
@@ -86,6 +87,7 @@ def vocabulary() -> Vocabulary:
         context=_tuple(raw["context"]),
         institutions=tuple(sorted(raw["institutions"], key=len, reverse=True)),
         opinions=_tuple(raw["opinions"]),
+        dimensions={fold(k): v for k, v in raw["dimensions"].items()},
         years={k: _tuple(v) for k, v in raw["years"].items()},
         operations={k: _tuple(v) for k, v in raw["operations"].items()},
         units={k: _tuple(v) for k, v in raw["units"].items()},

@@ -18,7 +18,7 @@ from typing import Protocol
 from core.errors import BudgetQAError
 from core.records import Answer, Document
 from core.settings import Settings
-from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, short_department
+from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_question, short_department
 from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
 from qa import calc as C
@@ -123,7 +123,7 @@ class AnswerEngine:
         if len(question) > self.settings.max_question_chars:
             text = f"问题太长了（{len(question)}字），请精简到{self.settings.max_question_chars}字以内再问。"
             return Answer(question[:50], text, "invalid")
-        doc, refusal = self._pick_document(question, doc_id)
+        doc, refusal = self._pick_document(normalize_question(question), doc_id)
         if refusal:
             return Answer(question, refusal, "not_found", doc_id=doc.id)
         history = [h for h in history if h and h.strip()]
@@ -334,6 +334,8 @@ _PERSON = re.compile(
 
 def _personal(q: Question) -> bool:
     """Pay of a person ('主任一年工资', '他一年收入'): no disclosure lists it."""
+    if re.search(r"(?:一个月|每个月|每月|月)(?:的)?(?:工资|收入|薪水|薪资|工钱)|月薪|月工资", q.text):
+        return True  # a disclosure has yearly totals: a monthly pay is one person's
     return bool(_PERSON.search(q.text)) or bool(re.search(r"[\u4e00-\u9fff]{2,3}(?:一个月|一年|每月)(?:的)?(?:工资|收入)", q.text) and not q.item_positions)
 
 

@@ -183,10 +183,24 @@ def value(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     by_mention: dict[Mention, list[list[Candidate]]] = {}
     for m, g in singles:
         by_mention.setdefault(m, []).append(g)
-    if len(by_mention) > 1 and all(len(gs) == 1 for gs in by_mention.values()):
+    if len(by_mention) > 1 and all(len(gs) == 1 for gs in by_mention.values()) and _enumerated(q, list(by_mention)):
         firsts = [best_of(gs[0]) for gs in by_mention.values()]
         out.append(_listed(q, firsts, list(by_mention), years))
     return out
+
+
+_SEPARATORS = re.compile(r"[和与及跟、,，/或加同]|还有|以及|还是")
+
+
+def _enumerated(q: Question, ms: list[Mention]) -> bool:
+    """Are the items listed ('培训费和会议费', '基本工资 津贴 奖金' with its spaces folded)? Words
+    between two names that join nothing ('高标准农田每亩补贴') make them one phrase, not a list."""
+    ordered = sorted(ms, key=lambda m: m.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        gap = q.text[a.end : b.start]
+        if gap and not _SEPARATORS.search(gap):
+            return False
+    return True
 
 
 def _derived_previous(q: Question, m: Mention, env: Env) -> list[Reading]:

@@ -276,7 +276,7 @@ def short_names(text: str, name: str, suffixes: tuple[str, ...]) -> list[tuple[i
 
 
 _AS_OF = re.compile(r"(?:截至|截止|到)\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?|〔\d{4}〕|\[\d{4}\]|\(\d{4}\)")
-_WORDS: dict[str, str] = {}
+_WORDS: dict[object, str] = {}  # per document id (a disclosure does not change once ingested)
 
 
 def _doc_words(doc: Document) -> str:
@@ -286,6 +286,15 @@ def _doc_words(doc: Document) -> str:
         texts += [c.raw for t in doc.tables for r in t.rows for c in r.cells if c.kind == "text" and len(c.raw) > 4]
         _WORDS[doc.id] = fold("".join(texts))
     return _WORDS[doc.id]
+
+
+def in_document(doc: Document, word: str) -> bool:
+    """Does the disclosure use ``word`` anywhere (running text, table titles, row names)?"""
+    key = ("all", doc.id)
+    if key not in _WORDS:
+        names = [t.title for t in doc.tables] + [r.name for t in doc.tables for r in t.rows]
+        _WORDS[key] = _doc_words(doc) + "|" + fold("|".join(names))
+    return word in _WORDS[key]
 
 
 def _year_cues(q: Question, covered: set[int]) -> None:
@@ -369,6 +378,12 @@ def _unit_cues(q: Question) -> None:
         q.unit_asked = "人"
     if q.unit_asked is None and re.search(r"多少钱|多少块|花了多少|金额|数额", text):
         q.unit_asked = "元"
+    # a size, not an amount: '办公用房面积有多大' is answered in 平方米 or not at all
+    for word, unit in v.dimensions.items():
+        if word in text and q.unit_asked in (None, "元"):
+            q.unit_asked = unit
+            for start in _all(text, word):
+                q.cues.append(Cue(start, start + len(word), "unit", unit))
 
 
 def _places(m: re.Match[str]) -> int:

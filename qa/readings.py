@@ -10,6 +10,7 @@ word nobody explains lowers the score — it never refuses by itself; the decisi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from core.records import Interpretation, ItemRef, Result
@@ -17,7 +18,7 @@ from qa import calc as C
 from qa.catalog import Entry
 from qa.lookup import Candidate, describe
 from qa.passages import Passage
-from qa.question import Question, content_positions
+from qa.question import Question, content_positions, in_document
 
 # Which operations' cue words a reading of each operation accounts for.
 ACCOUNTS: dict[str, frozenset[str]] = {
@@ -162,7 +163,11 @@ def score(reading: Reading, q: Question) -> Reading:
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
     penalty_unit = _unit_mismatch(reading, q)
-    penalty = sum(_penalty(run, unused_ops, item_edges) + (0.1 if reading.strict and len(run) >= 2 else 0) for run in runs)
+    penalty = sum(
+        _penalty(run, unused_ops, item_edges, _known(q, run, item_edges))
+        + (0.1 if reading.strict and len(run) >= 2 else 0)
+        for run in runs
+    )
     reading.covered = covered & content
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
     reading.score = round(reading.quality * max(0.05, 1 - penalty - penalty_unit), 4)
@@ -171,10 +176,15 @@ def score(reading: Reading, q: Question) -> Reading:
 
 def _unit_mismatch(reading: Reading, q: Question) -> float:
     """An answer in another unit than asked ('涨了百分之几' answered in 元) answers another question."""
-    if not reading.draft.results or q.unit_asked is None:
+    if not reading.draft.results:
         return 0.0
     unit = reading.draft.results[0].unit
+    # '每亩补贴标准' asks for an amount per 亩: a number of 亩 is no answer to it
+    if any(unit.endswith(per) for per in re.findall(r"每(?:一)?([亩人辆台次场户个名件])", q.text)):
+        return 0.5
     money = ("元", "万元")
+    if q.unit_asked is None:
+        return 0.0
     if q.unit_asked == "%" and unit in money and reading.op not in ("breakdown", "rank", "list", "change"):
         return 0.3
     if q.unit_asked in money and unit == "%" and reading.op not in ("share", "growth", "completion"):
@@ -201,13 +211,49 @@ def _names_table(reading: Reading, cue) -> bool:
     )
 
 
-def _penalty(run: list[int], unused_ops: set[int], item_edges: set[int]) -> float:
+def _penalty(run: list[int], unused_ops: set[int], item_edges: set[int], known: bool) -> float:
     if any(i in unused_ops for i in run):
         return 0.3
-    if len(run) >= 2 and (run[-1] + 1 in item_edges or run[0] in item_edges):
-        # words glued to an item name change what it is: '科普大学培训费', '群团活动中心'
+    if len(run) >= 2 and known and (run[-1] + 1 in item_edges or run[0] in item_edges):
+        # words glued to an item name change what it is: '科普大学培训费', '群团活动中心'. A short
+        # word the disclosure never uses ('房子租金', '招待客人', a typo: '会议经废') says what the
+        # item is about rather than naming a part of it: it weighs as any unknown word.
         return 0.45
     return 0.2 if len(run) >= 2 else 0.07
+
+
+def _known(q: Question, run: list[int], item_edges: set[int]) -> bool:
+    """Is the word glued to an item one that can name a part of it: a word the disclosure uses
+    ('活动中心' of '活动中心自己' after '群团'), or a word of three characters or more (a name:
+    '夏令营' in '青少年夏令营培训费')? A two-character word the disclosure never uses ('房子租金',
+    '招待客人', a typo such as '会议经废') says what the item is about instead."""
+    start, end = run[0], run[-1] + 1
+    if any(i in q.item_positions for i in run):
+        return True  # an item the disclosure lists, which this reading leaves out
+    if end in item_edges:  # before the item: its tail
+        if any(in_document(q.doc, q.text[i:end]) for i in range(start, end - 1)):
+            return True
+    elif any(in_document(q.doc, q.text[start:j]) for j in range(start + 2, end + 1)):
+        return True
+    word = _word_at(q.text, end - 1 if end in item_edges else start)
+    return len(word) >= 3
+
+
+def _word_at(text: str, i: int) -> str:
+    """The jieba word of ``text`` that holds position ``i``."""
+    at = 0
+    for w in _segments(text):
+        if at <= i < at + len(w):
+            return w
+        at += len(w)
+    return ""
+
+
+@lru_cache(maxsize=256)
+def _segments(text: str) -> tuple[str, ...]:
+    from qa.passages import _jieba
+
+    return tuple(_jieba().cut(text))
 
 
 def _runs(positions: list[int]) -> list[list[int]]:
