@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import pairwise
 
 from core.records import Document, Figure, Result
 from core.settings import Settings
@@ -196,7 +197,7 @@ def _enumerated(q: Question, ms: list[Mention]) -> bool:
     """Are the items listed ('培训费和会议费', '基本工资 津贴 奖金' with its spaces folded)? Words
     between two names that join nothing ('高标准农田每亩补贴') make them one phrase, not a list."""
     ordered = sorted(ms, key=lambda m: m.start)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in pairwise(ordered):
         gap = q.text[a.end : b.start]
         if gap and not _SEPARATORS.search(gap):
             return False

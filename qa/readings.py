@@ -10,8 +10,8 @@ word nobody explains lowers the score — it never refuses by itself; the decisi
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core.records import Interpretation, ItemRef, Result
 from qa import calc as C
