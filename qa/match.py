@@ -253,7 +253,9 @@ def _gapped(text: str, entries: list[Entry], cues: set[int], covered: list[tuple
     for e in entries:
         if e.kind == "narrative":
             continue
-        for v in e.variants:
+        # without its last '费' too: '公务用车一年运行维护要花多少钱' asks for 公务用车运行维护费
+        stripped = {v[:-1] for v in e.variants if v.endswith("费") and len(v) >= 6} - set(e.variants)
+        for v in sorted({*e.variants, *stripped}, key=len, reverse=True):
             if len(v) < 5 or v in text:
                 continue
             for i in (k for k, ch in enumerate(text) if ch == v[0]):
@@ -268,7 +270,9 @@ def _gapped(text: str, entries: list[Entry], cues: set[int], covered: list[tuple
                         if others > 1:
                             break
                     j += 1
-                if k == len(v) and j - i > len(v) and not _overlaps((i, j), covered, by=len(v) // 2):
+                # a name without its '费' must end where the question's words do ('运行维护要花')
+                ends = v not in stripped or j == len(text) or j in cues or not "\u4e00" <= text[j] <= "\u9fff"
+                if k == len(v) and j - i > len(v) and ends and not _overlaps((i, j), covered, by=len(v) // 2):
                     out.append(Hit(e, i, j, "gapped", 0.8))
                     break
     return out

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from core.records import Figure, Result
-from core.vocab import fold
+from core.vocab import fold, vocabulary
 from ingest.roles import Role, role_of
 from qa import calc as C
 from qa import compose as W
@@ -340,21 +340,27 @@ def _reason(q: Question, env: Env, e: Entry) -> list:
 
 def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     """'每辆车的运行费' — an amount divided by the count the disclosure states (formula shown)."""
-    counter = next((c for c in "辆台人个项次场" if f"每{c}" in q.text or f"平均一{c}" in q.text), None)
+    counters = sorted(vocabulary().units["counters"], key=len, reverse=True)
+    m_per = re.search(r"(?:每|平均一|人均|一)(?:一)?(" + "|".join(map(re.escape, counters)) + ")", q.text)
+    counter = m_per.group(1) if m_per else None
     if counter is None and re.search(r"单车|车均", q.text):
         counter = "辆"
+    if counter is None and re.search(r"每个(?:老人|人|对象|学生|孩子|家庭)|人均", q.text):
+        counter = "人"
     if counter is None:
         return []
     counts = [f for f in env.figures if f.unit.startswith(counter) and f.measure == "数量" and f.value > 0]
     if not counts:
         return []
-    n = max(counts, key=lambda f: (f.value, -f.source.line))
     out = []
     year = default_years(q)[0]
     for m in ms:
         for g in groups(q, m, year):
             c = best_of(g)
             if c.figure.unit not in _MONEY:
+                continue
+            n = _count_for(c, counts)
+            if n is None:
                 continue
             calc = C.Calc(f"{W.plain(c.figure.value)} / {W.plain(n.value)}", C.q(c.figure.value / n.value, 2), c.figure.unit, 2)
             cn = Candidate(W.narrative_entry(env.catalog, n), n, 0)
@@ -365,6 +371,18 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             draft = Draft("answered", text, [c, cn], results, [calc])
             out.append(reading_for("per_unit", q, [c], [m], draft, [year]))
     return out
+
+
+def _count_for(c: Candidate, counts: list[Figure]) -> Figure | None:
+    """The count an amount is divided by: the one stated about the same thing ('公务接待13批次'
+    beside 公务接待费), else the largest (the whole stock: '共有车辆3辆')."""
+    name = fold(c.entry.name).removesuffix("费")
+    def shared(f: Figure) -> int:
+        return max((k for k in range(2, len(name) + 1) if any(name[i : i + k] in fold(f.item) for i in range(len(name) - k + 1))), default=0)
+    related = [f for f in counts if shared(f) >= 2]
+    if related:
+        return max(related, key=lambda f: (shared(f), f.value, -f.source.line))
+    return max(counts, key=lambda f: (f.value, -f.source.line))  # the department's whole stock ('共有车辆3辆')
 
 
 def completion(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
