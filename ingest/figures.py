@@ -153,8 +153,10 @@ def _text_figures(
                     year = _year_of(before)
                     label, relation = lead, f"{year}年{label}" if year else label
                     subject = lead
-                if not relation:
-                    subject = label or subject
+                if _NOT_AN_ITEM.match(label):
+                    label = ""  # '比上年增加', '预算为', '提高至': no item named, the sentence's subject is
+                if label:
+                    subject = label  # a subject named with a change ('收支总计各增加…') stays the subject
                 position = s_start + c_start + m.start()
                 if m.group("lo"):
                     yield from _range_low(
@@ -172,12 +174,14 @@ def _text_figures(
                     )
                 yield Figure(
                     doc_id=doc.id,
-                    item=label or subject or sentence.strip()[:20],
+                    item=label or subject or lead or sentence.strip()[:20],
                     measure=relation or _default_measure(m.group("unit")),
                     value=Decimal(re.sub(r"[,，]", "", m.group("num")).replace("−", "-")),
                     unit=m.group("unit").replace("(", "（").replace(")", "）"),
                     source=_provenance(doc, lines, offsets, position, section, table, row, column),
-                    year=doc.year
+                    year=doc.year - 1
+                    if relation == "上年数"
+                    else doc.year
                     if "较" in sentence or "比" in sentence
                     else (_year_of(sentence) or doc.year),
                     origin="narrative",
@@ -214,6 +218,11 @@ def _provenance(doc, lines, offsets, position, section, table, row, column) -> P
     )
 
 
+# Words before a number that name no item: a comparison, a verb, a particle.
+_NOT_AN_ITEM = re.compile(
+    r"^(?:[比较与同](?:上年度?|去年|年初预算数?|预算数?|\d{4}年度?(?:决算数?|预算数?)?)?(?:相比|相较)?[,，]?|"
+    r"(?:预算|决算)?(?:为|达|达到|增至|提高至|降至|减至|增加到|提高到|降到)|各|总|共|其中)$"
+)
 _BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?$")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # Commas between digits are thousands separators, not clause breaks.
@@ -240,6 +249,13 @@ def _label(before: str) -> tuple[str, str]:
         return "", "完成预算"  # '完成预算的84.3%'
     if cmp := re.match(r"^([较比])(年初预算数?|上年度?|去年)[^，,。]*?(增加|减少|增长|下降)$", text):
         return "", f"{cmp.group(1)}{cmp.group(2)}{cmp.group(3)}"
+    # '抽检批次由2400批次提高至2600批次': the first is the old value, the second the item's own
+    if ch := re.match(r"^(.+?)由(?:.*?)(提高至|提高到|增加至|增加到|增至|降至|降到|减至|减少到|调整为|变为)$", text):
+        return _clean_subject(ch.group(1)), ""
+    if ch := re.match(r"^(.+?)由$", text):
+        return _clean_subject(ch.group(1)), "调整前"
+    if re.match(r"^[较比](?:上年度?|去年)(?:同期)?(?:预算数?|决算数?)?$", text):
+        return "", "上年数"  # '比上年516,380.00元增加…': last year's own amount
     if cmp := re.match(r"^([较比])(\d{4})年.*?(增加|减少|增长|下降)$", text):
         # '比2022年决算数100,735.40元减少7,992.14元': the change, relative to that year
         return "", f"{cmp.group(1)}{cmp.group(2)}年{cmp.group(3)}"
@@ -257,7 +273,8 @@ def _counted_noun(after: str, unit: str) -> str:
     if unit in ("元", "万元", "亿元", "%"):
         return ""
     noun = re.match(r"^[\u4e00-\u9fff]{2,12}", after.strip())
-    return noun.group() if noun and not noun.group().startswith(("以上", "以下", "左右")) else ""
+    verbs = ("以上", "以下", "左右", "提高", "增加", "增至", "降", "减", "达", "由", "为", "至", "比", "较", "同比")
+    return noun.group() if noun and not noun.group().startswith(verbs) else ""
 
 
 def _clean_subject(text: str) -> str:
