@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eval.__main__ import main
-from eval.dataset import load
+from eval.dataset import load_sets
 
 
 @pytest.mark.slow
@@ -22,7 +22,9 @@ def test_full_eval_meets_the_thresholds(tmp_path: Path, capsys) -> None:
     assert rc == 0, "below threshold: " + "; ".join(gate["failed"])
     assert gate["passed"] and not gate["skipped"], gate  # every gated metric was measured
 
-    assert summary["total"] == len(load())
+    assert summary["total"] == len(load_sets())
+    for name in ("dev", "blind"):  # each set reported on its own, confident wrong answers counted
+        assert summary[name]["total"] > 300 and "confident_wrong" in summary[name]
     for key in (
         "accuracy",
         "by_type",
