@@ -100,7 +100,9 @@ def retrieved_hits(q: Question, catalog: Catalog, ms: list[Mention], retriever: 
             spans = _spans(q.text, words, card_text(e, q.doc))
             if spans:
                 start, end = min(s for s, _ in spans), max(e2 for _, e2 in spans)
-                out.append(Hit(e, start, end, "retrieved", round(0.5 + 0.25 * score / top, 3)))
+                # below ANSWER_AT on purpose: a card that shares words is a suggestion to offer
+                # ('您是不是想问'), never an answer by itself (BM25 over short cards is loose)
+                out.append(Hit(e, start, end, "retrieved", round(0.4 + 0.15 * score / top, 3)))
     if retriever is not None and getattr(retriever, "ready", lambda: True)():
         out += _dense(q, catalog, words, retriever)
     return out
@@ -135,5 +137,5 @@ def _dense(q: Question, catalog: Catalog, words: list[str], retriever: Any) -> l
         spans = _spans(q.text, words, card_text(e, q.doc))
         if spans:
             start, end = min(s for s, _ in spans), max(e2 for _, e2 in spans)
-            out.append(Hit(e, start, end, "retrieved", round(0.55 - 0.05 * rank, 3)))
+            out.append(Hit(e, start, end, "retrieved", round(0.55 - 0.05 * rank, 3)))  # see above
     return out

@@ -32,6 +32,9 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
     previous = resolve(history[-1], history[:-1], analyse)
     cur, cur_ms = analyse(question)
     prev, prev_ms = analyse(previous)
+    # items only guessed from the catalogue cards name nothing: the follow-up still needs context
+    cur_ms = [m for m in cur_ms if any(h.how != "retrieved" for h in m.hits)]
+    prev_ms = [m for m in prev_ms if any(h.how != "retrieved" for h in m.hits)]
     text = cur.text
     item_words = [prev.text[m.start : m.end] for m in prev_ms]
     if m := _DEMONSTRATIVE.search(text):

@@ -22,7 +22,7 @@ from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_qu
 from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
 from qa import calc as C
-from qa import compose, compound, context, decide, narrative, ops, overview, structure
+from qa import cards, compose, compound, context, decide, narrative, ops, overview, structure
 from qa.catalog import Catalog, build_catalog
 from qa.llm import LLMPhraser
 from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
@@ -70,6 +70,10 @@ class BackgroundRetriever:
         if self._error is not None:
             raise self._error
         return self._retriever
+
+    def ready(self) -> bool:
+        """Loaded (without waiting): the figure path uses the dense leg only once it is."""
+        return not self._thread.is_alive() and self._error is None
 
     def retrieve_chunks(self, *args, **kwargs):
         return self.get().retrieve_chunks(*args, **kwargs)
@@ -146,7 +150,11 @@ class AnswerEngine:
 
     def _analyse(self, text: str, doc: Document) -> tuple[Question, list[Mention]]:
         q = read(text, doc, self._years[doc.id])
-        ms = alternatives(q, mentions(find_hits(q, self.catalog)), self.catalog)
+        hits = find_hits(q, self.catalog)
+        # nothing named at all: the catalogue cards that share the question's words are candidate
+        # items (BM25; dense once loaded), weighed below any name the question spells out
+        found = [] if hits else cards.retrieved_hits(q, self.catalog, [], self.retriever)
+        ms = alternatives(q, mentions(hits + found), self.catalog)
         # words an item stands for are content even when they look like filler ('咨询费')
         q.item_positions = {i for m in ms for i in range(m.start, m.end) if m.quality >= 0.9}
         return q, ms

@@ -558,7 +558,7 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
             # the department's all-funds total first; another table's total is another reading
             hits = tuple(Hit(e, c.start, c.end, "total", round(0.85 - 0.04 * min(k, 3), 3)) for k, e in enumerate(entries))
             out.append(Mention(c.start, c.end, hits))
-    if not ms and not out:
+    if not out and all(h.how == "retrieved" for m in ms for h in m.hits):  # nothing named
         # '2024年收入较2023年减少了多少', '区妇联今年预算多少': the bare word is the grand total of
         # that side (words the question leaves unexplained still lower the reading)
         # ('钱主要花在哪': a breakdown of the whole budget, which the overview reads without one)
