@@ -272,17 +272,25 @@ class AnswerEngine:
     def _other_department(self, question: str, doc: Document) -> str | None:
         """'江北区科协', '渝北区教委', '重庆市科协（市级）': another department than the disclosure's."""
         text = re.sub(r"\d{4}年", "", fold(question))
+        dep = fold(doc.department)
+        core = dep[max((i + 1 for i, ch in enumerate(dep) if ch in "省市区县"), default=0) :]
+        fillers = vocabulary().fillers
         for m in _ORG.finditer(text):
-            mention = m.group(1) + m.group(2)
+            region, name = m.group(1), m.group(2)
+            for f in fillers:  # '请问渝北区科协': the question's own words are no place name
+                if region.startswith(f) and len(region) > len(f) + 1:
+                    region = region[len(f) :]
+                    break
+            if region in dep and "市级" not in text and (name in dep or any(b - a == len(name) for a, b in short_names(name, core, vocabulary().institutions))):
+                continue  # this department, by its short name ('梧桐区卫健委')
+            mention = region + name
             expanded = mention
             for short, full in DEPARTMENT_ABBREVIATIONS.items():
                 if expanded.endswith(short) and not expanded.endswith(full):
                     expanded = expanded[: -len(short)] + full
-            if expanded not in fold(doc.department) or "市级" in text:
-                return m.group(0)
+            if expanded not in dep or "市级" in text:
+                return mention
         # '区疾控中心', '市科协': a unit named by its level and kind, which is not this department
-        dep = fold(doc.department)
-        core = dep[max((i + 1 for i, ch in enumerate(dep) if ch in "省市区县"), default=0) :]
         for m in _UNIT.finditer(text):
             name = m.group(2)
             if "财政" in name or name in dep or short_names(name, core, vocabulary().institutions):

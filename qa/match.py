@@ -536,6 +536,14 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
         if c.kind != "total" or any(m.start < c.end and c.start < m.end for m in out):
             continue
         overlap = [i for i, m in enumerate(ms) if m.start < c.end and c.start < m.end]
+        named = [i for i, m in enumerate(ms) if m.end <= c.start and re.fullmatch(r"的?", q.text[m.end : c.start])]
+        if overlap and named and all(ms[i].quality < 0.9 for i in overlap):
+            # '三公经费预算总额': the total of the item just named; a loose match of the cue words
+            # themselves ('预算总额' ≈ 政府采购预算总额) goes
+            m = ms[named[-1]]
+            ms[named[-1]] = Mention(m.start, m.end, m.hits, (*m.extra, (c.start, c.end)))
+            ms = [x for i, x in enumerate(ms) if i not in overlap]
+            continue
         if overlap:
             # '财政拨款支出一共': a phrase of the narrative and the grand total; both readings
             i = overlap[0]

@@ -186,7 +186,26 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
         if len(word) > 1:
             for start in _all(text, word):
                 q.cues.append(Cue(start, start + len(word), "particle", word))
+    _background(q)
     return q
+
+
+_WEAK_OPS = frozenset({"value"})  # '预算', '经费', '钱' name the subject more than they ask
+
+
+def _background(q: Question) -> None:
+    """'老师让我们查政府预算，科协的基本支出占多少': a clause that says who asks and why (a
+    context word, nothing asked but the bare subject) is background, as a whole, when another
+    clause asks the question."""
+    clauses = [m.span() for m in re.finditer(r"[^,，。;；!！?？]+", q.text)]
+    if len(clauses) < 2:
+        return
+    for start, end in clauses[:-1]:
+        inside = [c for c in q.cues if start <= c.start and c.end <= end]
+        if any(c.kind == "context" for c in inside) and not any(
+            c.kind == "op" and c.value not in _WEAK_OPS for c in inside
+        ):
+            q.cues.append(Cue(start, end, "context", "clause"))
 
 
 def _all(text: str, word: str) -> list[int]:
@@ -222,14 +241,14 @@ def _department_cues(q: Question) -> None:
     for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
         for start in _all(q.text, name):
             # '老科协' is something else than the department 科协: a longer word of the disclosure.
-            if start > 0 and q.text[start - 1 : start + len(name)] in own and q.text[start - 1] not in "区市县":
+            if start > 0 and _HAN.match(q.text[start - 1]) and q.text[start - 1 : start + len(name)] in own and q.text[start - 1] not in "区市县":
                 continue
             if not _inside((start, start + len(name)), q.cue_spans("department")):
                 q.cues.append(Cue(start, start + len(name), "department", name))
     cut = [i + 1 for i, ch in enumerate(dep) if ch in "省市区县"]
     core = dep[max(cut, default=0) :]
     for start, end in short_names(q.text, core, vocabulary().institutions):
-        if start > 0 and q.text[start - 1 : end] in own and q.text[start - 1] not in "区市县":
+        if start > 0 and _HAN.match(q.text[start - 1]) and q.text[start - 1 : end] in own and q.text[start - 1] not in "区市县":
             continue  # a longer word of the disclosure ('老科协')
         if not _inside((start, end), q.cue_spans("department")):
             q.cues.append(Cue(start, end, "department", q.text[start:end]))

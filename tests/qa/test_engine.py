@@ -200,3 +200,14 @@ def test_a_unit_named_by_its_level_is_another_department(engine):
     assert a.status == "not_found" and "区教委" in a.text
     # a 区-level word inside an item is not a unit ('社区', '小区')
     assert "没有“" not in engine.answer("社区服务中心的经费多少").text
+
+
+def test_the_departments_own_name_with_a_courtesy_is_not_another_department(engine):
+    # '请问' before the place name is the question's own word, not part of a place
+    a = engine.answer("请问渝北区科协今年三公经费预算总额是多少")
+    assert a.status == "answered" and Decimal("101000") in [v for v, _ in values(a)]
+
+
+def test_a_background_clause_is_not_asked(engine):
+    a = engine.answer("我是大学生，写作业查预算，科协的基本支出占总支出的比例是多少")
+    assert a.status == "answered" and Decimal("45.5") in [v for v, _ in values(a)]
