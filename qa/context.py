@@ -49,7 +49,7 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
         if _only_slots(cur):
             return _with_years(prev, cur)
         core = _LEAD.sub("", _TAIL.sub("", text)) or text
-        subject = "".join(item_words) if item_words else _total_words(prev)
+        subject = "、".join(item_words) if item_words else _total_words(prev)  # a list stays a list
         year = "" if cur.years or cur.out_of_range or not prev.years else "".join(
             prev.text[s:e] for s, e in prev.cue_spans("year")[:1]
         )

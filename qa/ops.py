@@ -184,9 +184,12 @@ def value(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     by_mention: dict[Mention, list[list[Candidate]]] = {}
     for m, g in singles:
         by_mention.setdefault(m, []).append(g)
-    if len(by_mention) > 1 and all(len(gs) == 1 for gs in by_mention.values()) and _enumerated(q, list(by_mention)):
-        firsts = [best_of(gs[0]) for gs in by_mention.values()]
-        out.append(_listed(q, firsts, list(by_mention), years))
+    # the items the question lists, each with one figure ('基本工资、津贴补贴、奖金各多少'); a
+    # mention with several candidates beside them ('发工资的钱') stays for the score to weigh
+    listed = {m: gs for m, gs in by_mention.items() if len(gs) == 1}
+    if len(listed) > 1 and _enumerated(q, list(listed)):
+        firsts = [best_of(gs[0]) for gs in listed.values()]
+        out.append(_listed(q, firsts, list(listed), years))
     return out
 
 

@@ -119,7 +119,26 @@ def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             picked = ranked[:n]
             if picked and len(ranked) >= 2:  # a ranking of one says nothing
                 out.append(_listing(q, mem, year, op="rank", shares=False, quality=_q(q, m, mem), parts=picked))
-    return out
+    return out + _rank_named(q, ms, year, low)
+
+
+def _rank_named(q: Question, ms: list[Mention], year: int, low: bool) -> list[Reading]:
+    """'基本工资、津贴补贴、奖金哪个最多': the items the question names, in order of amount."""
+    named = []
+    for m in ms:
+        gs = [g for g in groups(q, m, year, asked=True) if best_of(g).figure.unit in _MONEY]
+        if len(gs) == 1:  # an item with several figures stays out (the score weighs what is left)
+            named.append((m, best_of(gs[0])))
+    if len(named) < 2:
+        return []
+    ranked = sorted(named, key=lambda p: p[1].yuan, reverse=not low)
+    top_m, top = ranked[0]
+    word = "最少" if low else "最多"
+    lines = "；".join(f"{W.subject(c)}{W.shown(c.figure)}" for _, c in ranked)
+    text = f"按金额{'从小到大' if low else '从大到小'}：{lines}。{word}的是{W.name_of(top.entry)}。"
+    results = [Result(c.figure.value, c.figure.unit, c.label) for _, c in ranked]
+    draft = Draft("answered", text, [c for _, c in ranked], results)
+    return [reading_for("rank", q, [c for _, c in ranked], [m for m, _ in ranked], draft, [year])]
 
 
 def _top_n(q: Question) -> int:
