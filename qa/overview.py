@@ -132,7 +132,7 @@ def _rank_named(q: Question, ms: list[Mention], year: int, low: bool) -> list[Re
     if len(named) < 2:
         return []
     ranked = sorted(named, key=lambda p: p[1].yuan, reverse=not low)
-    top_m, top = ranked[0]
+    top = ranked[0][1]
     word = "最少" if low else "最多"
     lines = "；".join(f"{W.subject(c)}{W.shown(c.figure)}" for _, c in ranked)
     text = f"按金额{'从小到大' if low else '从大到小'}：{lines}。{word}的是{W.name_of(top.entry)}。"
