@@ -66,8 +66,26 @@ def _clarify(readings: list[Reading]) -> Draft:
         cands += r.draft.candidates[:2] if r.whole else r.draft.candidates[:1]
         calcs += r.draft.calcs  # a computed reading shows how its value came about
         options.append(label)
+    asks = [_option_question(r) for r in picked]
     text = "这个问题在公开文件中对应不同口径的数额：\n" + "\n".join(lines) + "\n请问您想问的是哪一个？"
-    return Draft("clarify", text, cands, results, calcs, options=options, suggestions=options)
+    return Draft("clarify", text, cands, results, calcs, options=options, suggestions=[a for a in asks if a])
+
+
+def _option_question(r: Reading) -> str | None:
+    """The question that picks one option of an ask-back (a clickable suggestion): the table,
+    the item and the column, which the engine reads back to that one figure."""
+    if not r.draft.candidates or (r.part and r.whole):
+        return None
+    c = r.draft.candidates[0]
+    e, f = c.entry, c.figure
+    year = f"{r.years[0]}年" if r.years and len(r.years) == 1 else ""
+    column = f"（{f.source.column}）" if f.source.column else ""
+    if e.table_no is not None:
+        project = f"{e.project}的" if e.project else ""
+        return f"{year}表{W.cn(e.table_no)}{project}{e.label}{column}是多少？"
+    if f.unit in ("元", "万元", "%"):
+        return f"{year}{e.name}是多少？"
+    return f"{year}{e.name}有多少{f.unit}？"  # a stated count
 
 
 def suggestions(q: Question, ranked: list[Reading], k: int = 3) -> list[str]:

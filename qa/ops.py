@@ -336,7 +336,7 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         # the sentence's other words explain the question too, without making the figure surer
         spans += [s for s in _shared_words(q.text, fold(f.sentence or "")) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
-        quality = 0.6 + 0.3 * ratio + (0.1 if re.search(r"共有|共计|合计|总计|总数|^共", item) else 0)
+        quality = 0.6 + 0.3 * ratio + (0.1 if re.search(r"共有|共计|合计|总计|总数|^共", item) or _stated_as_total(f) else 0)
         if _acquisition(f) != _asks_acquisition(q):
             quality *= 0.8  # holdings for '有几辆', purchases for '买几辆'
         if _part_of_total(f) and ratio < 1:
@@ -345,6 +345,14 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
         out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=round(quality, 3)))
     return out
+
+
+def _stated_as_total(f: Figure) -> bool:
+    """'共有车辆3辆', '实有在职人员10人': the words just before the number say it is the whole."""
+    sentence = f.sentence or ""
+    number = re.escape(W.plain(f.value))
+    m = re.search(rf"(?<![\d.]){number}\s*{re.escape(f.unit)}", sentence)
+    return bool(m) and bool(re.search(r"(?:共有|共计|合计|总计|总数|保有|现有|实有|共)[^，,。；;]{0,8}$", sentence[: m.start()]))
 
 
 def _shared_words(text: str, other: str) -> list[tuple[int, int]]:
