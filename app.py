@@ -22,7 +22,7 @@ import gradio as gr  # noqa: E402
 
 from core.settings import Settings  # noqa: E402
 from web import charts, render, theme  # noqa: E402
-from web.handlers import ChatHandlers, Engine  # noqa: E402
+from web.handlers import SUGGESTIONS, ChatHandlers, Engine, suggestions_of  # noqa: E402
 
 EXAMPLES = [
     "2024年三公经费是多少？",
@@ -78,6 +78,14 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
                     gr.HTML("", padding=False, scale=1, min_width=0, elem_classes="bq-spacer")
                     retry = gr.Button("重新回答", size="sm", scale=0, min_width=0, elem_id="bq-retry")
                     clear = gr.Button("清空对话", size="sm", scale=0, min_width=0, elem_id="bq-clear")
+                with gr.Row(elem_id="bq-suggestions"):
+                    suggest_label = gr.HTML(
+                        "<span class='bq-try'>您是不是想问：</span>", padding=False, scale=0, min_width=0, visible=False
+                    )
+                    suggest_buttons = [
+                        gr.Button("", size="sm", scale=0, min_width=0, visible=False, elem_classes="bq-suggest")
+                        for _ in range(SUGGESTIONS)
+                    ]
                 gr.Markdown(
                     "每条回答下方可点赞或点踩，工作人员会查看这些反馈。回答只依据公开文件；文件没有写明的内容，会直接说明找不到。",
                     elem_id="bq-tip",
@@ -125,7 +133,7 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
         outputs = [chatbot, turns, box]
         box.submit(handlers.respond, [box, chatbot, turns], outputs, **chat_events)
         send.click(handlers.respond, [box, chatbot, turns], outputs, **chat_events)
-        for b in example_buttons + follow_buttons:
+        for b in example_buttons + follow_buttons + suggest_buttons:
             b.click(handlers.respond, [b, chatbot, turns], outputs, **chat_events)
         retry.click(handlers.retry, [chatbot, turns], outputs, **chat_events)
         chatbot.retry(handlers.retry, [chatbot, turns], outputs, **chat_events)
@@ -137,6 +145,16 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
             return updates[0] if len(updates) == 1 else updates
 
         turns.change(show_follow_ups, turns, follow_buttons, api_visibility="private")
+
+        def show_suggestions(t: list):
+            offered = suggestions_of(t)
+            buttons = [
+                gr.update(value=offered[i], visible=True) if i < len(offered) else gr.update(value="", visible=False)
+                for i in range(len(suggest_buttons))
+            ]
+            return (gr.update(visible=bool(offered)), *buttons)
+
+        turns.change(show_suggestions, turns, [suggest_label, *suggest_buttons], api_visibility="private")
 
         def on_like(t: list, data: gr.LikeData) -> None:
             if handlers.feedback(t, data.index, data.liked) is not None:

@@ -26,6 +26,7 @@ Chat = list[dict[str, Any]]
 Turns = list[dict[str, Any]]
 
 STREAM_STEPS = 12  # an answer appears in about this many pieces
+SUGGESTIONS = 3  # suggestion buttons under the chat
 
 
 class Engine(Protocol):
@@ -154,4 +155,13 @@ def turn_record(question: str, answer: Answer) -> dict[str, Any]:
         "answer": answer.text,
         "status": answer.status,
         "doc_id": answer.doc_id,
+        # what the engine offers to ask instead (an ask-back's readings, the nearest readings of
+        # a question it could not answer): the chat shows them as buttons
+        "suggestions": list(answer.suggestions),
     }
+
+
+def suggestions_of(turns: Turns | None, k: int = SUGGESTIONS) -> list[str]:
+    """The last answer's suggested questions, at most ``k`` (for the suggestion buttons)."""
+    turns = list(turns or [])
+    return list(turns[-1].get("suggestions") or [])[:k] if turns else []

@@ -10,7 +10,7 @@ from core.records import Answer, Citation, Provenance
 from qa.serialize import render_text
 from tests.web.conftest import FakeEngine
 from tests.web.test_render import shown
-from web.handlers import ChatHandlers, engine_history, stream_pieces
+from web.handlers import ChatHandlers, engine_history, stream_pieces, suggestions_of
 
 
 def run(gen):
@@ -50,7 +50,7 @@ def test_respond_streams_progressively_longer_answers(fake_engine, tmp_settings)
     chat, turns, _ = steps[-1]
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert turns == [
-        {"question": "问", "resolved": "问", "answer": long.text, "status": "answered", "doc_id": None}
+        {"question": "问", "resolved": "问", "answer": long.text, "status": "answered", "doc_id": None, "suggestions": []}
     ]
 
 
@@ -162,3 +162,15 @@ def test_real_engine_input_limits(real_engine, tmp_settings):
     script = run(h.respond("<script>alert(1)</script>", [], []))[-1][0]
     assert all("<script" not in m["content"] for m in script)
     assert shown(script[0]["content"]) == "<script>alert(1)</script>"
+
+
+def test_suggestions_of_the_last_answer_are_offered(real_engine, tmp_settings):
+    handlers = ChatHandlers(real_engine, tmp_settings, sleep=lambda s: None)
+    *_, (chat, turns, _) = list(handlers.respond("办公费预算多少", [], []))
+    offered = suggestions_of(turns)
+    assert turns[-1]["status"] == "clarify" and len(offered) >= 2
+    # each suggestion, asked, is answered with one figure: clicking it settles the ask-back
+    answers = [handlers.ask(s) for s in offered]
+    assert all(a.status == "answered" for a in answers)
+    assert len({a.figures[0].figure.value for a in answers}) == len(answers)
+    assert suggestions_of([]) == []
