@@ -220,6 +220,11 @@ class Document:
         """(sheet, page, sheet row) of a linear line; all None for a text file."""
         return place_of(self.places, line)
 
+    def cite(self, line: int, **fields) -> Provenance:
+        """A citation of this document's ``line`` with the place its format has (sheet, page)."""
+        sheet, page, sheet_row = self.place(line)
+        return Provenance(self.id, line, sheet=sheet, page=page, sheet_row=sheet_row, **fields)
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -8,7 +8,6 @@ import logging
 import re
 from functools import lru_cache
 
-from core.records import Provenance
 from core.vocab import fold
 from qa import compose as W
 from qa.match import Mention
@@ -144,7 +143,7 @@ def functions(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     for section in env.doc.sections:
         if section.paragraphs and re.search(r"职能|职责", section.heading):
             p = section.paragraphs[0]
-            prov = Provenance(env.doc.id, p.line, section=" > ".join(section.path))
+            prov = env.doc.cite(p.line, section=" > ".join(section.path))
             draft = _quote([Passage(p.text, prov, context=section.heading)])
             return [Reading("text", draft, spans=[m.span()], quality=0.92)]
     return []

@@ -187,18 +187,18 @@ def doc_passages(doc: Document, with_missing: bool = False) -> Iterator[Passage]
     for section in doc.sections:
         path = " > ".join(section.path)
         for para in section.paragraphs:
-            prov = Provenance(doc.id, para.line, section=path)
+            prov = doc.cite(para.line, section=path)
             yield Passage(para.text, prov, context=path)
             sentences = list(_SENT.finditer(para.text))
             if len(sentences) > 1:
                 for m in sentences:
                     if m.group().strip():
-                        prov = Provenance(doc.id, _line_at(para, m.start()), section=path)
+                        prov = doc.cite(_line_at(para, m.start()), section=path)
                         yield Passage(m.group().strip(), prov, context=path)
     for table in doc.tables:
         if table.note:
             yield Passage(
-                table.note, Provenance(doc.id, table.line, table.no, table.full_title), context=table.title
+                table.note, doc.cite(table.line, table_no=table.no, table_title=table.full_title), context=table.title
             )
         if table.status == "missing" and with_missing:
             text = f"目录列出的{table.title}在本公开文件正文中没有提供。"
@@ -209,7 +209,7 @@ def doc_passages(doc: Document, with_missing: bool = False) -> Iterator[Passage]
         for row in table.rows:
             for cell in row.cells:
                 if cell.kind == "text" and len(cell.raw) >= 4:
-                    prov = Provenance(doc.id, row.line, table.no, table.full_title, row.name, cell.column)
+                    prov = doc.cite(row.line, table_no=table.no, table_title=table.full_title, row=row.name, column=cell.column)
                     yield Passage(cell.raw, prov, context=f"{table.title} {project} {row.name}")
 
 

@@ -96,14 +96,14 @@ def citation_html(c: Citation, figure=None) -> str:
             fields.append(f"行：{escape_text(row)}")
         if p.column:
             fields.append(f"列：{escape_text(p.column)}")
-        fields.append(f"原文第{p.line}行")
+        fields.append(f"原文{escape_text(p.place())}")
         html = " · ".join(fields)
         if figure is not None:
             html += f" — <b>{escape_text(format_amount(figure.value, figure.unit))}</b>"
         elif c.text and c.text != p.label():
             html += f"<blockquote>{escape_text(c.text)}</blockquote>"
         return html
-    where = f"<span class='bq-where'>正文</span> {escape_text(p.section or '')} · 原文第{p.line}行"
+    where = f"<span class='bq-where'>正文</span> {escape_text(p.section or '')} · 原文{escape_text(p.place())}"
     if figure is not None:
         where += f" — <b>{escape_text(format_amount(figure.value, figure.unit))}</b>"
     quote = c.text if c.text and c.text != p.label() else (figure.sentence if figure is not None else None)

@@ -211,3 +211,11 @@ def test_the_departments_own_name_with_a_courtesy_is_not_another_department(engi
 def test_a_background_clause_is_not_asked(engine):
     a = engine.answer("我是大学生，写作业查预算，科协的基本支出占总支出的比例是多少")
     assert a.status == "answered" and Decimal("45.5") in [v for v, _ in values(a)]
+
+
+def test_citations_name_the_sheet_or_page_the_format_has(engine):
+    # a workbook's figure cites its sheet and row; a PDF's, its page — never the linear line
+    a = engine.answer("2024年社会保障和就业支出是多少", doc_id="workbook-budget-2024")
+    assert a.citations and all("工作表" in c.provenance.label() for c in a.citations)
+    b = engine.answer("2024年社会保障和就业支出是多少", doc_id="printed-budget-2024")
+    assert b.citations and all("页" in c.provenance.label() for c in b.citations)

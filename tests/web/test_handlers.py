@@ -166,7 +166,7 @@ def test_real_engine_input_limits(real_engine, tmp_settings):
 
 def test_suggestions_of_the_last_answer_are_offered(real_engine, tmp_settings):
     handlers = ChatHandlers(real_engine, tmp_settings, sleep=lambda s: None)
-    *_, (chat, turns, _) = list(handlers.respond("办公费预算多少", [], []))
+    *_, (_chat, turns, _) = list(handlers.respond("办公费预算多少", [], []))
     offered = suggestions_of(turns)
     assert turns[-1]["status"] == "clarify" and len(offered) >= 2
     # each suggestion, asked, is answered with one figure: clicking it settles the ask-back
