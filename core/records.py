@@ -16,6 +16,7 @@ DocKind = Literal["预算", "决算"]
 TableStatus = Literal["data", "empty", "missing"]
 AnswerStatus = Literal["answered", "not_found", "clarify", "invalid"]
 ChunkKind = Literal["narrative", "table", "row"]
+Verdict = Literal["supported", "contradicted", "mixed", "not_in_disclosure", "unclear"]
 
 
 @dataclass(frozen=True)
@@ -383,3 +384,30 @@ def cn_number(n: int | None) -> str:
         return _CN_DIGITS[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One figure claim of a checked text, read as a question and judged against the disclosure."""
+
+    text: str  # the words of the claim ('三公经费预算10.1万元')
+    value: Decimal  # as stated, in ``unit``
+    unit: str  # 元 | 万元 | 亿元 | % | 百分点 | a counting word
+    verdict: Verdict  # supported | contradicted | not_in_disclosure | unclear
+    question: str = ""  # the question the claim was read as
+    interpretation: Interpretation | None = None
+    expected: Result | None = None  # the disclosed (or computed) figure that decides it
+    formula: str | None = None
+    sources: tuple[UsedFigure, ...] = ()
+    note: str = ""  # why, in Chinese ('公开数为101,000.00元（约10.1万元）')
+    options: tuple[str, ...] = ()  # for unclear: the readings that were possible
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A checked text: its verdict and the verdict of each figure claim in it."""
+
+    text: str
+    verdict: Verdict
+    claims: tuple[Claim, ...]
+    doc_id: str | None = None

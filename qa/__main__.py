@@ -1,4 +1,5 @@
-"""CLI: ``python -m qa "问题"``, ``python -m qa --json "问题"``, ``python -m qa --json < questions.txt``."""
+"""CLI: ``python -m qa "问题"``, ``python -m qa --json "问题"``, ``python -m qa --json < questions.txt``;
+``python -m qa check "文本"`` (fact-check every figure claim), ``python -m qa check --json < texts.txt``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,36 @@ from qa.engine import AnswerEngine
 from qa.serialize import answer_to_dict, render_text
 
 
+def check_main(argv: list[str]) -> int:
+    from qa.check import check
+    from qa.serialize import check_to_dict, render_check
+
+    parser = argparse.ArgumentParser(prog="python -m qa check", description="核对一段文字中的数字说法是否与公开文件一致")
+    parser.add_argument("text", nargs="?", help="要核对的文字；省略时从标准输入逐行读取（每行一段）")
+    parser.add_argument("--json", action="store_true", help="输出 JSON（每段一行）")
+    parser.add_argument("--doc", help="文档编号（默认：文字中提到的部门，或第一份）")
+    args = parser.parse_args(argv)
+    try:
+        engine = AnswerEngine.from_settings(Settings(), with_retriever=False)
+        texts = [args.text] if args.text is not None else (line.strip() for line in sys.stdin)
+        for text in texts:
+            if args.text is None and not text:
+                continue
+            result = check(text, engine, doc_id=args.doc)
+            if args.json:
+                print(json.dumps(check_to_dict(result), ensure_ascii=False), flush=True)
+            else:
+                print(render_check(result))
+    except BudgetQAError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "check":
+        return check_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m qa", description="就部门预算公开文件提问（中文）")
     parser.add_argument("question", nargs="?", help="问题；省略且带 --json 时从标准输入逐行读取")
     parser.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个对象）")

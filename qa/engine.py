@@ -262,6 +262,10 @@ class AnswerEngine:
             return doc, f"本系统收录的是{doc.department}的{doc.year}年部门{doc.kind}公开文件，没有“{other}”的数据，无法回答。"
         return doc, None
 
+    def document_named(self, text: str) -> Document | None:
+        """The document whose department the text names (full or short name), if any."""
+        return self._document_named(normalize_question(text))
+
     def _document_named(self, question: str) -> Document | None:
         text = fold(question)
         for d in self.store.documents:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.records import Answer, Interpretation, Provenance, cn_number
+from core.records import Answer, CheckResult, Interpretation, Provenance, cn_number
 from core.text import format_amount
 
 
@@ -84,4 +84,48 @@ def render_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["answer_to_dict", "cn_number", "format_amount", "render_text", "source_dict"]
+_VERDICT_WORDS = {"supported": "有依据", "contradicted": "与公开数不符", "mixed": "部分不符",
+                  "not_in_disclosure": "公开文件中没有", "unclear": "无法确定"}  # fmt: skip
+
+
+def check_to_dict(result: CheckResult) -> dict[str, Any]:
+    """The ``python -m qa check --json`` contract: the text's verdict and each claim's."""
+    claims = []
+    for c in result.claims:
+        i = c.interpretation
+        claims.append({
+            "text": c.text,
+            "item": "、".join(r.label for r in i.items) if i and i.items else None,
+            "year": list(i.years) if i else [],
+            "value": str(c.value),
+            "unit": c.unit,
+            "verdict": c.verdict,
+            "expected": None if c.expected is None else {"value": str(c.expected.value), "unit": c.expected.unit, "label": c.expected.label},
+            "formula": c.formula,
+            "sources": [{"value": str(u.figure.value), "unit": u.figure.unit, "label": u.label, "citation": u.figure.source.label(),
+                         **source_dict(u.figure.source)} for u in c.sources],
+            "question": c.question,
+            "note": c.note,
+            "options": list(c.options),
+            "interpretation": interpretation_dict(i),
+        })  # fmt: skip
+    return {"text": result.text, "verdict": result.verdict, "doc": result.doc_id, "claims": claims}
+
+
+def render_check(result: CheckResult) -> str:
+    """Plain-text rendering of a fact-check: the verdict, then one line per claim."""
+    lines = [f"结论：{_VERDICT_WORDS[result.verdict]}（{result.verdict}）"]
+    if not result.claims:
+        lines.append("  没有找到带数字的说法（金额、增减、比例或数量）。")
+    for n, c in enumerate(result.claims, 1):
+        lines.append(f"  [{n}] “{c.text}” → {_VERDICT_WORDS[c.verdict]}：{c.note}")
+        if c.interpretation is not None:
+            lines.append(f"      理解为：{c.interpretation.describe()}")
+        if c.formula:
+            lines.append(f"      计算：{c.formula}")
+        for u in c.sources[:3]:
+            lines.append(f"      来源：{u.figure.source.label()}")
+    return "\n".join(lines)
+
+
+__all__ = ["answer_to_dict", "check_to_dict", "cn_number", "format_amount", "render_check", "render_text", "source_dict"]
