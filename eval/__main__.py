@@ -131,6 +131,13 @@ def _console(summary: dict) -> str:
         f"  unverified numbers: {summary['unverified_numbers']} · engine errors: {summary['errors']}",
         f"  latency ms (warm): p50 {summary['latency_ms']['p50']} · p95 {summary['latency_ms']['p95']}",
     ]
+    claims = summary.get("claims")
+    if isinstance(claims, dict):
+        for name, c in claims.items():
+            lines.append(
+                f"  fact-check {name}: {pct(c['accuracy'])} of texts ({c['correct']}/{c['total']}) · claims "
+                f"{pct(c['claim_accuracy'])} · confident wrong {c['confident_wrong']}"
+            )
     ret = summary["retrieval"]
     if isinstance(ret, dict):
         for leg in ("dense", "keyword", "hybrid"):

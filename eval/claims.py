@@ -9,6 +9,7 @@ the worst outcome: a false text called supported, or a true one called contradic
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -97,8 +98,9 @@ def summarize(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def run(engine, parts: Sequence[str] = ("dev", "blind")) -> dict[str, Any]:
-    """Check every text of each part with ``engine``; the summary per part and the failures."""
+def run(engine, parts: Sequence[str] = ("dev", "blind"), docs: set[str] | None = None) -> dict[str, Any]:
+    """Check every text of each part (about ``docs``, default all) with ``engine``; the summary
+    per part and the failures."""
     from qa.check import check
 
     out: dict[str, Any] = {}
@@ -106,8 +108,49 @@ def run(engine, parts: Sequence[str] = ("dev", "blind")) -> dict[str, Any]:
     for part in parts:
         records = []
         for case in load(part):
+            if docs is not None and case["doc"] not in docs:
+                continue
             records.append(score_one(case, check(case["text"], engine, doc_id=case["doc"])))
         out[part] = summarize(records)
         failures += [r for r in records if not r["correct"] or r["claims_correct"] < r["claims_total"]]
     out["failures"] = failures
     return out
+
+
+_ASKED = re.compile(r"(?:是|为|有|要|共|一共|总共)?(?:多少|几)(?:钱|元|万元|块钱)?")
+
+
+def as_claim(question: str, answer) -> str | None:
+    """An answer stated back as a claim: the question with its '多少' replaced by the answered
+    figure ('三公经费是多少？' + 101,000.00元 → '三公经费为101000.00元。'); None when the answer
+    is not one figure or the question has no '多少'."""
+    from core.text import normalize_question
+
+    question = normalize_question(question)
+    # the sentence that asks ('听说有5个？到底几个' asks in its last part)
+    asking = [s for s in re.split(r"(?<=[？?！!。|｜])", question) if _ASKED.search(s)]
+    if answer.status != "answered" or not answer.results or not asking:
+        return None
+    r = answer.results[0]
+    if r.unit == "%" or len({(x.value, x.unit) for x in answer.results if "折合" not in x.label}) > 1:
+        return None  # a share or several figures: not one amount to state back
+    asked = re.compile(_ASKED.pattern + "(?:" + re.escape(r.unit) + ")?")
+    text = asked.sub(f"为{r.value}{r.unit}", asking[-1].strip("|｜"), count=1)
+    return re.sub(r"[？?]+$", "。", text)
+
+
+def round_trip(engine, cases: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Every one-figure answer of the engine, stated back as a claim, must check ``supported``."""
+    from qa.check import check
+
+    total, bad = 0, []
+    for case in cases:
+        answer = engine.answer(case["question"], history=case.get("history", ()), doc_id=case["doc"])
+        claim = as_claim(answer.resolved_question or case["question"], answer)
+        if claim is None:
+            continue
+        total += 1
+        result = check(claim, engine, doc_id=case["doc"])
+        if result.verdict != "supported":
+            bad.append({"id": case["id"], "claim": claim, "verdict": result.verdict})
+    return {"total": total, "supported": round((total - len(bad)) / total, 4) if total else None, "failures": bad}

@@ -198,6 +198,24 @@ def markdown(summary: Mapping[str, Any]) -> str:
         ]
     else:
         lines.append(f"Not run: {base}.")
+    lines += ["", "## Fact-check (qa check on eval/claims)", ""]
+    claims = summary.get("claims")
+    if isinstance(claims, Mapping):
+        lines += ["| part | texts right | claims right | confident wrong | by gold verdict |", "|---|---|---|---|---|"]
+        for name, c in claims.items():
+            by = ", ".join(f"{k} {_pct(v)}" for k, v in c["by_verdict"].items())
+            lines.append(
+                f"| {name} | {_pct(c['accuracy'])} ({c['correct']}/{c['total']}) | {_pct(c['claim_accuracy'])} "
+                f"({c['claims']}) | {c['confident_wrong']} {c['confident_wrong_ids']} | {by} |"
+            )
+        wrong = [f for f in summary.get("claim_failures", []) if not f["correct"]]
+        if wrong:
+            lines += ["", "| id | text | gold | ours | claims |", "|---|---|---|---|---|"]
+            for f in wrong:
+                got = "; ".join(f"{c['verdict']} {c['value']}{c['unit']} ({c['note'][:40]})" for c in f["claims"])
+                lines.append(f"| {f['id']} | {f['text']} | {f['gold']} | {f['verdict']} | {got.replace('|', '/')} |")
+    else:
+        lines.append(f"Not run: {claims}.")
     gate = summary.get("thresholds", {})
     lines += ["", "## Thresholds", ""]
     if gate.get("enforced"):

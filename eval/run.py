@@ -137,6 +137,18 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
         summary["baseline"] = "skipped (--no-baseline or --no-index)"
     lap("baseline")
 
+    # the fact-check section: claims about the documents this run has (eval/claims.py)
+    if hasattr(engine, "document_named") and options.questions is None:
+        from eval import claims as claim_eval
+
+        docs = {d.id for d in store.documents} if options.doc is None else {options.doc}
+        checked = claim_eval.run(engine, docs=docs)
+        summary["claims"] = {k: v for k, v in checked.items() if k != "failures"}
+        summary["claim_failures"] = checked["failures"]
+    else:
+        summary["claims"] = "skipped: the engine has no fact-check (qa.check) or a single questions file was given"
+    lap("claims")
+
     summary["failures"] = [_failure(r) for r in records if not r["correct"]]
     summary["records"] = records
     gate = report.check_thresholds(summary, report.load_thresholds(options.thresholds))

@@ -123,7 +123,7 @@ def _values(answer: Answer, m: Mention) -> list[tuple[Decimal, Result]]:
             value, unit = r.value, r.unit
             if len(unit) > 1 and unit[0] in "万亿":  # '180万画幅' stored as 180 of 万画幅
                 value, unit = value * (10000 if unit[0] == "万" else 100000000), unit[1:]
-            if unit == m.unit or not unit:
+            if unit.split("(")[0] == m.unit.split("(")[0] or not unit:  # '台(套)' counts in 台
                 out.append((value, r))
     if m.direction and answer.status != "clarify":
         # a change claim is decided by the change, not by either year's level
@@ -158,13 +158,10 @@ def _signed_change(answer: Answer, value: Decimal) -> Decimal | None:
     op = answer.interpretation.operation if answer.interpretation else ""
     if op not in _CHANGE_OPS:
         return None
-    for part in (answer.formula or "").split("；"):
-        expr = part.split("=")[0]
-        inner = re.search(r"abs\(([^()]*)\)", expr)
-        expr = inner.group(1) if inner else expr
-        if re.search(r"\d\s+-\s+\d", expr) and "÷" not in expr:  # 'this year - last year'
-            signed, _ = C.evaluate(expr.replace(",", ""))
-            return signed
+    # 'abs(101000.00 - 111000.00) = …', '(101000.00 - 111000.00) ÷ 111000.00 × 100 = -9.0%'
+    sub = re.search(r"(-?\d[\d,]*(?:\.\d+)?)\s+-\s+(\d[\d,]*(?:\.\d+)?)", answer.formula or "")
+    if sub:
+        return Decimal(sub.group(1).replace(",", "")) - Decimal(sub.group(2).replace(",", ""))
     for r in answer.results:
         if _DOWN_WORDS.search(r.label):
             return -abs(value)

@@ -16,7 +16,7 @@ from core.vocab import vocabulary
 
 _CN_NUM = "零〇一二两三四五六七八九十百千"
 _MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-_APPROX = "约|大约|大概|近|将近|接近|超过|逾|不到|不足|达到|达"
+_APPROX = "约|大约|大概|近|将近|接近|超过|逾|不到|不足|至少|最少|不少于|不低于|至多|最多|不超过|不高于|达到|达"
 _AROUND = "左右|上下|以上|以下|多"
 _UP = re.compile(r"(?:增加|增长|上升|提高|上涨|增|多了|多出|多|增幅|涨幅|增长率|增速)(?:了|为|是|达)?$")
 _DOWN = re.compile(r"(?:减少|下降|降低|下调|压减|缩减|减|少了|少|节约|节省|降幅|下降率|降低率)(?:了|为|是|达)?$")
@@ -62,14 +62,15 @@ class ClaimSpan:
 
 @cache
 def _mention_re() -> re.Pattern[str]:
-    counters = sorted(set(vocabulary().units["counters"]) - {"月", "天", "页"}, key=len, reverse=True)
+    counters = sorted(set(vocabulary().units["counters"]) - {"月", "天"}, key=len, reverse=True)  # durations
     counter = "|".join(map(re.escape, counters))
     units = ["亿元", "万元", "元", f"(?:亿|万)(?:{counter})?", "个百分点", "百分点", "%", *counters]
     return re.compile(
-        rf"(?P<approx>{_APPROX})?"
+        rf"(?:(?P<approx>{_APPROX})(?:为|是)?)?"
         rf"(?:百分之(?P<pct>[\d.]+|[{_CN_NUM}点]+)"
         rf"|(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]+(?:点[零一二三四五六七八九]+)?)"
-        rf"(?P<more>多|余)?\s*(?P<unit>{'|'.join(u if u.startswith('(') else re.escape(u) for u in units)}))"
+        rf"(?P<more>多|余)?\s*(?P<unit>{'|'.join(u if u.startswith('(') else re.escape(u) for u in units)})"
+        rf"|(?P<score>\d+(?:\.\d+)?)分(?![之钟类配别析解]))"
         rf"(?P<tail>左右|上下|以上|以下)?"
     )
 
@@ -113,7 +114,9 @@ def find_mentions(sentence: str) -> list[Mention]:
     """Every figure the sentence states, with its unit, precision and direction."""
     out: list[Mention] = []
     for m in _mention_re().finditer(sentence):
-        if m.group("pct") is not None:
+        if m.group("score") is not None:  # '权重为20分' (Arabic digits only: '十分' is 'very')
+            value, unit, raw_num = Decimal(m.group("score")), "分", m.group("score")
+        elif m.group("pct") is not None:
             value, unit, raw_num = cn_value(m.group("pct")), "%", m.group("pct")
         else:
             raw_num, unit = m.group("num"), m.group("unit")
@@ -137,6 +140,10 @@ def find_mentions(sentence: str) -> list[Mention]:
             bound = "+"
         elif approx in ("超过", "逾"):
             bound = ">"
+        elif approx in ("至少", "最少", "不少于", "不低于"):
+            bound = ">="
+        elif approx in ("至多", "最多", "不超过", "不高于"):
+            bound = "<="
         elif tail == "以上":
             bound = ">="
         elif approx in ("不到", "不足"):
@@ -145,9 +152,12 @@ def find_mentions(sentence: str) -> list[Mention]:
             bound = "<="
         elif approx or tail:
             bound = "~" if approx not in ("达到", "达") else "="
-        out.append(
-            Mention(m.start(), m.end(), m.group(0), value, unit, decimals, bound, _direction(sentence[: m.start()]))
-        )
+        if not re.match(r"\d", raw_num or "") and (
+            sentence[max(0, m.start() - 1) : m.start()] in ("表", "第") or sentence[m.end() : m.end() + 1] in ("目", "员")
+        ):
+            continue  # '表九项目', '第三个', '三项目': a table number, an ordinal or a word, not a count
+        direction = "" if approx in ("至少", "最少", "不少于") else _direction(sentence[: m.start()])
+        out.append(Mention(m.start(), m.end(), m.group(0), value, unit, decimals, bound, direction))
     return out
 
 
@@ -224,6 +234,7 @@ def claims_of(text: str) -> list[ClaimSpan]:
                 after = "" if re.match(r"^[、和与及]", after) else after
                 prefix = _prefix(before, start, head_start, head, head_mentions)
                 claim = (before + m.raw + after).strip()
+                before = re.sub(r"(?<!合计|总计|共计)(?:为|是)$", "", before)  # '年初预算为X' asks '年初预算多少'
                 asked = re.sub(r"^(?:其中|另外|此外|同时)", "", before) + _ask(m.unit, m.kind) + after + "？"
                 more = tuple(c + "，" + asked for c in context if c + "，" != prefix)
                 out.append(ClaimSpan(claim, m, prefix + asked, more))
