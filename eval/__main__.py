@@ -134,6 +134,9 @@ def _console(summary: dict) -> str:
     claims = summary.get("claims")
     if isinstance(claims, dict):
         for name, c in claims.items():
+            if name == "round_trip":
+                lines.append(f"  answer round trip: {pct(c['supported'])} of {c['total']} one-figure answers check supported")
+                continue
             lines.append(
                 f"  fact-check {name}: {pct(c['accuracy'])} of texts ({c['correct']}/{c['total']}) · claims "
                 f"{pct(c['claim_accuracy'])} · confident wrong {c['confident_wrong']}"

@@ -117,7 +117,7 @@ def run(engine, parts: Sequence[str] = ("dev", "blind"), docs: set[str] | None =
     return out
 
 
-_ASKED = re.compile(r"(?:是|为|有|要|共|一共|总共)?(?:多少|几)(?:钱|元|万元|块钱)?")
+_ASKED = re.compile(r"(?P<verb>是|为|有|要|共|一共|总共)?(?:多少|几)(?:钱|元|万元|块钱)?")
 
 
 def as_claim(question: str, answer) -> str | None:
@@ -135,7 +135,7 @@ def as_claim(question: str, answer) -> str | None:
     if r.unit == "%" or len({(x.value, x.unit) for x in answer.results if "折合" not in x.label}) > 1:
         return None  # a share or several figures: not one amount to state back
     asked = re.compile(_ASKED.pattern + "(?:" + re.escape(r.unit) + ")?")
-    text = asked.sub(f"为{r.value}{r.unit}", asking[-1].strip("|｜"), count=1)
+    text = asked.sub(lambda m: f"{m.group('verb') or '为'}{r.value}{r.unit}", asking[-1].strip("|｜"), count=1)
     return re.sub(r"[？?]+$", "。", text)
 
 

@@ -203,12 +203,18 @@ def markdown(summary: Mapping[str, Any]) -> str:
     if isinstance(claims, Mapping):
         lines += ["| part | texts right | claims right | confident wrong | by gold verdict |", "|---|---|---|---|---|"]
         for name, c in claims.items():
+            if name == "round_trip":
+                continue
             by = ", ".join(f"{k} {_pct(v)}" for k, v in c["by_verdict"].items())
             lines.append(
                 f"| {name} | {_pct(c['accuracy'])} ({c['correct']}/{c['total']}) | {_pct(c['claim_accuracy'])} "
                 f"({c['claims']}) | {c['confident_wrong']} {c['confident_wrong_ids']} | {by} |"
             )
-        wrong = [f for f in summary.get("claim_failures", []) if not f["correct"]]
+        trip = claims.get("round_trip")
+        if trip:
+            lines += ["", f"Answer round trip: {trip['total']} one-figure answers stated back as claims, "
+                      f"{_pct(trip['supported'])} check supported."]  # fmt: skip
+        wrong = [f for f in summary.get("claim_failures", []) if not f["correct"] and not f.get("round_trip")]
         if wrong:
             lines += ["", "| id | text | gold | ours | claims |", "|---|---|---|---|---|"]
             for f in wrong:

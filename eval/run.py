@@ -145,6 +145,11 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
         checked = claim_eval.run(engine, docs=docs)
         summary["claims"] = {k: v for k, v in checked.items() if k != "failures"}
         summary["claim_failures"] = checked["failures"]
+        # every one-figure answer on the dev questions, stated back as a claim, checks supported
+        one = [q for q in questions if q["set"] == "dev" and q["type"] in ("figure", "count")]
+        trip = claim_eval.round_trip(engine, one)
+        summary["claims"]["round_trip"] = {k: v for k, v in trip.items() if k != "failures"}
+        summary["claim_failures"] += [{**f, "correct": False, "round_trip": True} for f in trip["failures"]]
     else:
         summary["claims"] = "skipped: the engine has no fact-check (qa.check) or a single questions file was given"
     lap("claims")

@@ -18,8 +18,9 @@ from core.text import halfwidth
 _NUMBER_UNIT = re.compile(
     r"(?:(?P<lo>\d+(?:\.\d+)?)\s*[-~～至])?"  # a range such as "1-2次" states both ends
     r"(?<![\d.])(?P<num>[-−]?\d(?:[\d,，]*\d)?(?:\.\d+)?)\s*"
-    r"(?P<unit>万元|亿元|元|%|万亩|万画幅|万人次|万人|万册|万户|个|辆|台（套）|台\(套\)|台|批次|人次|次|项|人|场次|场|家|期|篇|名|"
-    r"卷|册|件|页|画幅|亩|户|所|公里|平方米|小时)"
+    # a count may be written in 万 ('1.2万页', '180万画幅'): any counting word may carry it
+    r"(?P<unit>万元|亿元|元|%|万?(?:个|辆|台（套）|台\(套\)|台|批次|人次|次|项|人|场次|场|家|期|篇|名|"
+    r"卷|册|件|页|画幅|亩|户|所|公里|平方米|小时))"
 )
 _YEAR = re.compile(r"(\d{4})\s*年")
 _RELATION_END = re.compile(
