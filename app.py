@@ -203,8 +203,11 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
     return demo
 
 
-def launch(demo: gr.Blocks, settings: Settings, **kwargs):
+def launch(demo: gr.Blocks, settings: Settings, staff: gr.Blocks | None = None, **kwargs):
     demo.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size)
+    credentials = settings.staff_credentials
+    if staff is not None and credentials is not None:
+        return _serve_with_staff(demo, staff, settings, credentials)
     return demo.launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -219,6 +222,21 @@ def launch(demo: gr.Blocks, settings: Settings, **kwargs):
     )
 
 
+def _serve_with_staff(demo: gr.Blocks, staff: gr.Blocks, settings: Settings, credentials: tuple[str, str]) -> None:
+    """The public chat at / and the staff view at /staff behind a login, on one server."""
+    import uvicorn
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    staff.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size)
+    common = {"theme": theme.theme(), "css": theme.CSS, "ssr_mode": False, "pwa": False, "mcp_server": False}
+    # the staff view first: "/" would otherwise take every path
+    app = gr.mount_gradio_app(app, staff, path="/staff", auth=credentials, auth_message="工作人员登录", **common)
+    app = gr.mount_gradio_app(app, demo, path="/", head=theme.IME_GUARD, footer_links=["api"], **common)
+    print(f"问答：http://{settings.host}:{settings.port}/  · 工作人员：http://{settings.host}:{settings.port}/staff", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
 def main() -> None:
     from core.errors import BudgetQAError
     from qa.engine import AnswerEngine
@@ -231,7 +249,12 @@ def main() -> None:
         engine = AnswerEngine.from_settings(settings)  # once per process
     except BudgetQAError as exc:
         raise SystemExit(f"错误：{exc}") from exc
-    launch(build_demo(engine, settings), settings)
+    staff = None
+    if settings.staff_credentials is not None:
+        from web.staff import build_staff
+
+        staff = build_staff(engine, settings)
+    launch(build_demo(engine, settings), settings, staff)
 
 
 if __name__ == "__main__":

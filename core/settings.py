@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,14 @@ class Settings(BaseSettings):
             "error (the embedding model sees at most 512 tokens anyway)."
         ),
     )
+    staff_user: str | None = Field(
+        default=None,
+        description="User name of the staff view (/staff: fact-check, audit, feedback; BUDGETQA_STAFF_USER). "
+        "The staff view is off, and not shown, unless both staff_user and staff_password are set.",
+    )
+    staff_password: SecretStr | None = Field(
+        default=None, description="Password of the staff view (BUDGETQA_STAFF_PASSWORD)."
+    )
     llm_base_url: str | None = Field(
         default=None,
         description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1). Off when unset.",
@@ -106,6 +114,13 @@ class Settings(BaseSettings):
         default=0.02,
         description="Pause between streamed pieces of a chat answer (0 streams as fast as possible).",
     )
+
+    @property
+    def staff_credentials(self) -> tuple[str, str] | None:
+        """(user, password) of the staff view, or None when it is off."""
+        if self.staff_user and self.staff_password and self.staff_password.get_secret_value():
+            return self.staff_user, self.staff_password.get_secret_value()
+        return None
 
     @property
     def store_path(self) -> Path:

@@ -84,7 +84,7 @@ def render_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-_VERDICT_WORDS = {"supported": "有依据", "contradicted": "与公开数不符", "mixed": "部分不符",
+VERDICT_WORDS = {"supported": "有依据", "contradicted": "与公开数不符", "mixed": "部分不符",
                   "not_in_disclosure": "公开文件中没有", "unclear": "无法确定"}  # fmt: skip
 
 
@@ -114,11 +114,11 @@ def check_to_dict(result: CheckResult) -> dict[str, Any]:
 
 def render_check(result: CheckResult) -> str:
     """Plain-text rendering of a fact-check: the verdict, then one line per claim."""
-    lines = [f"结论：{_VERDICT_WORDS[result.verdict]}（{result.verdict}）"]
+    lines = [f"结论：{VERDICT_WORDS[result.verdict]}（{result.verdict}）"]
     if not result.claims:
         lines.append("  没有找到带数字的说法（金额、增减、比例或数量）。")
     for n, c in enumerate(result.claims, 1):
-        lines.append(f"  [{n}] “{c.text}” → {_VERDICT_WORDS[c.verdict]}：{c.note}")
+        lines.append(f"  [{n}] “{c.text}” → {VERDICT_WORDS[c.verdict]}：{c.note}")
         if c.interpretation is not None:
             lines.append(f"      理解为：{c.interpretation.describe()}")
         if c.formula:

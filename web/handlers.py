@@ -137,6 +137,7 @@ class ChatHandlers:
             "resolved_question": t.get("resolved"),
             "answer": t["answer"],
             "status": t["status"],
+            "reading": t.get("reading"),
             "liked": liked if isinstance(liked, (bool, str)) or liked is None else bool(liked),
             "doc_id": t.get("doc_id"),
         }
@@ -155,6 +156,7 @@ def turn_record(question: str, answer: Answer) -> dict[str, Any]:
         "answer": answer.text,
         "status": answer.status,
         "doc_id": answer.doc_id,
+        "reading": answer.interpretation.describe() if answer.interpretation else None,
         # what the engine offers to ask instead (an ask-back's readings, the nearest readings of
         # a question it could not answer): the chat shows them as buttons
         "suggestions": list(answer.suggestions),

@@ -48,3 +48,28 @@ def test_missing_state_gives_a_clear_message(tmp_path):
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert out.returncode == 2 and "python -m ingest" in out.stderr and "Traceback" not in out.stderr
+
+
+def _check(args, settings, stdin=None):
+    env = {**os.environ, "BUDGETQA_STATE_DIR": str(settings.state_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "qa", "check", *args],
+        cwd=REPO, env=env, input=stdin, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_check_json_from_stdin_one_object_per_line(qa_settings):
+    # seed: 三公经费 101,000元 (2024) and 111,000元 (2023); 公务用车运行维护费 80,000元 (79.2 % of it)
+    stdin = "2024年三公经费预算10.1万元。\n\n公务用车运行维护费占三公经费的79.2%，三公经费比上年增加1万元\n2025年三公经费12万元\n"
+    out = _check(["--json", "--doc", "cq-yubei-kexie-2024-budget"], qa_settings, stdin)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [x["verdict"] for x in lines] == ["supported", "mixed", "not_in_disclosure"]
+    first = lines[0]["claims"][0]
+    assert first["expected"]["value"] == "101000.00" and first["sources"][0]["table"] == 10
+
+
+def test_check_plain_text(qa_settings):
+    out = _check(["--doc", "cq-yubei-kexie-2024-budget", "三公经费比上年增加1万元"], qa_settings)
+    assert out.returncode == 0, out.stderr
+    assert "与公开数不符" in out.stdout and "实际减少" in out.stdout and "来源：表十" in out.stdout

@@ -31,6 +31,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 START_TIMEOUT_S = 600
+# The shared app runs with the staff view on (/staff behind a login), as a deployment with staff
+# credentials would; the public page must look the same with or without it.
+STAFF_USER, STAFF_PASSWORD = "staff", "test-only-password"
 
 
 def free_port() -> int:
@@ -89,7 +92,7 @@ def start_app(state_dir: Path, log_path: Path, timeout: float = START_TIMEOUT_S)
     proc = subprocess.Popen(
         [sys.executable, str(REPO / "app.py")],
         cwd=REPO,
-        env=app_env(state_dir, port),
+        env=app_env(state_dir, port, BUDGETQA_STAFF_USER=STAFF_USER, BUDGETQA_STAFF_PASSWORD=STAFF_PASSWORD),
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

@@ -198,3 +198,41 @@ def test_budget_at_a_glance_and_tables(page):
     assert "2060702" in table and "2,300,000.00" in table and "原文行号" in table
     screenshot(page, "tables.png")
     no_outside_requests(page)
+
+
+def test_public_page_has_no_staff_feature(page):
+    body = page.inner_text("body")
+    assert "核对" not in body and "工作人员：" not in body
+    assert "/staff" not in page.content()
+
+
+def test_staff_login_and_fact_check(browser, live_app):
+    from tests.web.live import STAFF_PASSWORD, STAFF_USER
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.goto(live_app.url + "staff/")
+    pg.wait_for_selector("input[type=password]")
+    assert "#bq-check-text" not in pg.content()  # nothing of the staff view before the login
+    pg.locator("input[type=text]").fill(STAFF_USER)
+    pg.locator("input[type=password]").fill("wrong")
+    pg.get_by_role("button", name="登录").click()
+    pg.wait_for_timeout(1000)
+    assert pg.locator("#bq-check-text").count() == 0
+    pg.locator("input[type=text]").fill(STAFF_USER)
+    pg.locator("input[type=password]").fill(STAFF_PASSWORD)
+    pg.get_by_role("button", name="登录").click()
+    pg.wait_for_selector("#bq-check-text textarea", timeout=30000)
+    # the seed: 三公经费 101,000元 in 2024, 111,000元 in 2023 (表十): the second claim is wrong
+    pg.fill("#bq-check-text textarea", "2024年三公经费预算10.1万元，比上年增加1万元。")
+    pg.click("#bq-check-go")
+    pg.wait_for_selector("#bq-check-result", timeout=60000)
+    result = pg.inner_text("#bq-check-out")
+    assert "部分不符" in result and "101,000.00元" in result and "实际减少" in result and "表十" in result
+    screenshot(pg, "staff-check.png")
+    pg.get_by_role("tab", name="审核").click()
+    pg.wait_for_selector("#bq-staff-audit")
+    assert "收入合计等于支出合计" in pg.inner_text("#bq-staff-audit")
+    pg.get_by_role("tab", name="反馈").click()
+    pg.wait_for_selector("#bq-feedback")
+    context.close()

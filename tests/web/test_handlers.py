@@ -50,7 +50,7 @@ def test_respond_streams_progressively_longer_answers(fake_engine, tmp_settings)
     chat, turns, _ = steps[-1]
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert turns == [
-        {"question": "问", "resolved": "问", "answer": long.text, "status": "answered", "doc_id": None, "suggestions": []}
+        {"question": "问", "resolved": "问", "answer": long.text, "status": "answered", "doc_id": None, "reading": None, "suggestions": []}
     ]
 
 
