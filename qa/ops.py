@@ -618,14 +618,26 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                 part_tables = {c.entry.table_no for g in pg for c in g}
                 # a share within one table: the whole as the part's own table shows it
                 wgs = [g for g in wgs if any(c.entry.table_no in part_tables for c in g)] or wgs
+                found = False
                 for wg in wgs:
+                    first = best_of(pg[0])
+                    wg = [c for c in wg if not _within_itself(first, c)] or wg
                     b = best_of([c for c in wg if c.entry.table_no in part_tables] or wg)
                     # the part as the whole's own table shows it (三公 parts in the 三公 table)
                     same = [c for g in pg for c in g if c.entry.table_no == b.entry.table_no]
                     a = best_of(same) if same else best_of(pg[0])
+                    if _within_itself(a, b):
+                        continue
                     out.append(_share_of(q, a, b, [part, whole], year, quality=1.0))
-            continue
+                    found = True
+                if found:
+                    continue
+            if any(r.op == "share" for r in out):
+                continue
+        named = [fold(q.text[w.start : w.end]) for w in wholes]
         for f in stated_for(env, part, ("占",), "%"):
+            if named and not any(n in fold(f.sentence or "") for n in named):
+                continue  # '占44.9%' of another whole than the one the question names
             c = Candidate(W.narrative_entry(env.catalog, f), f, part.start)
             text = f"根据说明，{W.short_item(f.item)}占比{W.plain(f.value)}%。"
             draft = Draft("answered", text, [c], [Result(f.value, "%", "占比（说明）")])
@@ -640,6 +652,13 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     elif len(parts) >= 2 and len(wholes) == 1 and all(h.how == "total" for h in wholes[0].hits):
         out += _shares_of_total(q, parts, env, year, extra=[wholes[0].span])
     return out
+
+
+def _within_itself(a: Candidate, b: Candidate) -> bool:
+    """A column as the part and that column's own total as the whole ('基本支出占总支出' read as
+    the 合计 row of the 基本支出 column): the share of a thing in itself, not a reading."""
+    column = b.figure.source.column or ""
+    return a.entry.kind == "column" and bool(column) and column.split("/")[-1] == fold(a.entry.name)
 
 
 def _share_at(q: Question) -> int:

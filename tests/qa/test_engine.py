@@ -219,3 +219,12 @@ def test_citations_name_the_sheet_or_page_the_format_has(engine):
     assert a.citations and all("工作表" in c.provenance.label() for c in a.citations)
     b = engine.answer("2024年社会保障和就业支出是多少", doc_id="printed-budget-2024")
     assert b.citations and all("页" in c.provenance.label() for c in b.citations)
+
+
+def test_a_column_is_not_a_share_of_its_own_total(engine):
+    # seed 表五: the 合计 row of the 基本支出 column is 基本支出 itself (2,759,264.63元); its share
+    # of the whole budget (6,059,264.63元) is 45.5 %, never 100 %
+    a = engine.answer("科协的基本支出占部门预算总支出的多少%？", doc_id=SEED_ID)
+    assert all(r.value != 100 for r in a.results)
+    if a.status == "answered":
+        assert [r.value for r in a.results if r.unit == "%"] == [Decimal("45.5")]
