@@ -786,9 +786,22 @@ def total_of(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         tables = {best_of(g).entry.role for g in gs}
         if len(gs) >= 2 and len(tables) == len(gs):
             picked = [best_of(g) for g in gs]
+    # a total is no summand: not beside its own parts ('三类支出合计' is their sum, not plus 支出合计),
+    # and two totals of different tables ('本年支出合计': 表五 合计 + 表一 总计) add up to nothing
+    totals = [c for c in picked if _is_total(c)]
+    if totals:
+        if len(totals) == len(picked):
+            return []
+        picked = [c for c in picked if not _is_total(c)]
+        used = [m for m in used if any(c.mention == m.start for c in picked)] or used
     if len(picked) < 2 or len({c.figure.unit for c in picked}) > 1:
         return []
     return [_sum_reading(q, picked, list(dict.fromkeys(used)), years)]
+
+
+def _is_total(c: Candidate) -> bool:
+    name = fold(c.entry.name)
+    return name in GENERIC or is_generic(name) or name.endswith(("合计", "总计"))
 
 
 def _sum_reading(q: Question, picked: list[Candidate], ms: list[Mention], years: list[int], op: str = "sum") -> Reading:

@@ -134,6 +134,9 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
         q.cues.append(Cue(m.start(), m.end(), "places", str(q.places)))
     for cue, op in v.cues():
         for start in _all(text, cue):
+            if op == "count" and text[start - 1 : start] == "哪":
+                q.cues.append(Cue(start - 1, start + len(cue), "op", "list"))  # '哪几个' asks which ones
+                continue
             q.cues.append(Cue(start, start + len(cue), "op", op))
     for word, table in v.tables.items():
         for start in _all(text, word):
@@ -380,7 +383,8 @@ def _unit_cues(q: Question) -> None:
                     continue  # '100万元以上的设备', '是不是500万': a number the question states
                 q.unit_asked = q.unit_asked or unit
     counters = sorted(v.units["counters"], key=len, reverse=True)
-    for m in re.finditer(r"(?:几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
+    # '哪几项', '哪几类' ask which ones (a list), not how many
+    for m in re.finditer(r"(?:(?<!哪)几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
         if text[m.end(1) - 1 : m.end(1) + 1] in _NOT_COUNTERS:
             if text[m.end(1) - 1 : m.end(1) + 1] == "项目":  # '多少项目': a count of projects
                 q.cues.append(Cue(m.start(), m.end() + 1, "counter", "个"))

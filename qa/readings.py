@@ -189,7 +189,21 @@ def _unit_mismatch(reading: Reading, q: Question) -> float:
         return 0.3
     if q.unit_asked in money and unit == "%" and reading.op not in ("share", "growth", "completion"):
         return 0.3
+    if q.unit_asked not in (*money, "%") and not any(_counts_in(r.unit, q.unit_asked) for r in reading.draft.results):
+        # '多少个区级学会' answered with 2辆, '买几辆' with 0元: a count of something else, or money
+        return 0.5
     return 0.0
+
+
+_SAME_COUNT = ({"个", "项", "家", "所", "类", "条", "处"}, {"人", "人次", "名", "位"}, {"场", "场次", "次"}, {"批", "批次"})
+
+
+def _counts_in(unit: str, asked: str) -> bool:
+    """A result in ``unit`` answers a count asked in ``asked`` ('台(套)' counts 台; 个 counts 项)."""
+    unit = unit.lstrip("万亿")
+    if unit == asked or unit.split("(")[0].split("（")[0] == asked:
+        return True
+    return any(unit in group and asked in group for group in _SAME_COUNT)
 
 
 def _names_table(reading: Reading, cue) -> bool:

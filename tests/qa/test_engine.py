@@ -228,3 +228,23 @@ def test_a_column_is_not_a_share_of_its_own_total(engine):
     assert all(r.value != 100 for r in a.results)
     if a.status == "answered":
         assert [r.value for r in a.results if r.unit == "%"] == [Decimal("45.5")]
+
+
+def test_a_total_is_not_a_summand_beside_its_parts(engine):
+    # seed 表五 2024: 208 社会保障和就业支出 559,445.28 + 210 卫生健康支出 148,814.71 + 221 住房保障支出
+    # 161,297.64 = 869,557.63; '合计' in the question is the operation, not the 表五 合计 row
+    a = engine.answer("2024年社会保障和就业、卫生健康、住房保障三类支出合计是多少？", doc_id=SEED_ID)
+    assert a.status == "answered" and a.results[0].value == Decimal("869557.63")
+
+
+def test_a_count_is_never_answered_with_a_count_of_something_else(engine):
+    # the seed has no 学会 figure; its only counted things nearby are vehicles (辆)
+    a = engine.answer("渝北区科协下面有多少个区级学会", doc_id=SEED_ID)
+    assert not any(r.unit in ("辆", "元", "万元") for r in a.results) or a.status != "answered"
+
+
+def test_which_ones_is_a_list_not_a_count(engine):
+    from qa.question import read
+
+    q = read("按大类看，今年哪几类支出比去年多了？", engine.store.document(SEED_ID))
+    assert q.unit_asked is None and not q.has_op("count")
