@@ -323,7 +323,7 @@ def _pair_reading(q: Question, env: Env, m: Mention | None, prev: Candidate, cur
     else:
         text += f"{word}{W.amount(abs(d.value), d.unit)}"
         if prev.figure.value:
-            g = C.growth(cur.figure.value, prev.figure.value, 1)
+            g = C.growth(cur.figure.value, prev.figure.value, q.places or 1)
             calcs.append(g)
             results.append(Result(g.value, "%", "增长率"))
             text += f"（{'增长' if g.value > 0 else '下降'}{W.plain(abs(g.value))}%）"
