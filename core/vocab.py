@@ -46,6 +46,7 @@ class Vocabulary:
     levels: dict[str, int]
     synonyms: dict[str, str]
     totals: dict[str, tuple[str, ...]]
+    opposites: tuple[tuple[str, str], ...] = ()  # pairs that name different items (城市/农村)
     glossary: tuple[GlossaryItem, ...] = ()
     everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)  # everyday word → 科目 names
 
@@ -96,6 +97,7 @@ def vocabulary() -> Vocabulary:
         levels={fold(k): int(v) for k, v in raw["levels"].items()},
         synonyms={fold(k): fold(v) for k, v in raw["synonyms"].items()},
         totals={k: _tuple(v) for k, v in raw["totals"].items()},
+        opposites=tuple((fold(a), fold(b)) for a, b in raw.get("opposites", {}).get("pairs", [])),
         glossary=glossary,
         everyday={k: tuple(dict.fromkeys(v)) for k, v in everyday.items()},
     )

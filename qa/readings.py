@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from core.records import Interpretation, ItemRef, Result
+from core.vocab import fold, vocabulary
 from qa import calc as C
 from qa.catalog import Entry
 from qa.lookup import Candidate, describe
@@ -162,7 +163,7 @@ def score(reading: Reading, q: Question) -> Reading:
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
-    penalty_unit = _unit_mismatch(reading, q)
+    penalty_unit = _unit_mismatch(reading, q) + _opposed(reading, q)
     penalty = sum(
         _penalty(run, unused_ops, item_edges, _known(q, run, item_edges))
         + (0.1 if reading.strict and len(run) >= 2 else 0)
@@ -172,6 +173,16 @@ def score(reading: Reading, q: Question) -> Reading:
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
     reading.score = round(reading.quality * max(0.05, 1 - penalty - penalty_unit), 4)
     return reading
+
+
+def _opposed(reading: Reading, q: Question) -> float:
+    """The question says 城市 and the reading's item is a 农村 one: another item, not this one."""
+    names = [fold(e.name) for e in reading.items]
+    for a, b in vocabulary().opposites:
+        for said, other in ((a, b), (b, a)):
+            if said in q.text and other not in q.text and any(other in n and said not in n for n in names):
+                return 0.5
+    return 0.0
 
 
 def _unit_mismatch(reading: Reading, q: Question) -> float:

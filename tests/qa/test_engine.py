@@ -248,3 +248,9 @@ def test_which_ones_is_a_list_not_a_count(engine):
 
     q = read("按大类看，今年哪几类支出比去年多了？", engine.store.document(SEED_ID))
     assert q.unit_asked is None and not q.has_op("count")
+
+
+def test_a_question_about_one_of_two_sibling_items_is_never_answered_with_the_other(engine):
+    # the workbook fixture has both 城市 and 农村最低生活保障; 城里 is 城市
+    a = engine.answer("城里的低保钱比去年少了多少", doc_id="workbook-budget-2024")
+    assert a.interpretation is None or "农村" not in a.interpretation.describe()
