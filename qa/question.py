@@ -134,6 +134,8 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
         q.cues.append(Cue(m.start(), m.end(), "places", str(q.places)))
     for cue, op in v.cues():
         for start in _all(text, cue):
+            if op == "diff" and text[start - 1 : start] in ("至", "最") and cue[0] in "少多":
+                continue  # '至少多少场次', '最多多少': a bound of a target, not a change
             if op == "count" and text[start - 1 : start] == "哪":
                 q.cues.append(Cue(start - 1, start + len(cue), "op", "list"))  # '哪几个' asks which ones
                 continue

@@ -146,6 +146,7 @@ def score(reading: Reading, q: Question) -> Reading:
         if reading.op == "sum":
             kinds.add("total")  # '三类支出合计' is their sum
     unused_ops: set[int] = set()
+    unused_calc: set[int] = set()  # a calculation asked ('比年初少了多少') that a plain figure does not do
     columns = " ".join(
         [c.figure.source.column or "" for c in reading.draft.candidates] + [e.name for e in reading.items]
     )
@@ -158,6 +159,8 @@ def score(reading: Reading, q: Question) -> Reading:
             covered.update(range(c.start, c.end))
         elif c.kind in ("op", "base", "counter"):
             unused_ops.update(range(c.start, c.end))
+            if c.kind == "op" and c.value in _CALCULATED and reading.op in ("value", "count"):
+                unused_calc.update(range(c.start, c.end))
     content = content_positions(q) | q.item_positions
     runs = _runs(sorted(i for i in content if i not in covered))
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
@@ -165,7 +168,7 @@ def score(reading: Reading, q: Question) -> Reading:
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
     penalty_unit = _unit_mismatch(reading, q) + _opposed(reading, q)
     penalty = sum(
-        _penalty(run, unused_ops, item_edges, _known(q, run, item_edges))
+        (0.45 if any(i in unused_calc for i in run) else _penalty(run, unused_ops, item_edges, _known(q, run, item_edges)))
         + (0.1 if reading.strict and len(run) >= 2 else 0)
         for run in runs
     )
@@ -173,6 +176,9 @@ def score(reading: Reading, q: Question) -> Reading:
     reading.unexplained = [q.text[run[0] : run[-1] + 1] for run in runs if len(run) >= 2]
     reading.score = round(reading.quality * max(0.05, 1 - penalty - penalty_unit), 4)
     return reading
+
+
+_CALCULATED = ("diff", "growth", "share", "completion")
 
 
 def _opposed(reading: Reading, q: Question) -> float:

@@ -254,3 +254,15 @@ def test_a_question_about_one_of_two_sibling_items_is_never_answered_with_the_ot
     # the workbook fixture has both 城市 and 农村最低生活保障; 城里 is 城市
     a = engine.answer("城里的低保钱比去年少了多少", doc_id="workbook-budget-2024")
     assert a.interpretation is None or "农村" not in a.interpretation.describe()
+
+
+def test_a_level_is_not_the_answer_to_a_calculation(engine):
+    # legacy-final-2023 lists 年末结转和结余 8.36万元; '比年初少了多少' asks a difference, not that level
+    a = engine.answer("退役军人事务局年末结转和结余比年初少了多少？", doc_id="legacy-final-2023")
+    assert not (a.status == "answered" and [r.value for r in a.results] == [Decimal("8.36")])
+
+
+def test_a_bound_is_not_a_change(engine):
+    from qa.question import read
+
+    assert not read("整体绩效指标“科普宣传活动开展”至少多少场次？", engine.store.document(SEED_ID)).has_op("diff")
