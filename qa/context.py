@@ -33,7 +33,7 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
     cur, cur_ms = analyse(question)
     prev, prev_ms = analyse(previous)
     # items only guessed from the catalogue cards name nothing: the follow-up still needs context
-    cur_ms = [m for m in cur_ms if any(h.how != "retrieved" for h in m.hits)]
+    cur_ms = [m for m in cur_ms if any(h.how != "retrieved" for h in m.hits) and not only_cue_words(cur, m)]
     prev_ms = [m for m in prev_ms if any(h.how != "retrieved" for h in m.hits)]
     text = cur.text
     item_words = [prev.text[m.start : m.end] for m in prev_ms]
@@ -71,6 +71,18 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
             first = prev_ms[0]
             return prev.text[: first.start] + core + prev.text[first.end :]
     return question
+
+
+def only_cue_words(q: Question, m: Mention) -> bool:
+    """A mention made of nothing but operation and column words ('完成年初预算的', a label the
+    narrative uses) names no item: the follow-up still needs the previous one."""
+    if not all(h.entry.kind == "narrative" for h in m.hits):
+        return False  # a table's row or column ('项目支出') is an item even when a cue word names it
+    ops = {i for c in q.cues if c.kind == "op" and c.value != "value" for i in range(c.start, c.end)}
+    spans = q.cue_spans("op", "measure", "unit", "particle", "year")
+    covered = {i for s, e in spans for i in range(s, e)}
+    inside = range(m.start, m.end)
+    return any(i in ops for i in inside) and all(i in covered or q.text[i] in "的了" for i in inside)
 
 
 def _has_total(q: Question) -> bool:

@@ -14,6 +14,7 @@ from ingest.roles import Role, role_of
 from qa import calc as C
 from qa import compose as W
 from qa.catalog import Entry
+from qa.context import only_cue_words
 from qa.lookup import Candidate, figures_for, is_generic, total_entries
 from qa.match import Mention
 from qa.members import Members, entry_at, members, row_figures
@@ -409,7 +410,9 @@ def completion(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     if q.doc.kind != "决算":
         return []
     out = []
-    subjects: list[Mention | None] = list(ms) or [None]
+    # '完成年初预算的' is a label the narrative uses, made of the operation's own words: no subject
+    named = [m for m in ms if not only_cue_words(q, m)]
+    subjects: list[Mention | None] = named or [None]
     for m in subjects:
         entries = m.entries if m is not None else total_entries(env.catalog, env.doc.id)
         if m is not None and all(e.kind == "narrative" for e in entries):

@@ -266,3 +266,9 @@ def test_a_bound_is_not_a_change(engine):
     from qa.question import read
 
     assert not read("整体绩效指标“科普宣传活动开展”至少多少场次？", engine.store.document(SEED_ID)).has_op("diff")
+
+
+def test_the_completion_rate_of_a_named_item_after_a_follow_up(engine):
+    # pdftext-final-2023 表五: 2100408 基本公共卫生服务 年初预算 6,500,000.00, 决算 6,842,300.00 → 105.3 %
+    a = engine.answer("完成年初预算的百分之多少？", history=["基本公共卫生服务去年实际花了多少钱"], doc_id="pdftext-final-2023")
+    assert a.status == "answered" and [r.value for r in a.results if r.unit == "%"] == [Decimal("105.3")]
