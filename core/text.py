@@ -122,7 +122,9 @@ def cn_to_int(token: str) -> int:
 # How people shorten a department's name. Generic (the standard names of Chinese departments), so
 # any disclosure of such a department is recognised by its short name.
 DEPARTMENT_ABBREVIATIONS = {"科协": "科学技术协会", "教委": "教育委员会", "科技局": "科学技术局", "文旅委": "文化和旅游发展委员会",
-                            "住建委": "住房和城乡建设委员会", "农业农村委": "农业农村委员会", "农委": "农业农村委员会"}  # fmt: skip
+                            "住建委": "住房和城乡建设委员会", "农业农村委": "农业农村委员会", "农委": "农业农村委员会",
+                            "妇联": "妇女联合会", "残联": "残疾人联合会", "侨联": "归国华侨联合会", "工商联": "工商业联合会",
+                            "文联": "文学艺术界联合会"}  # fmt: skip
 
 
 def short_department(department: str) -> str:

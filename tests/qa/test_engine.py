@@ -272,3 +272,12 @@ def test_the_completion_rate_of_a_named_item_after_a_follow_up(engine):
     # pdftext-final-2023 表五: 2100408 基本公共卫生服务 年初预算 6,500,000.00, 决算 6,842,300.00 → 105.3 %
     a = engine.answer("完成年初预算的百分之多少？", history=["基本公共卫生服务去年实际花了多少钱"], doc_id="pdftext-final-2023")
     assert a.status == "answered" and [r.value for r in a.results if r.unit == "%"] == [Decimal("105.3")]
+
+
+def test_another_department_by_its_short_name(engine):
+    # 妇联 (妇女联合会) is another department than the seed's 科协: its budget is not the seed's 群众团体事务
+    a = engine.answer("区妇联今年预算多少？", doc_id=SEED_ID)
+    assert a.status == "not_found" and "区妇联" in a.text
+    # … and the 妇联's own disclosure answers it
+    b = engine.answer("区妇联今年预算多少？", doc_id="notoc-budget-2024")
+    assert b.status == "answered"
