@@ -246,6 +246,11 @@ def _is_not_a_figure(clause: str, m: re.Match[str]) -> bool:
 def _label(before: str) -> tuple[str, str]:
     """(subject, relation) of the words before a number: '基本支出预算增加' → ('基本支出', '增加')."""
     text = re.sub(r"\s+", "", _LIST_MARK.sub("", before.strip()))
+    opened = max(text.rfind("（"), text.rfind("("))
+    if opened >= 0 and not re.search(r"[）)]", text[opened:]) and len(text) - opened > 2:
+        # '预算总额829,500元（政府采购货物预算98,000元': the figure inside the parenthesis is
+        # about the words inside it, not the total before it
+        text = text[opened + 1 :]
     if re.match(r"^(?:完成|占|为)?(?:年初)?预算的?$|^完成.{0,6}的?$", text):
         return "", "完成预算"  # '完成预算的84.3%'
     if cmp := re.match(r"^([较比])(年初预算数?|上年度?|去年)[^，,。]*?(增加|减少|增长|下降)$", text):

@@ -92,3 +92,12 @@ def test_store_round_trip_keeps_documents_and_exact_values(seed_parsed, tmp_path
     assert store.document(p.document.id) == p.document
     assert store.figures == list(p.figures)
     assert store.audits[p.document.id].failed == 0
+
+
+def test_a_figure_in_parentheses_is_about_the_words_inside_them():
+    # '政府采购预算总额829,500元（政府采购货物预算98,000元、…）': 98,000 is the 货物 figure,
+    # not one of the 预算总额
+    from ingest.figures import _label
+
+    assert _label("政府采购预算总额元（政府采购货物预算")[0] == "政府采购货物"
+    assert _label("科普活动（项）预算")[0].startswith("科普活动")
