@@ -41,3 +41,25 @@ class StateMissingError(BudgetQAError):
 
 class ConfigError(BudgetQAError):
     """A setting has a value we cannot use."""
+
+
+class UnknownDocumentError(BudgetQAError):
+    """A document id the figure store does not hold."""
+
+    def __init__(self, doc_id: str, known: tuple[str, ...]) -> None:
+        listed = "、".join(known) if known else "（没有任何文档）"
+        super().__init__(
+            f"数字库中没有编号为 {doc_id!r} 的文档。现有文档：{listed}。"
+            "编号是文件名去掉扩展名，可用 `python -m ingest list` 查看。"
+        )
+        self.doc_id, self.known = doc_id, known
+
+
+class StateBusyError(BudgetQAError):
+    """Another ``python -m ingest add`` / ``remove`` is updating the same state directory."""
+
+    def __init__(self, state_dir: str) -> None:
+        super().__init__(
+            f"索引状态目录 {state_dir} 正由另一个 `python -m ingest add/remove` 更新。请等它结束后再运行。"
+        )
+        self.state_dir = state_dir

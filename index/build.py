@@ -69,12 +69,15 @@ def build_index(docs: Sequence[Document], settings: Settings, progress: bool = T
     chunks = corpus_chunks(docs)
     hashes = {c.id: content_hash(c) for c in chunks}
     store = VectorStore.for_build(settings)
-    stored = store.hashes()
-    stale = set(stored) - set(hashes)
-    changed = [c for c in chunks if stored.get(c.id) != hashes[c.id]]
-    added = sum(1 for c in changed if c.id not in stored)
-    store.delete(stale)
-    _embed_and_store(changed, hashes, store, settings, progress)
+    try:
+        stored = store.hashes()
+        stale = set(stored) - set(hashes)
+        changed = [c for c in chunks if stored.get(c.id) != hashes[c.id]]
+        added = sum(1 for c in changed if c.id not in stored)
+        store.delete(stale)
+        _embed_and_store(changed, hashes, store, settings, progress)
+    finally:
+        store.close()  # files closed: a store built aside can be moved into place
     keyword = KeywordIndex.build(chunks, budget_terms(docs), k1=settings.bm25_k1, b=settings.bm25_b)
     keyword.save(settings.bm25_path)
     return IndexStats(

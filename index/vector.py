@@ -7,11 +7,13 @@ the embedding model it was built with, so vectors from two models are never mixe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
 
 from core.errors import StateMissingError
@@ -65,8 +67,9 @@ def where_clause(filters: Mapping[str, FilterValue] | None) -> dict[str, Any] | 
 class VectorStore:
     """Thin wrapper over one Chroma collection, speaking in chunk ids."""
 
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, client: ClientAPI | None = None) -> None:
         self.collection = collection
+        self.client = client
 
     @classmethod
     def for_build(cls, settings: Settings) -> VectorStore:
@@ -78,7 +81,7 @@ class VectorStore:
         if (collection.metadata or {}).get("embedding_model") != settings.embedding_model:
             client.delete_collection(settings.collection)
             collection = client.create_collection(settings.collection, metadata=meta)
-        return cls(collection)
+        return cls(collection, client)
 
     @classmethod
     def for_query(cls, settings: Settings) -> VectorStore:
@@ -96,6 +99,13 @@ class VectorStore:
                 f"的向量由模型 {stored!r} 生成，而当前设置是 {settings.embedding_model!r}",
             )
         return cls(collection)
+
+    def close(self) -> None:
+        """Let go of the client: an embedded store's files are closed, so its folder can be
+        moved (``ingest.state`` switches a folder built aside into place)."""
+        if isinstance(self.client, Client):
+            self.client.close()
+        self.client = None
 
     def count(self) -> int:
         return self.collection.count()
@@ -143,3 +153,76 @@ class VectorStore:
         distances = (got["distances"] or [[]])[0]
         pairs = [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
         return sorted(pairs, key=lambda p: (-round(p[1], 6), p[0]))
+
+
+# --- a collection built aside (server mode) ---------------------------------------------------
+# An embedded store is built aside as a copy of its folder; a server's collections live in the
+# server, so the next one is a copy under another name, renamed into place when it is complete.
+
+
+def copy_collection(settings: Settings, target: str) -> None:
+    """Make collection ``target`` a copy of ``settings.collection`` (vectors, texts, metadata),
+    replacing any earlier ``target``: building on the copy re-embeds only what changed."""
+    with _client(settings) as client:
+        _drop(client, target)
+        meta = {"hnsw:space": "cosine", "embedding_model": settings.embedding_model}
+        copy = client.create_collection(target, metadata=meta)
+        if settings.collection not in _names(client):
+            return
+        source = client.get_collection(settings.collection)
+        if (source.metadata or {}).get("embedding_model") != settings.embedding_model:
+            return  # vectors of another model: the build embeds everything anew
+        offset = 0
+        while True:
+            got = source.get(
+                include=["embeddings", "documents", "metadatas"], limit=_UPSERT_BATCH, offset=offset
+            )
+            if not got["ids"]:
+                return
+            copy.upsert(
+                ids=got["ids"],
+                embeddings=got["embeddings"],
+                documents=got["documents"],
+                metadatas=got["metadatas"],
+            )
+            offset += len(got["ids"])
+
+
+def rename_into_place(settings: Settings, built: str) -> None:
+    """Collection ``built`` becomes ``settings.collection``; the one it replaces is deleted.
+    Safe to run again after an interruption: a step already done is not done twice."""
+    old = f"{settings.collection}-old"
+    with _client(settings) as client:
+        names = _names(client)
+        if built not in names:
+            return  # already renamed
+        if settings.collection in names:
+            _drop(client, old)
+            client.get_collection(settings.collection).modify(name=old)
+        client.get_collection(built).modify(name=settings.collection)
+        _drop(client, old)
+
+
+def drop_collection(settings: Settings, name: str) -> None:
+    """Delete collection ``name`` if the server has it (a build that did not finish)."""
+    with _client(settings) as client:
+        _drop(client, name)
+
+
+@contextmanager
+def _client(settings: Settings) -> Iterator[ClientAPI]:
+    client = make_client(settings, create=True)
+    try:
+        yield client
+    finally:
+        if isinstance(client, Client):
+            client.close()
+
+
+def _drop(client: ClientAPI, name: str) -> None:
+    if name in _names(client):
+        client.delete_collection(name)
+
+
+def _names(client: ClientAPI) -> set[str]:
+    return {c.name for c in client.list_collections()}

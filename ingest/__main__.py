@@ -1,4 +1,5 @@
-"""CLI: ``python -m ingest [PATH ...]`` and ``python -m ingest audit PATH --json``."""
+"""CLI: ``python -m ingest [PATH ...]`` (the whole corpus), ``add PATH ...``, ``remove DOC_ID``,
+``list [--json]`` and ``audit PATH [--json]``. Project errors become one Chinese line and exit 2."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ import sys
 from pathlib import Path
 
 from core.errors import BudgetQAError
-from core.records import cn_number
 from core.settings import Settings
-from ingest.pipeline import IngestResult, ingest, parse_one
-from ingest.readers.text import ENCODING_NAMES
+from ingest.pipeline import Failed, ingest, parse_one
+from ingest.report import document_list, document_list_json, ingest_summary, update_summary
+from ingest.update import add, list_documents, remove
+
+_PATHS_HELP = "公开文件或文件夹（.txt .xlsx .xls .pdf .html .docx）"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"audit": _audit, "add": _add, "remove": _remove, "list": _list}
     try:
-        if argv and argv[0] == "audit":
-            return _audit(argv[1:])
+        if argv and argv[0] in commands:
+            return commands[argv[0]](argv[1:])
         return _ingest(argv)
     except BudgetQAError as exc:
         print(f"错误：{exc}", file=sys.stderr)
@@ -36,62 +40,58 @@ def _ingest(argv: list[str]) -> int:
     settings = Settings()
     paths = args.paths or list(settings.data_paths)
     result = ingest(paths, settings, build_index=not args.no_index, progress=not args.quiet)
-    print(_summary(result, settings))
-    for f in result.failed:
+    print(ingest_summary(result, settings))
+    return _exit_code(result.failed, result.parsed)
+
+
+def _add(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest add",
+        description="把文件加入现有数据（同名文档替换，内容未变则不动）；没有数据时新建",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, help=_PATHS_HELP)
+    parser.add_argument("--no-index", action="store_true", help="只改数字库，不改检索索引")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    result = add(args.paths, settings, build_index=not args.no_index, progress=not args.quiet)
+    print(update_summary(result, settings))
+    if result.failed and not result.changed:
+        print("原有数据保持不变。", file=sys.stderr)
+    return _exit_code(result.failed, result.added + result.replaced)
+
+
+def _remove(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest remove", description="从数字库和检索索引中删除一份文档"
+    )
+    parser.add_argument("doc_id", help="文档编号（文件名去掉扩展名；见 python -m ingest list）")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    print(update_summary(remove(args.doc_id, settings, progress=not args.quiet), settings))
+    return 0
+
+
+def _list(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest list", description="列出已收录的文档")
+    parser.add_argument("--json", action="store_true", help="以 JSON 列表输出")
+    args = parser.parse_args(argv)
+    docs = list_documents(Settings())
+    if args.json:
+        print(json.dumps(document_list_json(docs), ensure_ascii=False, indent=2))
+    else:
+        print(document_list(docs))
+    return 0
+
+
+def _exit_code(failed: tuple[Failed, ...], landed: tuple) -> int:
+    """2: a file did not land (named on stderr); 1: a landed document failed an audit check."""
+    for f in failed:
         print(f"未收录：{f.message}", file=sys.stderr)
-    if result.failed:
+    if failed:
         return 2
-    return 1 if any(p.audit.failed for p in result.parsed) else 0
-
-
-def _summary(result: IngestResult, settings: Settings) -> str:
-    lines = []
-    for p in result.parsed:
-        d = p.document
-        # Count 目录 entries, not instances: 表十七 may come once per project.
-        data = len({t.no for t in d.tables if t.status == "data"})
-        empty = len(
-            {t.no for t in d.tables if t.status == "empty"} - {t.no for t in d.tables if t.status == "data"}
-        )
-        missing = len({t.no for t in d.tables if t.status == "missing"})
-        listed = len({t.no for t in d.tables if t.no is not None})
-        lines.append(f"《{d.department} {d.year}年{d.kind}》 {d.source_path}（{_format_name(d)}）")
-        lines.append(
-            f"  表格：目录 {listed} 张；有数据 {data}，无数据（本部门无…）{empty}，目录列出但正文缺失 {missing}"
-        )
-        for t in d.tables:
-            status = {"data": f"{len(t.rows)} 行", "empty": "无数据", "missing": "正文缺失"}[t.status]
-            part = f"（之{t.part}）" if t.part > 1 else ""
-            lines.append(f"    表{cn_number(t.no) if t.no else '？'}{part} {t.full_title}：{status}")
-        lines.append(
-            f"  数字：{len(p.figures)} 个（表格 {sum(f.origin == 'table' for f in p.figures)}，正文 "
-            f"{sum(f.origin == 'narrative' for f in p.figures)}）"
-        )
-        skipped = sum(c.skipped for c in p.audit.checks)
-        lines.append(f"  审核：通过 {p.audit.passed}，未通过 {p.audit.failed}，不适用 {skipped}")
-        for c in p.audit.checks:
-            if not c.passed and not c.skipped:
-                lines.append(f"    ✗ {c.name}：{c.detail}")
-        for w in d.warnings:
-            lines.append(f"  提示：{w}")
-    for f in result.failed:
-        lines.append(f"✗ 未收录 {f.path}（详见错误输出）")
-    lines.append(f"数字库：{settings.store_path}（收录 {len(result.parsed)} 份，未收录 {len(result.failed)} 份）")
-    if result.index_stats is not None:
-        lines.append(f"检索索引：{result.index_stats}")
-    return "\n".join(lines)
-
-
-_FORMAT_NAMES = {"text": "文本", "xlsx": "Excel 工作簿", "xls": "旧版 Excel 工作簿", "pdf": "PDF",
-                 "html": "网页", "docx": "Word 文档"}  # fmt: skip
-
-
-def _format_name(doc) -> str:
-    """'文本，GBK/GB18030 编码', 'Excel 工作簿', 'PDF'."""
-    name = _FORMAT_NAMES.get(doc.format, doc.format)
-    if doc.encoding:
-        name += f"，{ENCODING_NAMES.get(doc.encoding, doc.encoding)} 编码"
-    return name
+    return 1 if any(p.audit.failed for p in landed) else 0
 
 
 def _audit(argv: list[str]) -> int:

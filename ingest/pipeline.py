@@ -96,6 +96,11 @@ def try_one(path: Path) -> Parsed | Failed:
     return parsed
 
 
+def id_conflict(path: Path, other: str) -> Failed:
+    """Two files of one call with the same name give one document id: the second is left out."""
+    return Failed(str(path), f"{path}: 与 {other} 文件名相同，文档编号冲突，本文件未收录；请改名")
+
+
 def parse_all(paths: Sequence[Path], progress: bool = True) -> tuple[list[Parsed], list[Failed]]:
     files, failed = expand(paths)
     parsed: list[Parsed] = []
@@ -105,8 +110,7 @@ def parse_all(paths: Sequence[Path], progress: bool = True) -> tuple[list[Parsed
         if isinstance(item, Failed):
             failed.append(item)
         elif item.document.id in seen:
-            message = f"{path}: 与 {seen[item.document.id]} 文件名相同，文档编号冲突，本文件未收录；请改名"
-            failed.append(Failed(str(path), message))
+            failed.append(id_conflict(path, seen[item.document.id]))
         else:
             seen[item.document.id] = str(path)
             parsed.append(item)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from core.records import Chunk
 from core.settings import Settings
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -80,59 +78,6 @@ def test_real_model_loaded_once(real_retriever) -> None:
     assert real_retriever.embedder.dim == 512
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[int]:
-    """A real `chroma run` subprocess on a free port, stopped whatever happens."""
-    import chromadb
-
-    port = _free_port()
-    binary = Path(sys.executable).parent / "chroma"
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(binary),
-            "run",
-            "--path",
-            str(tmp_path / "server-data"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chromadb.HttpClient(
-                    host="127.0.0.1", port=port, settings=chromadb.Settings(anonymized_telemetry=False)
-                ).heartbeat()
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"chroma server did not start: {(tmp_path / 'chroma.log').read_text()}"
-                    ) from None
-                time.sleep(0.3)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
 def test_server_mode(chroma_server: int, tmp_path: Path, seed_doc, real_retriever) -> None:
     from index.build import build_index, open_retriever
 
@@ -151,7 +96,7 @@ def test_server_mode_unreachable(tmp_path: Path, seed_doc) -> None:
     from core.errors import StateMissingError
     from index.build import open_retriever
 
-    settings = Settings(state_dir=tmp_path / "state", chroma_mode="server", chroma_port=_free_port())
+    settings = Settings(state_dir=tmp_path / "state", chroma_mode="server", chroma_port=free_port())
     from index.keyword import KeywordIndex
 
     KeywordIndex.build([]).save(settings.bm25_path)
