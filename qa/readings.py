@@ -179,11 +179,17 @@ def score(reading: Reading, q: Question) -> Reading:
 
 
 _CALCULATED = ("diff", "growth", "share", "completion")
+_SPENT = re.compile(r"花了|花的|花在|花掉|花多少|开支|用了多少|用在|支出")
 
 
 def _opposed(reading: Reading, q: Question) -> float:
     """The question says 城市 and the reading's item is a 农村 one: another item, not this one."""
     names = [fold(e.name) for e in reading.items]
+    # '实际花了多少钱', '用在哪': spending, which an income table (收入总表) does not answer
+    if _SPENT.search(q.text) and "收入" not in q.text and reading.items and all(
+        e.role is not None and e.role.value == "收入总表" for e in reading.items
+    ):
+        return 0.5
     for a, b in vocabulary().opposites:
         for said, other in ((a, b), (b, a)):
             if said in q.text and other not in q.text and any(other in n and said not in n for n in names):

@@ -281,3 +281,9 @@ def test_another_department_by_its_short_name(engine):
     # … and the 妇联's own disclosure answers it
     b = engine.answer("区妇联今年预算多少？", doc_id="notoc-budget-2024")
     assert b.status == "answered"
+
+
+def test_spending_is_not_answered_from_the_income_table(engine):
+    # pdftext-final-2023: 2100408 基本公共卫生服务 spent 6,842,300.00 (表五); 6,242,300.00 is its income (表二)
+    a = engine.answer("基本公共卫生服务去年实际花了多少钱", doc_id="pdftext-final-2023")
+    assert a.status == "answered" and a.results[0].value == Decimal("6842300.00")
