@@ -260,19 +260,25 @@ def _gapped(text: str, entries: list[Entry], cues: set[int], covered: list[tuple
                 continue
             for i in (k for k, ch in enumerate(text) if ch == v[0]):
                 j, k, others = i, 0, 0
+                gaps: list[int] = []  # how much of the name is matched where each gap starts
                 while j < len(text) and k < len(v) and j - i <= len(v) + 10:
                     if text[j] == v[k]:
                         k += 1
                     elif j in cues:
-                        pass
+                        gaps.append(k)
                     else:
+                        gaps.append(k)
                         others += 1
-                        if others > 1:
+                        if others > (2 if len(v) >= 8 else 1):  # '公车日常运行维护费': a long name takes a two-character modifier
                             break
                     j += 1
                 # a name without its '费' must end where the question's words do ('运行维护要花')
                 ends = v not in stripped or j == len(text) or j in cues or not "\u4e00" <= text[j] <= "\u9fff"
-                if k == len(v) and j - i > len(v) and ends and not _overlaps((i, j), covered, by=len(v) // 2):
+                # a shorter name of it inside the span ('运行维护费') is no rival: this hit extends it
+                rivals = [c for c in covered if not (i <= c[0] and c[1] <= j)]
+                if gaps and (min(gaps) < 2 or len(v) - max(gaps) < 2):
+                    continue  # a name split off one character ('物业管理费[占公]用'): no name at all
+                if k == len(v) and j - i > len(v) and ends and not _overlaps((i, j), rivals, by=len(v) // 2):
                     out.append(Hit(e, i, j, "gapped", 0.8))
                     break
     return out

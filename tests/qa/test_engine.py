@@ -287,3 +287,9 @@ def test_spending_is_not_answered_from_the_income_table(engine):
     # pdftext-final-2023: 2100408 基本公共卫生服务 spent 6,842,300.00 (表五); 6,242,300.00 is its income (表二)
     a = engine.answer("基本公共卫生服务去年实际花了多少钱", doc_id="pdftext-final-2023")
     assert a.status == "answered" and a.results[0].value == Decimal("6842300.00")
+
+
+def test_a_long_name_with_a_modifier_inside_it(engine):
+    # 公车 → 公务用车; '日常' inside the name: still 30231 公务用车运行维护费, 80,000.00元 (表六)
+    a = engine.answer("公车日常运行维护费安排多少万元？", doc_id=SEED_ID)
+    assert a.status == "answered" and a.results[0].value == Decimal("80000.00")
