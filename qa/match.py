@@ -598,7 +598,17 @@ def alternatives(q: Question, ms: list[Mention], catalog: Catalog) -> list[Menti
     for m in ms:
         words = q.text[m.start : m.end]
         best = [h for h in m.hits if h.quality >= m.quality - 1e-9]
-        if len(words) < 4 or not best or not all(h.entry.kind in _FREE_FORM for h in best):
+        measure_noun = len(words) == 3 and words[-1] in "度率"  # '满意度', '知晓率': the head of many targets
+        if (len(words) < 4 and not measure_noun) or not best or not all(h.entry.kind in _FREE_FORM for h in best):
+            out.append(m)
+            continue
+        if measure_noun:
+            # every target named by it is a reading of equal standing, found by its name, not guessed
+            named = [e for e in entries if fold(e.name).endswith((words, words[:-1]))]
+            if len(named) >= 2:
+                hits = tuple(Hit(e, m.start, m.end, "alternative", 0.7) for e in named)
+                out.append(Mention(m.start, m.end, hits, m.extra))
+                continue
             out.append(m)
             continue
         have = set(m.entries)

@@ -293,3 +293,10 @@ def test_a_long_name_with_a_modifier_inside_it(engine):
     # 公车 → 公务用车; '日常' inside the name: still 30231 公务用车运行维护费, 80,000.00元 (表六)
     a = engine.answer("公车日常运行维护费安排多少万元？", doc_id=SEED_ID)
     assert a.status == "answered" and a.results[0].value == Decimal("80000.00")
+
+
+def test_a_measure_noun_of_several_targets_asks_back(engine):
+    # seed: 服务对象满意度 92 % (表十五), 科普宣传服务对象满意 95 % and 91 % (表十七, two projects)
+    a = engine.answer("满意度目标是多少", doc_id=SEED_ID)
+    assert a.status == "clarify"
+    assert {r.value for r in a.results} >= {Decimal("92"), Decimal("95"), Decimal("91")}
