@@ -480,6 +480,9 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
                 hits, used = same_project, used | {i}
                 extra += [a.span, *a.extra]
                 continue
+            siblings = re.fullmatch(r"[和与及跟、,，]", between) and q.text[b.start : b.end] in _QUALIFIER_NAMES
+            if siblings:
+                break  # '基本支出和项目支出': two columns listed, neither qualifies the other
             if _CONNECTOR.match(between) or (len(between) <= 4 and q.text[a.start : a.end] in _QUALIFIER_NAMES):
                 tables = {e.table_no for e in a.entries if e.table_no}
                 same_table = [h for h in hits if h.entry.table_no in tables]

@@ -300,3 +300,11 @@ def test_a_measure_noun_of_several_targets_asks_back(engine):
     a = engine.answer("满意度目标是多少", doc_id=SEED_ID)
     assert a.status == "clarify"
     assert {r.value for r in a.results} >= {Decimal("92"), Decimal("95"), Decimal("91")}
+
+
+def test_two_listed_columns_are_siblings_not_a_qualifier(engine):
+    # seed: 基本支出 2,759,264.63, 项目支出 3,300,000.00 (表五); 人员经费 2,202,175.07, 日常公用经费 557,089.56 (表六)
+    a = engine.answer("基本支出和项目支出各是多少", doc_id=SEED_ID)
+    assert [r.value for r in a.results] == [Decimal("2759264.63"), Decimal("3300000.00")]
+    b = engine.answer("基本支出里人员经费和公用经费分别是多少？", doc_id=SEED_ID)
+    assert {r.value for r in b.results} >= {Decimal("2202175.07"), Decimal("557089.56")}
