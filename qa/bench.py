@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,8 @@ def main() -> int:
         "warm_p50_ms": round(statistics.median(times), 1),
         "warm_p95_ms": round(p95, 1),
         "warm_max_ms": round(times[-1], 1),
+        # peak resident memory of this process (engine, figure store, retriever and model loaded)
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "state_dir": str(Path(settings.state_dir)),
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
