@@ -614,6 +614,10 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             continue
         if wholes:
             for whole in wholes:
+                if all(h.how == "total" for h in whole.hits):
+                    # the department's grand total: its all-funds total first, not every table's
+                    top = max(h.quality for h in whole.hits)
+                    whole = Mention(whole.start, whole.end, tuple(h for h in whole.hits if h.quality >= top), whole.extra)
                 wgs = groups(q, whole, year)
                 part_tables = {c.entry.table_no for g in pg for c in g}
                 # a share within one table: the whole as the part's own table shows it
@@ -634,7 +638,7 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                     continue
             if any(r.op == "share" for r in out):
                 continue
-        named = [fold(q.text[w.start : w.end]) for w in wholes]
+        named = [fold(q.text[w.start : w.end]) for w in wholes if not all(h.how == "total" for h in w.hits)]
         for f in stated_for(env, part, ("占",), "%"):
             if named and not any(n in fold(f.sentence or "") for n in named):
                 continue  # '占44.9%' of another whole than the one the question names
@@ -671,7 +675,12 @@ def _parts_and_wholes(q: Question, ms: list[Mention], at: int) -> tuple[list[Men
         return ms, []
     before = [m for m in ms if m.end <= at]
     after = [m for m in ms if m.start >= at]
-    wholes = [m for m in after if not all(is_generic(fold(e.name)) for e in m.entries)]
+    # the department's grand total named as such ('占科协全部预算') is a whole too; a bare
+    # generic word ('合计') is not
+    wholes = [
+        m for m in after
+        if not all(is_generic(fold(e.name)) for e in m.entries) or all(h.how == "total" for h in m.hits)
+    ]  # fmt: skip
     parts = list(before)
     # 'Y中X占', 'X在Y里占': a mention followed by 里/中 and then another mention is the whole.
     if len(before) >= 2:

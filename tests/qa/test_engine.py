@@ -308,3 +308,9 @@ def test_two_listed_columns_are_siblings_not_a_qualifier(engine):
     assert [r.value for r in a.results] == [Decimal("2759264.63"), Decimal("3300000.00")]
     b = engine.answer("基本支出里人员经费和公用经费分别是多少？", doc_id=SEED_ID)
     assert {r.value for r in b.results} >= {Decimal("2202175.07"), Decimal("557089.56")}
+
+
+def test_a_share_of_the_grand_total_named_as_such(engine):
+    # seed: 三公经费 101,000.00 of the whole budget 6,059,264.63 = 1.7 %
+    a = engine.answer("三公经费占科协全部预算的比例有多大", doc_id=SEED_ID)
+    assert a.status == "answered" and [r.value for r in a.results if r.unit == "%"] == [Decimal("1.7")]
