@@ -232,6 +232,40 @@ def _derived_previous(q: Question, m: Mention, env: Env) -> list[Reading]:
     return out[:1]
 
 
+def _growth_from_stated_change(q: Question, m: Mention, env: Env) -> list[Reading]:
+    """A growth rate the tables cannot give (no last-year column for the item) from this year's
+    figure and the change the narrative states ('基本支出预算增加236,498.19元'): last year is
+    this year ∓ the change, and the rate is the change over last year, both calculations shown."""
+    for f in stated_for(env, m, ("增加", "减少")):
+        if f.unit not in _MONEY or (re.search(r"\d{4}年", f.measure) and str(q.doc.year - 1) not in f.measure):
+            continue
+        current = _current_of(env, f, m, q)
+        if current is None or current.figure.unit != f.unit:
+            continue
+        up = f.measure.endswith(("增加", "增长"))
+        prev_value = current.figure.value - f.value if up else current.figure.value + f.value
+        if not prev_value:
+            continue
+        prev = C.Calc(f"{W.plain(current.figure.value)} {'-' if up else '+'} {W.plain(f.value)}", prev_value,
+                      current.figure.unit, C._places_of(current.figure.value, f.value))  # fmt: skip
+        places = q.places or 1
+        # in the disclosure's own numbers only (the verifier re-does it): change / (this year ∓ change)
+        sign, back = ("", "-") if up else ("-", "+")
+        expr = f"{sign}{W.plain(f.value)} / ({W.plain(current.figure.value)} {back} {W.plain(f.value)}) * 100"
+        rate = (f.value if up else -f.value) / prev_value * 100
+        g = C.Calc(expr, C.q(rate, places), "%", places)
+        change = Candidate(W.narrative_entry(env.catalog, f), f, m.start)
+        verb = "下降" if g.value < 0 else "增长"
+        text = (
+            f"公开表格没有直接列出{q.doc.year - 1}年的{W.name_of(current.entry)}。按说明推算：{q.doc.year}年为"
+            f"{W.shown(current.figure)}，{f.measure}{W.shown(f)}，故{q.doc.year - 1}年为{prev.shown}，"
+            f"{verb}{W.plain(abs(g.value))}%。"
+        )
+        draft = Draft("answered", text, [current, change], [Result(g.value, "%", "增长率（推算）")], [prev, g])
+        return [reading_for("growth", q, [current], [m], draft, [q.doc.year - 1, q.doc.year], quality=m.quality * 0.95)]
+    return []
+
+
 def _current_of(env: Env, change: Figure, m: Mention, q: Question) -> Candidate | None:
     """This year's amount of the item a stated change is about: the same sentence first."""
     for e in m.entries:
@@ -579,6 +613,8 @@ def growth(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             # the disclosure's own rate first, unless a rounding is asked for
             out.append(reading_for("growth", q, [c], [m], draft, [q.doc.year - 1, q.doc.year],
                                    quality=m.quality * (1.0 if q.places is None else 0.9)))  # fmt: skip
+        if not pairs and not any(r.op == "growth" for r in out):
+            out += _growth_from_stated_change(q, m, env)
         for prev, cur in pairs:
             if prev.figure.value == 0:
                 note = f"{W.subject(cur)}{prev.figure.year}年未列示（为0），增长率无法计算。"

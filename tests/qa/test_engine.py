@@ -314,3 +314,12 @@ def test_a_share_of_the_grand_total_named_as_such(engine):
     # seed: 三公经费 101,000.00 of the whole budget 6,059,264.63 = 1.7 %
     a = engine.answer("三公经费占科协全部预算的比例有多大", doc_id=SEED_ID)
     assert a.status == "answered" and [r.value for r in a.results if r.unit == "%"] == [Decimal("1.7")]
+
+
+def test_a_growth_rate_from_the_change_the_narrative_states(engine):
+    # seed: 基本支出 2,759,264.63 (表五); the narrative: 基本支出预算增加236,498.19元 → 2023 = 2,522,766.44,
+    # growth 236,498.19 / 2,522,766.44 = 9.4 %; 项目支出 3,300,000 and 减少360,000元 → -9.8 %
+    a = engine.answer("基本支出比2023年增长了百分之几？", doc_id=SEED_ID)
+    assert a.status == "answered" and a.results[0].value == Decimal("9.4") and a.formula
+    b = engine.answer("项目支出同比下降幅度是多少", doc_id=SEED_ID)
+    assert b.results[0].value == Decimal("-9.8")
