@@ -373,6 +373,8 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         quality = 0.6 + 0.3 * ratio + (0.1 if re.search(r"共有|共计|合计|总计|总数|^共", item) or _stated_as_total(f) else 0)
         if _acquisition(f) != _asks_acquisition(q):
             quality *= 0.8  # holdings for '有几辆', purchases for '买几辆'
+        elif _asks_acquisition(q):
+            quality += 0.1  # '买几辆': the purchase the disclosure states is what is asked
         if _part_of_total(f) and ratio < 1:
             quality *= 0.8  # '共有车辆3辆，其中：执法执勤用车2辆' — the total unless a part is named
         c = Candidate(W.narrative_entry(env.catalog, f), f, 0)

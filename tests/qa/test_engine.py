@@ -323,3 +323,11 @@ def test_a_growth_rate_from_the_change_the_narrative_states(engine):
     assert a.status == "answered" and a.results[0].value == Decimal("9.4") and a.formula
     b = engine.answer("项目支出同比下降幅度是多少", doc_id=SEED_ID)
     assert b.results[0].value == Decimal("-9.8")
+
+
+def test_buying_is_answered_with_the_purchase_the_disclosure_states(engine):
+    # seed: '2024年一般公共预算安排购置车辆0辆' (purchases) beside '共有车辆2辆' (holdings)
+    a = engine.answer("2024年计划买几辆新车？", doc_id=SEED_ID)
+    assert a.status == "answered" and (a.results[0].value, a.results[0].unit) == (Decimal("0"), "辆")
+    b = engine.answer("科协有几辆车", doc_id=SEED_ID)
+    assert (b.results[0].value, b.results[0].unit) == (Decimal("2"), "辆")
