@@ -398,7 +398,8 @@ def _unit_cues(q: Question) -> None:
         if noun := re.match(r"[\u4e00-\u9fff]{1,6}?(?=[的了呢吗啊呀？?，,。]|$)", text[m.end() :]):
             q.cues.append(Cue(m.end(), m.end() + len(noun.group()), "counted", noun.group()))
     # '几个人', '多少退休人员', '多少名干部': a number of people, never an amount
-    if m := _PEOPLE.search(text):
+    people = "|".join(map(re.escape, sorted(v.units.get("people", ()), key=len, reverse=True)))
+    if (m := _PEOPLE.search(text)) or (people and (m := re.search(rf"(?:几|多少)(?:个|名|位)?(?:{people})", text))):
         q.cues.append(Cue(m.start(), m.end(), "counter", "人"))
         q.unit_asked = "人"
     if q.unit_asked is None and re.search(r"多少钱|多少块|花了多少|金额|数额", text):

@@ -331,3 +331,9 @@ def test_buying_is_answered_with_the_purchase_the_disclosure_states(engine):
     assert a.status == "answered" and (a.results[0].value, a.results[0].unit) == (Decimal("0"), "辆")
     b = engine.answer("科协有几辆车", doc_id=SEED_ID)
     assert (b.results[0].value, b.results[0].unit) == (Decimal("2"), "辆")
+
+
+def test_a_number_of_people_is_never_answered_in_yuan(engine):
+    # notoc-budget-2024 (妇联): '培训多少妇女' asks for people, never the 培训费 amount
+    a = engine.answer("妇联的技能培训今年要培训多少妇女", doc_id="notoc-budget-2024")
+    assert not any(r.unit in ("元", "万元") for r in a.results)
