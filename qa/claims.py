@@ -217,8 +217,10 @@ def claims_of(text: str) -> list[ClaimSpan]:
             flat = _FLAT.search(seg)
             if not inside and flat:
                 # '与上年持平': a change of 0
-                q = _prefix(seg, start, head_start, head, head_mentions)
-                q += _VS_LAST.sub("", seg[: flat.start()]) + "比上年增加多少？"
+                own = _VS_LAST.sub("", seg[: flat.start()])
+                # '招待费2.1万元，和上年一样': no item of its own, so the nearest one before it
+                q = ("" if re.search(r"[\u4e00-\u9fff]{2}", own) or not context else context[0] + "，") + own
+                q += "比上年增加多少？"
                 zero = Mention(start + flat.start(), start + flat.end(), flat.group(0), Decimal(0), "元", 2, "=", "0")
                 out.append(ClaimSpan(seg, zero, q))
                 continue

@@ -62,3 +62,8 @@ def test_no_change_is_a_claim_of_zero():
 
 def test_a_text_without_figures_has_no_claims():
     assert claims_of("科协负责全区科普工作。") == []
+
+
+def test_no_change_without_an_item_is_about_the_item_before_it():
+    spans = claims_of("公车日常运行维护费安排8万元，比上年减少1万元；招待费2.1万元，和上年一样。")
+    assert spans[-1].mention.direction == "0" and spans[-1].question == "招待费，比上年增加多少？"
