@@ -22,17 +22,22 @@ def check_main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="输出 JSON（每段一行）")
     parser.add_argument("--doc", help="文档编号（默认：文字中提到的部门，或第一份）")
     args = parser.parse_args(argv)
+    return _each(
+        args.text, lambda engine, text: check(text, engine, doc_id=args.doc), check_to_dict, render_check, args.json,
+        with_retriever=False,
+    )  # fmt: skip
+
+
+def _each(one: str | None, run, as_dict, as_text, as_json: bool, with_retriever: bool) -> int:
+    """Run ``run`` on the one argument, or on each non-empty line of stdin; print JSON lines or text."""
     try:
-        engine = AnswerEngine.from_settings(Settings(), with_retriever=False)
-        texts = [args.text] if args.text is not None else (line.strip() for line in sys.stdin)
-        for text in texts:
-            if args.text is None and not text:
+        engine = AnswerEngine.from_settings(Settings(), with_retriever=with_retriever)
+        inputs = [one] if one is not None else (line.strip() for line in sys.stdin)
+        for item in inputs:
+            if one is None and not item:
                 continue
-            result = check(text, engine, doc_id=args.doc)
-            if args.json:
-                print(json.dumps(check_to_dict(result), ensure_ascii=False), flush=True)
-            else:
-                print(render_check(result))
+            result = run(engine, item)
+            print(json.dumps(as_dict(result), ensure_ascii=False) if as_json else as_text(result), flush=True)
     except BudgetQAError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -51,21 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.question is None and not args.json:
         parser.error('请给出问题，例如：python -m qa "2024年三公经费是多少？"')
-    try:
-        engine = AnswerEngine.from_settings(Settings(), with_retriever=not args.no_retriever)
-        questions = [args.question] if args.question is not None else (line.strip() for line in sys.stdin)
-        for question in questions:
-            if args.question is None and not question:
-                continue
-            answer = engine.answer(question, doc_id=args.doc)
-            if args.json:
-                print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
-            else:
-                print(render_text(answer))
-    except BudgetQAError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    return 0
+    return _each(
+        args.question, lambda engine, question: engine.answer(question, doc_id=args.doc), answer_to_dict, render_text,
+        args.json, with_retriever=not args.no_retriever,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

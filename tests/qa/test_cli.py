@@ -10,10 +10,10 @@ import sys
 from tests.conftest import REPO
 
 
-def _run(args, settings, stdin=None):
+def _run(args, settings, stdin=None, prefix=("--no-retriever",)):
     env = {**os.environ, "BUDGETQA_STATE_DIR": str(settings.state_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "qa", "--no-retriever", *args],
+        [sys.executable, "-m", "qa", *prefix, *args],
         cwd=REPO, env=env, input=stdin, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
@@ -51,11 +51,7 @@ def test_missing_state_gives_a_clear_message(tmp_path):
 
 
 def _check(args, settings, stdin=None):
-    env = {**os.environ, "BUDGETQA_STATE_DIR": str(settings.state_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "qa", "check", *args],
-        cwd=REPO, env=env, input=stdin, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return _run(args, settings, stdin, prefix=("check",))
 
 
 def test_check_json_from_stdin_one_object_per_line(qa_settings):
