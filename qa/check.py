@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from core.records import Answer, CheckResult, Claim, Result, Verdict
 from core.text import format_amount, normalize_question
 from qa import calc as C
-from qa.claims import _MONEY, ClaimSpan, Mention, claims_of
+from qa.claims import _MONEY, CHANGE_DOWN, CHANGE_UP, ClaimSpan, Mention, claims_of
 
 _CHANGE_OPS = ("diff", "growth", "change")
 
@@ -148,8 +148,8 @@ def _exact(answer: Answer) -> Decimal | None:
     return value
 
 
-_DOWN_WORDS = re.compile(r"减少|下降|降低|压减|缩减|节约")
-_UP_WORDS = re.compile(r"增加|增长|上升|提高|上涨")
+_DOWN_WORDS = re.compile(CHANGE_DOWN)
+_UP_WORDS = re.compile(CHANGE_UP)
 
 
 def _signed_change(answer: Answer, value: Decimal) -> Decimal | None:
@@ -183,12 +183,8 @@ def _change_words(signed: Decimal | None, result: Result) -> str:
 def _shown(result: Result, m: Mention) -> str:
     text = format_amount(result.value, result.unit)
     if m.kind == "money" and result.unit != m.unit:
-        text += f"（约{format_amount(_round(result.value * _MONEY[result.unit] / _MONEY[m.unit], max(m.decimals, 2)), m.unit)}）"
+        text += f"（约{format_amount(C.q(result.value * _MONEY[result.unit] / _MONEY[m.unit], max(m.decimals, 2)), m.unit)}）"
     return text
-
-
-def _round(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _magnitude(value: Decimal) -> int:
@@ -215,5 +211,5 @@ def _agrees(m: Mention, true: Decimal) -> bool:
         return true <= claim
     if m.bound == "~" and not places:
         places = _magnitude(claim)  # '约600万元': to the hundred
-        return _round(true, places) == claim or _round(true, 0) == claim
-    return _round(true, places) == claim
+        return C.q(true, places) == claim or C.q(true, 0) == claim
+    return C.q(true, places) == claim

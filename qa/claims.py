@@ -17,9 +17,12 @@ from core.vocab import vocabulary
 _CN_NUM = "零〇一二两三四五六七八九十百千"
 _MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 _APPROX = "约|大约|大概|近|将近|接近|超过|逾|不到|不足|至少|最少|不少于|不低于|至多|最多|不超过|不高于|达到|达"
-_AROUND = "左右|上下|以上|以下|多"
-_UP = re.compile(r"(?:增加|增长|上升|提高|上涨|增|多了|多出|多|增幅|涨幅|增长率|增速)(?:了|为|是|达)?$")
-_DOWN = re.compile(r"(?:减少|下降|降低|下调|压减|缩减|减|少了|少|节约|节省|降幅|下降率|降低率)(?:了|为|是|达)?$")
+# the words of a change; qa.check reads the same words in an answer's labels and text
+CHANGE_UP = "增加|增长|上升|提高|上涨"
+CHANGE_DOWN = "减少|下降|降低|压减|缩减|节约"
+# … and, just before a claimed figure, their short and rate forms too ('多了', '降幅')
+_UP = re.compile(rf"(?:{CHANGE_UP}|增|多了|多出|多|增幅|涨幅|增长率|增速)(?:了|为|是|达)?$")
+_DOWN = re.compile(rf"(?:{CHANGE_DOWN}|下调|减|少了|少|节省|降幅|下降率|降低率)(?:了|为|是|达)?$")
 _FLAT = re.compile(r"持平|不变|没有变化|无变化|一样")
 _SEGMENT = re.compile(r"[，,；;：:]")
 # a segment that goes on about the sentence's subject ('…，比上年减少1万元', '…，其中基本支出…')
