@@ -32,12 +32,14 @@ from qa.readings import Draft, Reading, score
 from qa.verify import unverified_numbers
 
 _CJK = r"(?:(?![和与的及在是年])[\u4e00-\u9fff])"
+# the 联合会 departments go by a short name that is the whole name ('区妇联'): the abbreviations' own list
+_FEDERATIONS = "|".join(sorted((k for k in DEPARTMENT_ABBREVIATIONS if k.endswith("联")), key=len, reverse=True))
 _ORG = re.compile(
-    rf"((?:{_CJK}{{2,4}}?(?:省|市|区|县))+)(?:\([^)]*\))?({_CJK}{{0,10}}?(?:委员会|教委|科委|委|局|厅|科协|协会|中心|馆|院|办|妇联|残联|侨联|工商联|文联))"
+    rf"((?:{_CJK}{{2,4}}?(?:省|市|区|县))+)(?:\([^)]*\))?({_CJK}{{0,10}}?(?:委员会|教委|科委|委|局|厅|科协|协会|中心|馆|院|办|{_FEDERATIONS}))"
 )
 
 # a unit named by its level, at the start of a phrase ('区疾控中心'; not '社区服务中心')
-_UNIT = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[的在是和问下个了想请]))([区市县])({_CJK}{{1,8}}?(?:委员会|联合会|协会|中心|局|委|馆|院|办|站|所)|妇联|残联|侨联|工商联|文联)")
+_UNIT = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[的在是和问下个了想请]))([区市县])({_CJK}{{1,8}}?(?:委员会|联合会|协会|中心|局|委|馆|院|办|站|所)|{_FEDERATIONS})")
 
 
 class PassageRetriever(Protocol):

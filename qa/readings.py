@@ -179,14 +179,13 @@ def score(reading: Reading, q: Question) -> Reading:
 
 
 _CALCULATED = ("diff", "growth", "share", "completion")
-_SPENT = re.compile(r"花了|花的|花在|花掉|花多少|开支|用了多少|用在|支出")
 
 
 def _opposed(reading: Reading, q: Question) -> float:
     """The question says 城市 and the reading's item is a 农村 one: another item, not this one."""
     names = [fold(e.name) for e in reading.items]
     # '实际花了多少钱', '用在哪': spending, which an income table (收入总表) does not answer
-    if _SPENT.search(q.text) and "收入" not in q.text and reading.items and all(
+    if any(w in q.text for w in vocabulary().units["spending"]) and "收入" not in q.text and reading.items and all(
         e.role is not None and e.role.value == "收入总表" for e in reading.items
     ):
         return 0.5
@@ -218,15 +217,14 @@ def _unit_mismatch(reading: Reading, q: Question) -> float:
     return 0.0
 
 
-_SAME_COUNT = ({"个", "项", "家", "所", "类", "条", "处"}, {"人", "人次", "名", "位"}, {"场", "场次", "次"}, {"批", "批次"})
-
 
 def _counts_in(unit: str, asked: str) -> bool:
     """A result in ``unit`` answers a count asked in ``asked`` ('台(套)' counts 台; 个 counts 项)."""
     unit = unit.lstrip("万亿")
     if unit == asked or unit.split("(")[0].split("（")[0] == asked:
         return True
-    return any(unit in group and asked in group for group in _SAME_COUNT)
+    groups = (set(g.split("/")) for g in vocabulary().units["count_groups"])
+    return any(unit in group and asked in group for group in groups)
 
 
 def _names_table(reading: Reading, cue) -> bool:
