@@ -224,7 +224,7 @@ def test_citations_name_the_sheet_or_page_the_format_has(engine):
 def test_a_column_is_not_a_share_of_its_own_total(engine):
     # seed 表五: the 合计 row of the 基本支出 column is 基本支出 itself (2,759,264.63元); its share
     # of the whole budget (6,059,264.63元) is 45.5 %, never 100 %
-    a = engine.answer("科协的基本支出占部门预算总支出的多少%？", doc_id=SEED_ID)
+    a = engine.answer("基本支出占部门预算总支出的比例", doc_id=SEED_ID)
     assert all(r.value != 100 for r in a.results)
     if a.status == "answered":
         assert [r.value for r in a.results if r.unit == "%"] == [Decimal("45.5")]
@@ -232,108 +232,108 @@ def test_a_column_is_not_a_share_of_its_own_total(engine):
 
 def test_a_total_is_not_a_summand_beside_its_parts(engine):
     # seed 表五 2024: 208 社会保障和就业支出 559,445.28 + 210 卫生健康支出 148,814.71 + 221 住房保障支出
-    # 161,297.64 = 869,557.63; '合计' in the question is the operation, not the 表五 合计 row
-    a = engine.answer("2024年社会保障和就业、卫生健康、住房保障三类支出合计是多少？", doc_id=SEED_ID)
+    # 161,297.64 = 869,557.63; the 表五 合计 row is no summand beside them
+    a = engine.answer("社会保障和就业、卫生健康和住房保障这三类今年一共多少钱？", doc_id=SEED_ID)
     assert a.status == "answered" and a.results[0].value == Decimal("869557.63")
 
 
 def test_a_count_is_never_answered_with_a_count_of_something_else(engine):
     # the seed has no 学会 figure; its only counted things nearby are vehicles (辆)
-    a = engine.answer("渝北区科协下面有多少个区级学会", doc_id=SEED_ID)
+    a = engine.answer("科协管着多少个学会", doc_id=SEED_ID)
     assert not any(r.unit in ("辆", "元", "万元") for r in a.results) or a.status != "answered"
 
 
 def test_which_ones_is_a_list_not_a_count(engine):
     from qa.question import read
 
-    q = read("按大类看，今年哪几类支出比去年多了？", engine.store.document(SEED_ID))
+    q = read("哪几项支出今年增加了", engine.store.document(SEED_ID))
     assert q.unit_asked is None and not q.has_op("count")
 
 
 def test_a_question_about_one_of_two_sibling_items_is_never_answered_with_the_other(engine):
     # the workbook fixture has both 城市 and 农村最低生活保障; 城里 is 城市
-    a = engine.answer("城里的低保钱比去年少了多少", doc_id="workbook-budget-2024")
+    a = engine.answer("城里低保金比上年减少多少", doc_id="workbook-budget-2024")
     assert a.interpretation is None or "农村" not in a.interpretation.describe()
 
 
 def test_a_level_is_not_the_answer_to_a_calculation(engine):
     # legacy-final-2023 lists 年末结转和结余 8.36万元; '比年初少了多少' asks a difference, not that level
-    a = engine.answer("退役军人事务局年末结转和结余比年初少了多少？", doc_id="legacy-final-2023")
+    a = engine.answer("年末结转和结余比年初减少了多少", doc_id="legacy-final-2023")
     assert not (a.status == "answered" and [r.value for r in a.results] == [Decimal("8.36")])
 
 
 def test_a_bound_is_not_a_change(engine):
     from qa.question import read
 
-    assert not read("整体绩效指标“科普宣传活动开展”至少多少场次？", engine.store.document(SEED_ID)).has_op("diff")
+    assert not read("科普宣传活动至少要开展多少场", engine.store.document(SEED_ID)).has_op("diff")
 
 
 def test_the_completion_rate_of_a_named_item_after_a_follow_up(engine):
     # pdftext-final-2023 表五: 2100408 基本公共卫生服务 年初预算 6,500,000.00, 决算 6,842,300.00 → 105.3 %
-    a = engine.answer("完成年初预算的百分之多少？", history=["基本公共卫生服务去年实际花了多少钱"], doc_id="pdftext-final-2023")
+    a = engine.answer("完成率是多少", history=["基本公共卫生服务决算是多少"], doc_id="pdftext-final-2023")
     assert a.status == "answered" and [r.value for r in a.results if r.unit == "%"] == [Decimal("105.3")]
 
 
 def test_another_department_by_its_short_name(engine):
     # 妇联 (妇女联合会) is another department than the seed's 科协: its budget is not the seed's 群众团体事务
-    a = engine.answer("区妇联今年预算多少？", doc_id=SEED_ID)
+    a = engine.answer("区妇联2024年的预算总额", doc_id=SEED_ID)
     assert a.status == "not_found" and "区妇联" in a.text
     # … and the 妇联's own disclosure answers it
-    b = engine.answer("区妇联今年预算多少？", doc_id="notoc-budget-2024")
+    b = engine.answer("区妇联2024年的预算总额", doc_id="notoc-budget-2024")
     assert b.status == "answered"
 
 
 def test_spending_is_not_answered_from_the_income_table(engine):
     # pdftext-final-2023: 2100408 基本公共卫生服务 spent 6,842,300.00 (表五); 6,242,300.00 is its income (表二)
-    a = engine.answer("基本公共卫生服务去年实际花了多少钱", doc_id="pdftext-final-2023")
+    a = engine.answer("基本公共卫生服务2023年花了多少", doc_id="pdftext-final-2023")
     assert a.status == "answered" and a.results[0].value == Decimal("6842300.00")
 
 
 def test_a_long_name_with_a_modifier_inside_it(engine):
     # 公车 → 公务用车; '日常' inside the name: still 30231 公务用车运行维护费, 80,000.00元 (表六)
-    a = engine.answer("公车日常运行维护费安排多少万元？", doc_id=SEED_ID)
+    a = engine.answer("公车日常运行维护费是多少", doc_id=SEED_ID)
     assert a.status == "answered" and a.results[0].value == Decimal("80000.00")
 
 
 def test_a_measure_noun_of_several_targets_asks_back(engine):
     # seed: 服务对象满意度 92 % (表十五), 科普宣传服务对象满意 95 % and 91 % (表十七, two projects)
-    a = engine.answer("满意度目标是多少", doc_id=SEED_ID)
+    a = engine.answer("满意度指标定的多少", doc_id=SEED_ID)
     assert a.status == "clarify"
     assert {r.value for r in a.results} >= {Decimal("92"), Decimal("95"), Decimal("91")}
 
 
 def test_two_listed_columns_are_siblings_not_a_qualifier(engine):
     # seed: 基本支出 2,759,264.63, 项目支出 3,300,000.00 (表五); 人员经费 2,202,175.07, 日常公用经费 557,089.56 (表六)
-    a = engine.answer("基本支出和项目支出各是多少", doc_id=SEED_ID)
+    a = engine.answer("基本支出、项目支出分别多少", doc_id=SEED_ID)
     assert [r.value for r in a.results] == [Decimal("2759264.63"), Decimal("3300000.00")]
-    b = engine.answer("基本支出里人员经费和公用经费分别是多少？", doc_id=SEED_ID)
+    b = engine.answer("基本支出中人员经费、公用经费各多少", doc_id=SEED_ID)
     assert {r.value for r in b.results} >= {Decimal("2202175.07"), Decimal("557089.56")}
 
 
 def test_a_share_of_the_grand_total_named_as_such(engine):
     # seed: 三公经费 101,000.00 of the whole budget 6,059,264.63 = 1.7 %
-    a = engine.answer("三公经费占科协全部预算的比例有多大", doc_id=SEED_ID)
+    a = engine.answer("三公经费占总预算的比例", doc_id=SEED_ID)
     assert a.status == "answered" and [r.value for r in a.results if r.unit == "%"] == [Decimal("1.7")]
 
 
 def test_a_growth_rate_from_the_change_the_narrative_states(engine):
     # seed: 基本支出 2,759,264.63 (表五); the narrative: 基本支出预算增加236,498.19元 → 2023 = 2,522,766.44,
     # growth 236,498.19 / 2,522,766.44 = 9.4 %; 项目支出 3,300,000 and 减少360,000元 → -9.8 %
-    a = engine.answer("基本支出比2023年增长了百分之几？", doc_id=SEED_ID)
+    a = engine.answer("基本支出比去年涨了百分之几", doc_id=SEED_ID)
     assert a.status == "answered" and a.results[0].value == Decimal("9.4") and a.formula
-    b = engine.answer("项目支出同比下降幅度是多少", doc_id=SEED_ID)
+    b = engine.answer("项目支出比去年降了百分之几", doc_id=SEED_ID)
     assert b.results[0].value == Decimal("-9.8")
 
 
 def test_buying_is_answered_with_the_purchase_the_disclosure_states(engine):
     # seed: '2024年一般公共预算安排购置车辆0辆' (purchases) beside '共有车辆2辆' (holdings)
-    a = engine.answer("2024年计划买几辆新车？", doc_id=SEED_ID)
+    a = engine.answer("今年要购置几辆车", doc_id=SEED_ID)
     assert a.status == "answered" and (a.results[0].value, a.results[0].unit) == (Decimal("0"), "辆")
-    b = engine.answer("科协有几辆车", doc_id=SEED_ID)
+    b = engine.answer("科协一共有几辆公车", doc_id=SEED_ID)
     assert (b.results[0].value, b.results[0].unit) == (Decimal("2"), "辆")
 
 
 def test_a_number_of_people_is_never_answered_in_yuan(engine):
     # notoc-budget-2024 (妇联): '培训多少妇女' asks for people, never the 培训费 amount
-    a = engine.answer("妇联的技能培训今年要培训多少妇女", doc_id="notoc-budget-2024")
+    a = engine.answer("创业就业技能培训要培训多少名妇女", doc_id="notoc-budget-2024")
     assert not any(r.unit in ("元", "万元") for r in a.results)
