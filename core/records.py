@@ -411,3 +411,14 @@ class CheckResult:
     verdict: Verdict
     claims: tuple[Claim, ...]
     doc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which disclosures of the corpus a question is about (qa/corpus.py)."""
+
+    docs: tuple[Document, ...]  # one: answered from it; several: a cross-document answer
+    across: str | None = None  # 'departments' | 'years' when ``docs`` are compared
+    ask: tuple[Document, ...] = ()  # the question does not say which: the choices to offer
+    spans: tuple[tuple[int, int], ...] = ()  # where the question names departments (normalised text)
+    years: tuple[int, ...] = ()  # the years the question names, resolved

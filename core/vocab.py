@@ -49,6 +49,7 @@ class Vocabulary:
     opposites: tuple[tuple[str, str], ...] = ()  # pairs that name different items (城市/农村)
     glossary: tuple[GlossaryItem, ...] = ()
     everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)  # everyday word → 科目 names
+    corpus: dict[str, tuple[str, ...]] = field(default_factory=dict)  # which documents a question is about
 
     def cues(self) -> list[tuple[str, str]]:
         """(cue, operation) for every operation cue, longest cue first."""
@@ -100,6 +101,7 @@ def vocabulary() -> Vocabulary:
         opposites=tuple((fold(a), fold(b)) for a, b in raw.get("opposites", {}).get("pairs", [])),
         glossary=glossary,
         everyday={k: tuple(dict.fromkeys(v)) for k, v in everyday.items()},
+        corpus={k: _tuple(v) for k, v in raw.get("corpus", {}).items()},
     )
 
 

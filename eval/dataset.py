@@ -57,6 +57,10 @@ BLIND_DOCS = frozenset({
     "notoc-budget-2024", "pdftext-final-2023", "gbk-budget-2024", "workbook-budget-2024",
     "legacy-final-2023", "printed-budget-2024", "webpage-budget-2024", "document-final-2023",
 })  # fmt: skip
+# The second disclosure of a department the corpus already has (科协's 2023 决算, 档案馆's 2025
+# 预算): the questions about them are the cross-document ones (``doc`` null, ``docs`` listing
+# them) — a department in two years, 预算 against 决算 (issue #13).
+COMPANION_DOCS = frozenset({"kexie-final-2023", "archive-budget-2025"})
 CORPUS_SUFFIXES = (".txt", ".xlsx", ".xls", ".pdf", ".html", ".docx")
 
 
@@ -135,7 +139,13 @@ def validate(questions: Sequence[Question], docs: Iterable[str] | None = None) -
         seen.add(q["id"])
         if not str(q.get("question", "")).strip():
             problems.append(f"{where}: empty question")
-        if known_docs is not None and q.get("doc") not in known_docs:
+        if q.get("doc") is None:  # a question over the corpus: the documents it involves
+            docs_of = q.get("docs")
+            if not isinstance(docs_of, list) or not docs_of:
+                problems.append(f"{where}: a question with doc null lists its documents in 'docs'")
+            elif known_docs is not None and set(docs_of) - known_docs:
+                problems.append(f"{where}: unknown docs {sorted(set(docs_of) - known_docs)}")
+        elif known_docs is not None and q.get("doc") not in known_docs:
             problems.append(f"{where}: unknown doc {q.get('doc')!r}")
         kind, gold, source = q["type"], q["gold"], q["source"]
         if kind not in TYPES:

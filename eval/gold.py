@@ -159,6 +159,8 @@ def check_question(q: Mapping[str, Any], store: Store) -> list[str]:
     """Problems with one question's gold (empty: it is exactly what the store holds)."""
     kind = q["type"]
     doc_id = q["doc"]
+    if doc_id is None:
+        return _check_across(q, store)
     if doc_id not in store.documents:
         return [f"doc {doc_id!r} is not in the store"]
     source = q.get("source") or {}
@@ -178,6 +180,37 @@ def check_question(q: Mapping[str, Any], store: Store) -> list[str]:
             return _check_phrases(store.documents[doc_id], gold.get("contains") or [])
     except (KeyError, InvalidOperation, ValueError, SyntaxError, ZeroDivisionError) as exc:
         return [f"unreadable gold/source: {exc!r}"]
+    return []
+
+
+def _check_across(q: Mapping[str, Any], store: Store) -> list[str]:
+    """A question over several documents (``doc`` null, ``docs`` listed): each source place names
+    its document; values and derivation inputs are figures at those places."""
+    docs = q.get("docs") or []
+    missing = [d for d in docs if d not in store.documents]
+    if len(docs) < 1 or missing:
+        return [f"a cross-document question lists its documents in 'docs'; not in the store: {missing}"]
+    kind, gold, source = q["type"], q.get("gold") or {}, q.get("source") or {}
+    places = list(source.get("inputs") or []) + ([source] if "line" in source else [])
+    if any(p.get("doc") not in docs for p in places):
+        return ["every source place of a cross-document question names one of its 'docs'"]
+    figs = [f for p in places for f in figures_at(store, p["doc"], p)]
+    if kind in ("figure", "count"):
+        return [] if _matches(figs, Decimal(gold["value"]), gold["unit"]) else [f"gold {gold['value']}{gold['unit']} is at none of {places}"]
+    if kind == "computed":
+        result, used = evaluate(q.get("derivation") or "0")
+        value = Decimal(gold["value"])
+        problems = [] if rounded(result, places(value)) == value else [f"derivation = {result}, not the gold {value}"]
+        for n in used:
+            if n not in CONSTANTS and not any(f.value == n or (f.yuan is not None and f.yuan == n) for f in figs):
+                problems.append(f"derivation input {n} is not a stored figure at the question's inputs")
+        return problems
+    if kind in ("overview", "clarify"):
+        problems = []
+        for v in gold.get("values") or []:
+            if not _matches(figs, Decimal(v["value"]), v["unit"]):
+                problems.append(f"value {v['value']}{v['unit']} ({v.get('label')}) is at none of the inputs")
+        return problems
     return []
 
 

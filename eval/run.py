@@ -191,6 +191,8 @@ def ask_all(
             continue
         ms = (time.perf_counter() - start) * 1000
         verifier = verifiers.get(q["doc"])
+        if q["doc"] is None and all(d in verifiers for d in q.get("docs", [])) and q.get("docs"):
+            verifier = Verifier.merged(verifiers[d] for d in q["docs"])
         unverified = verifier.unverified(answer) if verifier is not None else []
         records.append(_record(q, answer, ms, unverified=unverified))
     return records

@@ -103,8 +103,13 @@ def score_text(q: Mapping[str, Any], answer: Answer) -> bool:
 
 
 def score_clarify(q: Mapping[str, Any], answer: Answer) -> bool:
-    return answer.status == "clarify" and all(
-        any_result_matches(answer.results, v) for v in q["gold"]["values"]
+    """Asked back, offering every reading's value — or, for which document is meant (a
+    question over several departments), naming the choices (``contains``)."""
+    text = _squeeze(answer.text + " ".join(answer.options))
+    return (
+        answer.status == "clarify"
+        and all(any_result_matches(answer.results, v) for v in q["gold"].get("values", []))
+        and all(_squeeze(p) in text for p in q["gold"].get("contains", []))
     )
 
 
@@ -198,7 +203,8 @@ def source_text(doc: Document, raw: str = "") -> str:
 
 
 class Verifier:
-    """Re-checks every number of an answer text against one document's figures."""
+    """Re-checks every number of an answer text against one document's figures (or several:
+    ``merged``, for an answer across documents)."""
 
     def __init__(self, doc: Document, figures: Iterable[Figure], raw_text: str = "") -> None:
         self.doc = doc
@@ -210,6 +216,18 @@ class Verifier:
         self.values: set = pairs if hasattr(verify, "Figures") else {v for v, _ in pairs}
         self.text = source_text(doc, raw_text)
 
+        self.years = {doc.year, doc.year - 1}
+
+    @classmethod
+    def merged(cls, verifiers: Iterable[Verifier]) -> Verifier:
+        vs = list(verifiers)
+        out = cls.__new__(cls)
+        out.doc = vs[0].doc
+        out.values = set().union(*(v.values for v in vs))
+        out.text = "\n".join(v.text for v in vs)
+        out.years = set().union(*(v.years for v in vs))
+        return out
+
     def unverified(self, answer: Answer) -> list[str]:
         return verify.unverified_numbers(
             answer.text,
@@ -217,5 +235,5 @@ class Verifier:
             calcs=calcs_of(answer.formula),
             question=answer.resolved_question or answer.question,
             source_text=self.text,
-            years=(self.doc.year, self.doc.year - 1),
+            years=tuple(sorted(self.years)),
         )

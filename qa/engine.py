@@ -16,18 +16,18 @@ from decimal import Decimal
 from typing import Protocol
 
 from core.errors import BudgetQAError
-from core.records import Answer, Document
+from core.records import Answer, Document, Scope
 from core.settings import Settings
 from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_question, short_department
 from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
+from qa import across, cards, compose, compound, context, corpus, decide, narrative, ops, overview, structure
 from qa import calc as C
-from qa import cards, compose, compound, context, decide, narrative, ops, overview, structure
 from qa.catalog import Catalog, build_catalog
 from qa.llm import LLMPhraser
 from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
 from qa.passages import Passage, doc_passages
-from qa.question import Question, read, short_names
+from qa.question import Question, department_spans, normalise, read, short_names
 from qa.readings import Draft, Reading, score
 from qa.verify import unverified_numbers
 
@@ -129,10 +129,24 @@ class AnswerEngine:
         if len(question) > self.settings.max_question_chars:
             text = f"问题太长了（{len(question)}字），请精简到{self.settings.max_question_chars}字以内再问。"
             return Answer(question[:50], text, "invalid")
+        history = [h for h in history if h and h.strip()]
+        if doc_id is None and len(self.store.documents) > 1:
+            asked, scope = self._scope(question, history)
+            if scope.ask:
+                return self._ask_document(question, scope)
+            if len(scope.docs) > 1:
+                return across.answer(
+                    question, normalise(asked), scope,
+                    lambda sub, d: self._answer_one(sub, [], d), self._unverified_across,
+                )  # fmt: skip
+            doc_id = scope.docs[0].id
+            return self._labelled(self._answer_in(question, history, doc_id))
+        return self._answer_in(question, history, doc_id)
+
+    def _answer_in(self, question: str, history: Sequence[str], doc_id: str | None) -> Answer:
         doc, refusal = self._pick_document(normalize_question(question), doc_id)
         if refusal:
             return Answer(question, refusal, "not_found", doc_id=doc.id)
-        history = [h for h in history if h and h.strip()]
         parts = compound.split(question)
         if len(parts) > 1:
             answers = []
@@ -141,8 +155,22 @@ class AnswerEngine:
             return compound.join(question, answers)
         return self._answer_one(question, history, doc)
 
+    def _labelled(self, answer: Answer) -> Answer:
+        """In a corpus of several departments the reading says which disclosure it read."""
+        doc = self.store.document(answer.doc_id) if answer.doc_id else None
+        if doc is None or len({d.department for d in self.store.documents}) < 2:
+            return answer
+        name = across.label(doc)
+        if "（理解为：" in answer.text:
+            text = answer.text.replace("（理解为：", f"（理解为：{name} · ", 1)
+        else:
+            text = f"【{name}】{answer.text}"
+        return replace(answer, text=text)
+
     def _answer_one(self, question: str, history: Sequence[str], doc: Document) -> Answer:
         resolved = context.resolve(question, history, lambda t: self._analyse(t, doc))
+        if resolved != question and len(self.store.documents) > 1:
+            resolved = self._own_department(resolved, doc)
         q, ms = self._analyse(resolved, doc)
         reading, draft = self._decide(q, ms, doc)
         answer = self._finish(question, resolved, q, reading, draft, doc)
@@ -266,6 +294,69 @@ class AnswerEngine:
         if other:
             return doc, f"本系统收录的是{doc.department}的{doc.year}年部门{doc.kind}公开文件，没有“{other}”的数据，无法回答。"
         return doc, None
+
+    def _scope(self, question: str, history: Sequence[str]) -> tuple[str, Scope]:
+        """The documents the question is about. A follow-up that names no department is about
+        the documents of the question before it ('那办公费呢？' after '科协和妇联哪个三公经费多？'
+        compares 办公费 of the same two; '那去年呢？' after a 科协 question stays with 科协)."""
+        docs, years = self.store.documents, self._years
+        scope = corpus.resolve(normalise(question), docs, years)
+        if not (scope.ask and not scope.spans and history):
+            return question, scope
+        earlier = corpus.resolve(normalise(history[-1]), docs, years)
+        if not earlier.docs:
+            return question, scope
+        if len(earlier.docs) == 1:
+            return question, Scope(earlier.docs)
+        # across documents: the follow-up completes what each document was asked ('三公经费是多少？'
+        # → '办公费是多少？'), and the earlier question is asked again with that item
+        before = normalise(history[-1])
+        _, sub, _ = across.cut(before, earlier)
+        new = context.resolve(question, [sub], lambda t: self._analyse(t, earlier.docs[0]))
+        old_item, new_item = across.item_words(sub), across.item_words(normalise(new))
+        if not old_item or old_item not in before or not new_item:
+            return question, scope
+        asked = before.replace(old_item, new_item, 1)
+        again = corpus.resolve(asked, docs, years)
+        return asked, again if again.docs else scope
+
+    def _own_department(self, text: str, doc: Document) -> str:
+        """A follow-up completed from a question about another department ('那妇联呢？' after
+        '科协三公经费是多少') is about this document's department: the other name is replaced."""
+        norm = normalise(text)
+        others = [d for d in self.store.documents if d.department != doc.department]
+        scope = corpus.resolve(norm, others, self._years)
+        if not scope.spans or department_spans(norm, doc):
+            return text  # names no other department, or names this one too
+        for a, b in sorted(scope.spans, reverse=True):
+            norm = norm[:a] + across.short_name(doc.department) + norm[b:]
+        return norm
+
+    def _ask_document(self, question: str, scope: Scope) -> Answer:
+        """Several disclosures fit and the question does not say which: ask, with the choices as
+        questions that name each one."""
+        text = normalise(question)
+        if scope.spans:
+            a, b = scope.spans[0]
+            text = text[:a] + text[b:]
+        choices = [f"{short_department(d.department)}{d.year}年{d.kind}：{text}" for d in scope.ask]
+        names = "；".join(f"{d.department} {d.year}年{d.kind}" for d in scope.ask[:8])
+        more = f"等{len(scope.ask)}份" if len(scope.ask) > 8 else ""
+        body = (
+            f"收录的公开文件有：{names}{more}。这个问题可能指其中任何一份，请说明是哪个部门"
+            "（以及哪一年、预算还是决算），或在“公开文件”中选定一份。"
+        )
+        return Answer(question, body, "clarify", options=tuple(choices), suggestions=tuple(choices[:8]))
+
+    def _unverified_across(self, text: str, docs: Sequence[Document], calcs: Sequence[C.Calc]) -> list[str]:
+        """Numbers of a cross-document answer that none of its documents (nor a shown
+        calculation on their figures) accounts for."""
+        values = set().union(*(self._values[d.id] for d in docs))
+        years = {y for d in docs for y in (d.year, d.year - 1, *self._years[d.id])}
+        return unverified_numbers(
+            text, figures=values, calcs=calcs, question="",
+            source_text="\n".join(self._source_text[d.id] for d in docs), years=years,
+        )  # fmt: skip
 
     def document_named(self, text: str) -> Document | None:
         """The document whose department the text names (full or short name), if any."""

@@ -236,37 +236,47 @@ def _level_word(text: str, start: int) -> bool:
 
 def _department_cues(q: Question) -> None:
     """The department's own name or short name is not an item (科协 in 科协's disclosure)."""
-    dep = fold(q.doc.department)
+    for start, end in department_spans(q.text, q.doc):
+        q.cues.append(Cue(start, end, "department", q.text[start:end]))
+
+
+def department_spans(text: str, doc: Document) -> list[tuple[int, int]]:
+    """Where the (normalised) ``text`` names ``doc``'s department: its full name, short name,
+    abbreviation, the name without its district ('科学技术协会', '渝北区科协'), or a shortening
+    people use ('住建委', '区妇联'); with the place before it ('渝北科协')."""
+    dep = fold(doc.department)
     names = {dep, fold(short_department(dep)), *(fold(a) for a in department_aliases(dep))}
     # A prefix of the full name people drop the district from: '科学技术协会', '渝北区科协'.
     for prefix_end in (i for i, ch in enumerate(dep) if ch in "省市区县"):
         names.add(dep[prefix_end + 1 :])
         names.add(fold(short_department(dep[prefix_end + 1 :])))
-    own = _doc_words(q.doc)
+    own = _doc_words(doc)
+    spans: list[tuple[int, int]] = []
+
+    def longer_word(start: int, end: int) -> bool:
+        # '老科协' is something else than the department 科协: a longer word of the disclosure.
+        return start > 0 and bool(_HAN.match(text[start - 1])) and text[start - 1 : end] in own and text[start - 1] not in "区市县"
+
     for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
-        for start in _all(q.text, name):
-            # '老科协' is something else than the department 科协: a longer word of the disclosure.
-            if start > 0 and _HAN.match(q.text[start - 1]) and q.text[start - 1 : start + len(name)] in own and q.text[start - 1] not in "区市县":
-                continue
-            if not _inside((start, start + len(name)), q.cue_spans("department")):
-                q.cues.append(Cue(start, start + len(name), "department", name))
+        for start in _all(text, name):
+            if not longer_word(start, start + len(name)) and not _inside((start, start + len(name)), spans):
+                spans.append((start, start + len(name)))
     cut = [i + 1 for i, ch in enumerate(dep) if ch in "省市区县"]
     core = dep[max(cut, default=0) :]
-    for start, end in short_names(q.text, core, vocabulary().institutions):
-        if start > 0 and _HAN.match(q.text[start - 1]) and q.text[start - 1 : end] in own and q.text[start - 1] not in "区市县":
-            continue  # a longer word of the disclosure ('老科协')
-        if not _inside((start, end), q.cue_spans("department")):
-            q.cues.append(Cue(start, end, "department", q.text[start:end]))
+    for start, end in short_names(text, core, vocabulary().institutions):
+        if not longer_word(start, end) and not _inside((start, end), spans):
+            spans.append((start, end))
     # the place before a department's name, with or without its 区/市 ('渝北科协', '重庆渝北区科协')
     places = [dep[a:b] for a, b in zip([0, *cut], cut, strict=False) if b - a >= 3]
     places += [p[:-1] for p in places]
-    for c in list(q.cue_spans("department")):
+    for c in list(spans):
         start = c[0]
         for p in sorted(places, key=len, reverse=True):
-            if q.text[:start].endswith(p):
+            if text[:start].endswith(p):
                 start -= len(p)
         if start < c[0]:
-            q.cues.append(Cue(start, c[1], "department", q.text[start : c[1]]))
+            spans.append((start, c[1]))
+    return spans
 
 
 def short_names(text: str, name: str, suffixes: tuple[str, ...]) -> list[tuple[int, int]]:

@@ -1,0 +1,249 @@
+"""Answers across documents: the same item in several departments or years, each figure read
+from its own document by the one-document engine, then compared, ranked, summed or subtracted
+with a formula the answer shows.
+
+The question is cut down to what it asks of each document ('科协和妇联哪个三公经费多？' →
+'三公经费是多少？'): the department names, the years (across years), the comparison words and
+the words joining them are taken out. Each document answers that question on its own — the
+same reading, lookup and citations as any question — and only a single figure per document is
+combined. A document that cannot answer is named; nothing is guessed for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from core.records import Answer, Document, Interpretation, Result, Scope
+from core.text import department_aliases, format_amount, short_department
+from core.vocab import vocabulary
+from qa import calc as C
+
+Ask = Callable[[str, Document], Answer]
+Verify = Callable[[str, Sequence[Document], Sequence[C.Calc]], list[str]]
+
+_YEAR = re.compile(r"(?<!\d)20\d{2}(?:年度?)?")
+_WHICH = re.compile(r"哪一个|哪个|哪家|哪边|哪一家|谁")
+_MORE = re.compile(r"(?:最多|最高|最大|更多|更高|更大|多一些|多些|多|高|大)$")
+_LESS = re.compile(r"(?:最少|最低|最小|更少|更低|更小|少一些|少些|少|低|小)$")
+_MONEY = {"元": Decimal(1), "万元": Decimal(10000)}
+_REGIONS = re.compile(r"(?:[^省市区县]{1,6}?[省市区县])*")  # '重庆市渝北区' before the department's own name
+
+
+def answer(question: str, text: str, scope: Scope, ask: Ask, verify: Verify) -> Answer:
+    """One answer over ``scope.docs`` for the normalised question ``text``."""
+    op, sub, lowest = cut(text, scope)
+    if not sub:
+        return Answer(question, "请说明要比较的是哪一项，例如“三公经费”“办公费”。", "not_found")
+    parts = [(d, ask(_for(sub, d, scope), d)) for d in scope.docs]
+    lines = [f"（理解为：{_names(scope)} · {_OPS.get(op, '分别列出')}；每个部门（年度）的数字取自各自的公开文件）"]
+    got: list[tuple[Document, Result]] = []
+    for d, a in parts:
+        body = _body(a.text)
+        lines.append(f"【{_label(d, scope)}】{body}")
+        if a.status == "answered" and len(a.results) == 1:
+            got.append((d, a.results[0]))
+    calcs: list[C.Calc] = []
+    missing = [d for d, a in parts if not (a.status == "answered" and len(a.results) == 1)]
+    if op != "list" and len(got) >= 2 and (op in ("rank", "compare") or not missing):
+        line, calcs, results = _combine(op, got, scope, lowest)
+        if line:
+            lines.append(line)
+    else:
+        results = [r for _, r in got]
+        if missing and op != "list":
+            names = "、".join(_label(d, scope) for d in missing)
+            lines.append(f"{names}的公开文件没有给出可比的单一数字，无法{_OPS.get(op, '比较')}。")
+    status = "answered" if got else parts[0][1].status
+    text_out = "\n".join(lines)
+    if verify(text_out, scope.docs, calcs):
+        # a number we cannot trace is never shown: each document's own answer stands instead
+        text_out = "\n".join(lines[: len(parts) + 1])
+        results = [r for _, r in got]
+    first = parts[0][1]
+    reading = first.interpretation
+    interp = Interpretation(
+        doc_ids=tuple(d.id for d in scope.docs),
+        items=reading.items if reading else (),
+        years=tuple(sorted({d.year for d in scope.docs} | set(scope.years))),
+        measure=reading.measure if reading else None,
+        operation=op,
+        score=min((a.interpretation.score for _, a in parts if a.interpretation), default=0.0),
+    )
+    return Answer(
+        question,
+        text_out,
+        status,
+        figures=tuple(f for _, a in parts for f in a.figures),
+        results=tuple(results),
+        citations=tuple(c for _, a in parts for c in a.citations),
+        formula="；".join(c.expr for c in calcs) or None,
+        doc_id=scope.docs[0].id,
+        resolved_question=question,
+        interpretation=interp,
+    )
+
+
+_OPS = {"compare": "比较", "rank": "排序", "diff": "差额", "growth": "增长率", "sum": "合计", "list": "分别列出"}
+
+
+def cut(text: str, scope: Scope) -> tuple[str, str, bool]:
+    """The operation across documents, the question each document answers, and whether the
+    smallest is asked ('哪个少')."""
+    v = vocabulary()
+    keep = [True] * len(text)
+
+    def drop(a: int, b: int) -> None:
+        for i in range(max(a, 0), min(b, len(text))):
+            keep[i] = False
+
+    for a, b in scope.spans:
+        drop(a, b)
+    for w in v.corpus.get("all_departments", ()) + v.corpus.get("each", ()):
+        for m in re.finditer(re.escape(w), text):
+            drop(*m.span())
+    if scope.across == "years":
+        for m in _YEAR.finditer(text):
+            drop(*m.span())
+        for key in ("current", "previous", "before_previous", "next"):
+            for w in v.years.get(key, ()):
+                for m in re.finditer(re.escape(w), text):
+                    drop(*m.span())
+        for w in ("预算", "决算"):  # each document's own kind is said again below
+            for m in re.finditer(w, text):
+                drop(*m.span())
+    op = "list"
+    for name in ("growth", "diff", "sum"):
+        hits = [m for w in v.operations.get(name, ()) for m in re.finditer(re.escape(w), text)]
+        if hits:
+            op = name
+            for m in hits:
+                drop(*m.span())
+            break
+    compare = [m for w in v.corpus.get("compare", ()) for m in re.finditer(re.escape(w), text)]
+    which = list(_WHICH.finditer(text))
+    if op == "list" and (compare or which or _all_asked(text)):
+        op = "rank" if _all_asked(text) or any(w in text for w in v.operations.get("rank", ())) else "compare"
+        for m in compare + which:
+            drop(*m.span())
+        for w in v.operations.get("rank", ()):
+            for m in re.finditer(re.escape(w), text):
+                drop(*m.span())
+    # the words joining what was taken out ('和', '比', '与'): with it
+    joiners = v.corpus.get("joiners", ())
+    changed = True
+    while changed:
+        changed = False
+        for w in joiners:
+            for m in re.finditer(re.escape(w), text):
+                a, b = m.span()
+                if all(keep[a:b]) and ((a > 0 and not keep[a - 1]) or (b < len(text) and not keep[b])):
+                    drop(a, b)
+                    changed = True
+    rest = "".join(ch for ch, k in zip(text, keep, strict=True) if k)
+    rest = rest.strip("?？!！。，,的 ")
+    lowest = bool(_LESS.search(rest)) and op in ("compare", "rank")
+    if op in ("compare", "rank"):
+        rest = _LESS.sub("", rest) if lowest else _MORE.sub("", rest)
+        lowest = lowest or any(w in text for w in ("最少", "最低", "最小", "更少", "更低"))
+    rest = rest.strip("?？!！。，,的 ")
+    if not rest:
+        return op, "", lowest
+    if not any(w in rest for w in ("多少", "几", "是什么", "哪些", "为什么", "原因")):
+        rest += "是多少"
+    return op, rest + "？", lowest
+
+
+def _all_asked(text: str) -> bool:
+    return any(w in text for w in vocabulary().corpus.get("all_departments", ()))
+
+
+def _for(sub: str, d: Document, scope: Scope) -> str:
+    """The question as asked of one document (across years: with that document's year)."""
+    if scope.across == "years":
+        kind = "决算" if d.kind == "决算" else "预算"
+        return f"{d.year}年{kind}{sub}"
+    return sub
+
+
+def _label(d: Document, scope: Scope) -> str:
+    return label(d)
+
+
+def label(d: Document) -> str:
+    """'渝北区科协 2024年预算': the department's short name after its district, year and kind."""
+    return f"{short_name(d.department)} {d.year}年{d.kind}"
+
+
+def item_words(sub: str) -> str:
+    """The item part of a per-document question ('三公经费是多少？' → '三公经费')."""
+    return re.sub(r"(?:是多少|多少|是几|几)?[？?]$", "", sub)
+
+
+def short_name(department: str) -> str:
+    """'重庆市渝北区科学技术协会' → '渝北区科协', '四川省蓉北市青溪区妇女联合会' → '青溪区妇联'."""
+    aliases = department_aliases(department)
+    name = aliases[1] if len(aliases) > 1 else short_department(department)
+    regions = re.findall(r"[^省市区县]{1,6}?[省市区县]", _REGIONS.match(name).group(0))
+    return name[len("".join(regions[:-1])) :] if len(regions) >= 2 else name
+
+
+def _names(scope: Scope) -> str:
+    if len(scope.docs) > 4:
+        kinds = {(d.year, d.kind) for d in scope.docs}
+        note = "；各文件的年度或类型不同，数字口径不完全可比" if len(kinds) > 1 else ""
+        return f"{len(scope.docs)}份公开文件（每个部门最新的一份）{note}"
+    return "、".join(_label(d, scope) for d in scope.docs)
+
+
+def _body(text: str) -> str:
+    """A document's answer without its own reading line (the cross answer states the reading)."""
+    return re.sub(r"^（理解为：[^）]*）\s*", "", text).strip()
+
+
+def _combine(
+    op: str, got: list[tuple[Document, Result]], scope: Scope, lowest: bool
+) -> tuple[str, list[C.Calc], list[Result]]:
+    units = {r.unit for _, r in got}
+    money = units <= set(_MONEY)
+    if not money and len(units) > 1:
+        return "这几个数字的单位不同，不能直接比较。", [], [r for _, r in got]
+    unit = "元" if money else next(iter(units))
+    # 万元 figures enter in 元: 1.5万元 is 15000.00 元 (the verifier accepts either form)
+    vals = [(d, r.value * _MONEY[r.unit] if money else r.value) for d, r in got]
+    names = [_label(d, scope) for d, _ in vals]
+    if op in ("compare", "rank"):
+        order = sorted(range(len(vals)), key=lambda i: vals[i][1], reverse=not lowest)
+        top = order[0]
+        ties = [i for i in order if vals[i][1] == vals[top][1]]
+        listing = "，".join(f"{names[i]} {format_amount(vals[i][1], unit)}" for i in order)
+        word = "最少" if lowest else "最多"
+        if len(ties) > 1:
+            line = f"{'、'.join(names[i] for i in ties)}相同，都是{format_amount(vals[top][1], unit)}。从{'少' if lowest else '多'}到{'多' if lowest else '少'}：{listing}。"
+        else:
+            line = f"{names[top]}{word}（{format_amount(vals[top][1], unit)}）。从{'少' if lowest else '多'}到{'多' if lowest else '少'}：{listing}。"
+        return line, [], [Result(v, unit, names[i]) for i, (_, v) in enumerate(vals)]
+    if op == "sum":
+        c = C.total([v for _, v in vals], unit)
+        return f"合计{c.shown}（计算：{c.expr} = {c.shown}）。", [c], [Result(c.value, unit, "合计")]
+    (d1, a), (d2, b) = vals[0], vals[1]
+    if op == "growth":
+        older, newer = sorted([(d1, a), (d2, b)], key=lambda x: x[0].year)
+        if older[1] == 0:
+            return "上一期为0，无法计算增长率。", [], []
+        c = C.growth(newer[1], older[1])
+        direction = "增长" if c.value >= 0 else "下降"
+        n_new, n_old = _label(newer[0], scope), _label(older[0], scope)
+        return (f"{n_new}比{n_old}{direction}{format_amount(abs(c.value), '%')}（计算：{c.expr} = {c.shown}）。",
+                [c], [Result(c.value, "%", "增长率")])  # fmt: skip
+    if scope.across == "years":  # the later year against the earlier
+        (d1, a), (d2, b) = sorted([(d1, a), (d2, b)], key=lambda x: -x[0].year)
+    c = C.difference(a, b, unit)
+    n1, n2 = _label(d1, scope), _label(d2, scope)
+    if c.value == 0:
+        return f"{n1}与{n2}相同（计算：{c.expr} = {c.shown}）。", [c], [Result(c.value, unit, "差额")]
+    word = "多" if c.value > 0 else "少"
+    shown = format_amount(abs(c.value), unit)
+    return f"{n1}比{n2}{word}{shown}（计算：{c.expr} = {c.shown}）。", [c], [Result(c.value, unit, "差额")]
+

@@ -1,0 +1,118 @@
+"""Which disclosures of the corpus a question is about.
+
+A corpus holds, per department, a 预算 and a 决算 for each year. A question names its
+department (full name, short name, abbreviation — read from each document's own name, never
+from a list of departments), a year (named, or 今年/去年 relative to the newest document of that
+department) and perhaps 决算 words. Several departments named, or '哪个部门…', make a question
+across departments; years no one document covers make it across years. A question that names
+no department, over a corpus of several, is asked back with the choices.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from core.records import Document, Scope
+from core.vocab import vocabulary
+from qa.question import department_spans
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?:年度?|(?!\d))")
+_OFFSETS = {"current": 0, "previous": -1, "before_previous": -2, "next": 1}
+
+
+def resolve(text: str, docs: Sequence[Document], covered: Mapping[str, set[int]]) -> Scope:
+    """The documents the normalised question ``text`` is about; ``covered`` = the years each
+    document has figures for (a 2024 预算 also prints 2023)."""
+    by_dept: dict[str, list[Document]] = {}
+    for d in sorted(docs, key=lambda d: (-d.year, d.kind != "预算", d.id)):
+        by_dept.setdefault(d.department, []).append(d)
+    named = _named(text, by_dept)
+    spans = tuple(sorted({s for ss in named.values() for s in ss}))
+    v = vocabulary().corpus
+    if named:
+        depts = sorted(named, key=lambda dep: min(named[dep]))  # in the order the question names them
+    elif len(by_dept) == 1 or any(w in text for w in v.get("all_departments", ())):
+        depts = list(by_dept)
+    else:
+        return Scope((), ask=tuple(ds[0] for ds in by_dept.values()))
+    if len(depts) > 1 and not _all_asked(text) and len(named) > 1 and _same_span(named):
+        # '科协' fits several departments' short names equally: which one is meant?
+        return Scope((), ask=tuple(by_dept[dep][0] for dep in depts), spans=spans)
+    chosen: list[Document] = []
+    years: set[int] = set()
+    for dep in depts:
+        picked, ys = _pick(text, by_dept[dep], covered)
+        if not picked:  # the same year as both 预算 and 决算, and the question says neither
+            return Scope((), ask=tuple(by_dept[dep][:2]), spans=spans)
+        if len(depts) > 1:
+            picked = picked[:1]  # across departments: one document each
+        chosen += picked
+        years |= ys
+    across = "departments" if len(depts) > 1 else ("years" if len(chosen) > 1 else None)
+    return Scope(tuple(chosen), across=across, spans=spans, years=tuple(sorted(years)))
+
+
+def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[tuple[int, int]]]:
+    """Departments the text names, with where; a name inside a longer one another department
+    matches ('科协' inside '渝北区科协') is that other department's."""
+    found = {dep: department_spans(text, ds[0]) for dep, ds in by_dept.items()}
+    found = {dep: spans for dep, spans in found.items() if spans}
+    out = {}
+    for dep, spans in found.items():
+        others = [s for d, ss in found.items() if d != dep for s in ss]
+        kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in others)]
+        if kept:
+            out[dep] = kept
+    return out
+
+
+def _same_span(named: Mapping[str, list[tuple[int, int]]]) -> bool:
+    """Do all the departments found share their spans (one name fitting many)?"""
+    sets = [set(s) for s in named.values()]
+    return all(s == sets[0] for s in sets[1:])
+
+
+def _all_asked(text: str) -> bool:
+    return any(w in text for w in vocabulary().corpus.get("all_departments", ()))
+
+
+def _pick(text: str, docs: list[Document], covered: Mapping[str, set[int]]) -> tuple[list[Document], set[int]]:
+    """One department's document(s) for the question: newest first, 决算 when it asks for one;
+    one per year when no single document covers the years asked."""
+    v = vocabulary()
+    final = any(w in text for w in v.corpus.get("final", ()))
+    pool = [d for d in docs if d.kind == "决算"] if final else docs
+    pool = pool or docs
+    years = _years(text, pool[0])
+    if not years:
+        top = [d for d in pool if d.year == pool[0].year]
+        kinds = {d.kind for d in top}
+        if len(kinds) > 1 and "预算" not in text:
+            return [], years
+        return [next((d for d in top if d.kind == "预算"), top[0]) if "预算" in text else top[0]], years
+    covering = [d for d in pool if years <= covered.get(d.id, {d.year})]
+    if covering:
+        # the document of the latest year asked, else the newest that prints it
+        best = sorted(covering, key=lambda d: (d.year != max(years), -d.year))[0]
+        return [best], years
+    per_year = []
+    for y in sorted(years):
+        # '2023年决算比2024年预算': the 决算 where there is one, else the year's own document
+        d = next((d for ds in (pool, docs) for d in ds if d.year == y), None)
+        d = d or next((d for d in docs if y in covered.get(d.id, ())), None)
+        if d is None:
+            return [pool[0]], years  # a year no document has: the newest says what it covers
+        per_year.append(d)
+    return list(dict.fromkeys(per_year)), years
+
+
+def _years(text: str, newest: Document) -> set[int]:
+    """Years named, and 今年/去年 … relative to the department's newest document (a 决算 is read
+    the year after: its 今年/去年 is its own year)."""
+    v = vocabulary()
+    out = {int(m.group(1)) for m in _YEAR.finditer(text)}
+    for key, offset in _OFFSETS.items():
+        if any(w in text for w in v.years.get(key, ())):
+            out.add(newest.year if newest.kind == "决算" and offset in (0, -1) else newest.year + offset)
+    return out

@@ -1,0 +1,101 @@
+"""Many disclosures at once (issue #13): which documents a question is about, asking back when
+it does not say, and answers across departments and years — over the seed and every fixture.
+
+Expected figures are read from the disclosures: 科协 2024 三公经费 101,000.00元 (seed 表十),
+公务接待费 21,000.00元 (seed 表六); 妇联 2024 三公经费 2.50万元 and 公务接待费 0.90万元
+(notoc-budget-2024, 七); 科协 2023 决算 三公经费 94,836.40元 (kexie-final-2023, 表八); 档案馆
+2025 三公经费 1.75万元 (archive-budget-2025, 表十)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from qa import corpus
+from qa.across import short_name
+from qa.question import normalise
+
+SEED_ID = "cq-yubei-kexie-2024-budget"
+
+
+def _scope(engine, text: str):
+    return corpus.resolve(normalise(text), engine.documents, engine._years)
+
+
+def _values(answer) -> set[tuple[Decimal, str]]:
+    return {(r.value, r.unit) for r in answer.results}
+
+
+def test_a_short_name_picks_its_department(engine) -> None:
+    scope = _scope(engine, "青溪区妇联今年的办公经费有多少")
+    assert [d.id for d in scope.docs] == ["notoc-budget-2024"]
+    assert scope.across is None
+
+
+def test_the_newest_document_unless_the_question_wants_a_final_account(engine) -> None:
+    assert [d.id for d in _scope(engine, "渝北科协的公务用车运行费").docs] == [SEED_ID]
+    assert [d.id for d in _scope(engine, "渝北科协公务用车运行费的决算数").docs] == ["kexie-final-2023"]
+    # 2024 is printed in the 2025 budget's comparison columns: one document answers both years
+    assert [d.id for d in _scope(engine, "档案馆2025年和2024年的办公费").docs] == ["archive-budget-2025"]
+
+
+def test_two_departments_make_a_question_across_departments(engine) -> None:
+    scope = _scope(engine, "妇联跟科协的差旅费")
+    assert scope.across == "departments"
+    assert {d.id for d in scope.docs} == {"notoc-budget-2024", SEED_ID}
+
+
+def test_no_department_named_is_asked_back_with_every_department(engine) -> None:
+    answer = engine.answer("办公费花了多少")
+    assert answer.status == "clarify"
+    assert len(answer.options) == len({d.department for d in engine.documents})
+    assert any("青溪区妇女联合会" in o or "青溪区妇联" in o for o in answer.options)
+    # an option is a question that names its department: asking it answers from that document
+    option = next(o for o in answer.options if "妇" in o)
+    assert engine.answer(option).doc_id == "notoc-budget-2024"
+
+
+def test_a_picked_document_is_answered_alone(engine) -> None:
+    answer = engine.answer("三公经费一共多少钱", doc_id=SEED_ID)
+    assert _values(answer) == {(Decimal("101000.00"), "元")}
+
+
+def test_which_of_two_departments_spends_more(engine) -> None:
+    answer = engine.answer("妇联跟科协比，三公经费哪家高？")
+    assert answer.status == "answered"
+    assert _values(answer) == {(Decimal("101000.00"), "元"), (Decimal("25000.00"), "元")}
+    assert answer.text.splitlines()[-1].startswith("渝北区科协 2024年预算最多")
+    assert set(answer.interpretation.doc_ids) == {"notoc-budget-2024", SEED_ID}
+
+
+def test_a_difference_across_departments_in_yuan(engine) -> None:
+    answer = engine.answer("科协的公务接待费减去妇联的是多少")
+    assert [(r.value, r.unit) for r in answer.results] == [(Decimal("12000.00"), "元")]
+    assert answer.formula == "21000.00 - 9000.00"  # 0.90万元 enters as 9000.00元
+    assert "21,000.00元" in answer.text and "0.90万元" in answer.text  # each figure as its document prints it
+
+
+def test_one_department_across_two_documents(engine) -> None:
+    answer = engine.answer("科协2023年决算的三公经费比2024年预算少多少")
+    assert [(r.value, r.unit) for r in answer.results] == [(Decimal("6163.60"), "元")]
+    assert set(answer.interpretation.doc_ids) == {"kexie-final-2023", SEED_ID}
+    assert "101000.00 - 94836.40" in answer.text
+
+
+def test_a_follow_up_keeps_or_changes_the_department(engine) -> None:
+    first = engine.answer("青溪区妇联三公经费多少")
+    assert _values(first) == {(Decimal("2.50"), "万元")}
+    second = engine.answer("那档案馆呢", history=[first.resolved_question or first.question])
+    assert second.doc_id == "archive-budget-2025"
+    assert _values(second) == {(Decimal("1.75"), "万元")}
+    assert "石溪区档案馆 2025年预算" in second.text  # the reading names the document it read
+
+
+@pytest.mark.parametrize(
+    ("department", "short"),
+    [("重庆市渝北区科学技术协会", "渝北区科协"), ("山东省鲁东市黄台区市场监督管理局", "黄台区市场监督管理局"),
+     ("四川省蓉北市青溪区妇女联合会", "青溪区妇联"), ("清浦区图书馆", "清浦区图书馆")],
+)
+def test_short_names_keep_the_district(department: str, short: str) -> None:
+    assert short_name(department) == short
