@@ -188,8 +188,8 @@ def _gold_problems(kind: str, gold: Any, source: Any, q: Question) -> list[str]:
             out.append("overview gold is {values: [{value, unit, label}…], contains: [phrase…]}")
         elif not all(isinstance(v, dict) and {"value", "unit"} <= set(v) and _decimal(v["value"]) for v in values):
             out.append("overview values need value (decimal string) and unit")
-        if "lines" not in source and "line" not in source:
-            out.append("overview source is {lines: [N, …]}")
+        if "lines" not in source and "line" not in source and not (q.get("doc") is None and source.get("inputs")):
+            out.append("overview source is {lines: [N, …]} (across documents: {inputs: [{doc, line}, …]})")
     if kind == "text":
         phrases = gold.get("contains")
         if set(gold) != {"contains"} or not phrases or not all(isinstance(p, str) and p for p in phrases):
@@ -199,7 +199,11 @@ def _gold_problems(kind: str, gold: Any, source: Any, q: Question) -> list[str]:
             out.append("refusal gold is {}")
         if "note" not in source:
             out.append("refusal source is {note: why}")
-    if kind == "clarify":
+    if kind == "clarify" and q.get("doc") is None and "values" not in gold:
+        # which document is meant: the choices the answer must offer, by name
+        if set(gold) != {"contains"} or not gold["contains"]:
+            out.append("a clarify across documents is {contains: [name, …]}")
+    elif kind == "clarify":
         values = gold.get("values")
         if set(gold) != {"values"} or not isinstance(values, list) or len(values) < 2:
             out.append("clarify gold is {values: [≥2 × {value, unit, label}]}")

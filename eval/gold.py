@@ -191,12 +191,12 @@ def _check_across(q: Mapping[str, Any], store: Store) -> list[str]:
     if len(docs) < 1 or missing:
         return [f"a cross-document question lists its documents in 'docs'; not in the store: {missing}"]
     kind, gold, source = q["type"], q.get("gold") or {}, q.get("source") or {}
-    places = list(source.get("inputs") or []) + ([source] if "line" in source else [])
-    if any(p.get("doc") not in docs for p in places):
+    where = list(source.get("inputs") or []) + ([source] if "line" in source else [])
+    if any(p.get("doc") not in docs for p in where):
         return ["every source place of a cross-document question names one of its 'docs'"]
-    figs = [f for p in places for f in figures_at(store, p["doc"], p)]
+    figs = [f for p in where for f in figures_at(store, p["doc"], p)]
     if kind in ("figure", "count"):
-        return [] if _matches(figs, Decimal(gold["value"]), gold["unit"]) else [f"gold {gold['value']}{gold['unit']} is at none of {places}"]
+        return [] if _matches(figs, Decimal(gold["value"]), gold["unit"]) else [f"gold {gold['value']}{gold['unit']} is at none of {where}"]
     if kind == "computed":
         result, used = evaluate(q.get("derivation") or "0")
         value = Decimal(gold["value"])

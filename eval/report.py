@@ -45,7 +45,8 @@ def summarize(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Accuracy overall, per answer type, per tag and per document, from per-question records."""
     by_type, type_counts = accuracy_table(records, "type", TYPES)
     by_tag, tag_counts = accuracy_table(records, "tags", TAGS)
-    by_doc, doc_counts = accuracy_table(records, "doc")
+    # a question over the corpus (doc null) is counted under '(跨文件)'
+    by_doc, doc_counts = accuracy_table([{**r, "doc": r["doc"] or "(跨文件)"} for r in records], "doc")
     numeric = [r for r in records if r["type"] in NUMERIC]
     latencies = [r["ms"] for r in records if r.get("ms") is not None]
     return {

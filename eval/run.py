@@ -115,6 +115,9 @@ def run(options: Options, engine_factory: EngineFactory | None = None) -> dict[s
     summary: dict[str, Any] = report.summarize(records)
     for name in dict.fromkeys(r["set"] for r in records):
         summary[name] = report.summarize([r for r in records if r["set"] == name])
+        across = [r for r in records if r["set"] == name and r["doc"] is None]
+        if across:  # questions over several disclosures (issue #13), reported and gated on their own
+            summary[name]["across"] = report.summarize(across)
     lap("answers")
     # Retrieval and the baseline are measured on the first dev set, whose table/section sources
     # they were calibrated on; later sets cite lines of the file (or of a reading copy).

@@ -19,15 +19,18 @@ from core.records import Answer, Document, Interpretation, Result, Scope
 from core.text import department_aliases, format_amount, short_department
 from core.vocab import vocabulary
 from qa import calc as C
+from qa.compose import formula
 
 Ask = Callable[[str, Document], Answer]
 Verify = Callable[[str, Sequence[Document], Sequence[C.Calc]], list[str]]
 
 _YEAR = re.compile(r"(?<!\d)20\d{2}(?:年度?)?")
+_TIMES = re.compile(r"(?:的)?(?:几倍|多少倍|倍数)")
 _WHICH = re.compile(r"哪一个|哪个|哪家|哪边|哪一家|谁")
 _MORE = re.compile(r"(?:最多|最高|最大|更多|更高|更大|多一些|多些|多|高|大)$")
 _LESS = re.compile(r"(?:最少|最低|最小|更少|更低|更小|少一些|少些|少|低|小)$")
 _MONEY = {"元": Decimal(1), "万元": Decimal(10000)}
+_LOWEST = re.compile(r"(?:最|更|谁|哪个|哪家|得|的)(?:少|低|小)|(?:少|低|小)一些")
 _REGIONS = re.compile(r"(?:[^省市区县]{1,6}?[省市区县])*")  # '重庆市渝北区' before the department's own name
 
 
@@ -46,21 +49,30 @@ def answer(question: str, text: str, scope: Scope, ask: Ask, verify: Verify) -> 
             got.append((d, a.results[0]))
     calcs: list[C.Calc] = []
     missing = [d for d, a in parts if not (a.status == "answered" and len(a.results) == 1)]
-    if op != "list" and len(got) >= 2 and (op in ("rank", "compare") or not missing):
-        line, calcs, results = _combine(op, got, scope, lowest)
-        if line:
-            lines.append(line)
+    combined = ""
+    if op == "rank" and len(missing) * 3 > len(parts):
+        # a ranking over the documents that happen to print the item would name a wrong first
+        names = "、".join(_label(d, scope) for d in missing)
+        combined = f"{names}的公开文件中没有找到这一项，无法排出名次；以上是给出了数字的部门。"
+        results = []
+    elif op != "list" and len(got) >= 2 and (op in ("rank", "compare") or not missing):
+        combined, calcs, results = _combine(op, got, scope, lowest)
     else:
         results = [r for _, r in got]
         if missing and op != "list":
             names = "、".join(_label(d, scope) for d in missing)
-            lines.append(f"{names}的公开文件没有给出可比的单一数字，无法{_OPS.get(op, '比较')}。")
+            combined = f"{names}的公开文件没有给出可比的单一数字，无法{_OPS.get(op, '比较')}。"
+    # each document's own answer was verified on its own; the combination is verified here, and
+    # a number it cannot trace is never shown
+    if combined and verify(lines[0] + "\n" + combined, scope.docs, calcs):
+        combined, calcs, results = "", [], [r for _, r in got]
+    if combined:
+        lines.append(combined)
     status = "answered" if got else parts[0][1].status
+    if op in ("diff", "sum", "growth", "ratio") and not calcs:
+        # the calculation asked could not be made: each document's figure is shown, none is the answer
+        status, results = ("not_found" if got else status), []
     text_out = "\n".join(lines)
-    if verify(text_out, scope.docs, calcs):
-        # a number we cannot trace is never shown: each document's own answer stands instead
-        text_out = "\n".join(lines[: len(parts) + 1])
-        results = [r for _, r in got]
     first = parts[0][1]
     reading = first.interpretation
     interp = Interpretation(
@@ -78,76 +90,91 @@ def answer(question: str, text: str, scope: Scope, ask: Ask, verify: Verify) -> 
         figures=tuple(f for _, a in parts for f in a.figures),
         results=tuple(results),
         citations=tuple(c for _, a in parts for c in a.citations),
-        formula="；".join(c.expr for c in calcs) or None,
+        formula="；".join([a.formula for _, a in parts if a.formula] + [formula(c) for c in calcs]) or None,
         doc_id=scope.docs[0].id,
         resolved_question=question,
         interpretation=interp,
     )
 
 
-_OPS = {"compare": "比较", "rank": "排序", "diff": "差额", "growth": "增长率", "sum": "合计", "list": "分别列出"}
+_OPS = {"ratio": "倍数", "compare": "比较", "rank": "排序", "diff": "差额", "growth": "增长率", "sum": "合计", "list": "分别列出"}
 
 
 def cut(text: str, scope: Scope) -> tuple[str, str, bool]:
     """The operation across documents, the question each document answers, and whether the
     smallest is asked ('哪个少')."""
     v = vocabulary()
-    keep = [True] * len(text)
+    entity = [False] * len(text)  # department names, years: what tells the documents apart
+    asked = [False] * len(text)  # the words of the operation across them
 
-    def drop(a: int, b: int) -> None:
+    def mark(mask: list[bool], a: int, b: int) -> None:
         for i in range(max(a, 0), min(b, len(text))):
-            keep[i] = False
+            mask[i] = True
+
+    def mark_words(mask: list[bool], words) -> list[re.Match[str]]:
+        hits = [m for w in words for m in re.finditer(re.escape(w), text)]
+        for m in hits:
+            mark(mask, *m.span())
+        return hits
 
     for a, b in scope.spans:
-        drop(a, b)
-    for w in v.corpus.get("all_departments", ()) + v.corpus.get("each", ()):
-        for m in re.finditer(re.escape(w), text):
-            drop(*m.span())
+        mark(entity, a, b)
+    mark_words(entity, v.corpus.get("all_departments", ()))
     if scope.across == "years":
         for m in _YEAR.finditer(text):
-            drop(*m.span())
-        for key in ("current", "previous", "before_previous", "next"):
-            for w in v.years.get(key, ()):
-                for m in re.finditer(re.escape(w), text):
-                    drop(*m.span())
-        for w in ("预算", "决算"):  # each document's own kind is said again below
-            for m in re.finditer(w, text):
-                drop(*m.span())
+            mark(entity, *m.span())
+        mark_words(entity, [w for key in ("current", "previous", "before_previous", "next") for w in v.years.get(key, ())])
+        # each document's own kind is said again below ('实际花的' is the 决算's)
+        mark_words(entity, ("预算", "决算", *v.corpus.get("final", ())))
+    mark_words(asked, v.corpus.get("each", ()))
     op = "list"
-    for name in ("growth", "diff", "sum"):
-        hits = [m for w in v.operations.get(name, ()) for m in re.finditer(re.escape(w), text)]
-        if hits:
+    if m := _TIMES.search(text):  # '是北江民政局的几倍'
+        op = "ratio"
+        mark(asked, *m.span())
+    for name in ("growth", "diff", "sum") if op == "list" else ():
+        if mark_words(asked, v.operations.get(name, ())):
             op = name
-            for m in hits:
-                drop(*m.span())
             break
-    compare = [m for w in v.corpus.get("compare", ()) for m in re.finditer(re.escape(w), text)]
-    which = list(_WHICH.finditer(text))
+    compare = mark_words(asked, v.corpus.get("compare", ()))
+    which = [m for m in _WHICH.finditer(text)]
+    for m in which:
+        mark(asked, *m.span())
     if op == "list" and (compare or which or _all_asked(text)):
         op = "rank" if _all_asked(text) or any(w in text for w in v.operations.get("rank", ())) else "compare"
-        for m in compare + which:
-            drop(*m.span())
-        for w in v.operations.get("rank", ()):
-            for m in re.finditer(re.escape(w), text):
-                drop(*m.span())
-    # the words joining what was taken out ('和', '比', '与'): with it
+    if op in ("compare", "rank"):
+        mark_words(asked, v.operations.get("rank", ()))
+    lowest = bool(_LOWEST.search(text))
+    # the words joining the departments or years ('和', '比', '与'), and what is left of a name
+    # around them ('清浦那个图书馆'): with them
     joiners = v.corpus.get("joiners", ())
+    names = "|".join(d.department for d in scope.docs)
     changed = True
     while changed:
         changed = False
         for w in joiners:
             for m in re.finditer(re.escape(w), text):
                 a, b = m.span()
-                if all(keep[a:b]) and ((a > 0 and not keep[a - 1]) or (b < len(text) and not keep[b])):
-                    drop(a, b)
+                if not any(entity[a:b]) and ((a > 0 and entity[a - 1]) or (b < len(text) and entity[b])):
+                    mark(entity, a, b)
                     changed = True
-    rest = "".join(ch for ch, k in zip(text, keep, strict=True) if k)
-    rest = rest.strip("?？!！。，,的 ")
-    lowest = bool(_LESS.search(rest)) and op in ("compare", "rank")
+    for m in re.finditer(r"[\u4e00-\u9fff]{2,}?(?:那个|这个|那家|这家)?", text):
+        a, b = m.span()
+        run = text[a:b]
+        if not any(entity[a:b]) and ((b < len(text) and entity[b]) or (a > 0 and entity[a - 1])):
+            core = re.sub(r"(?:那个|这个|那家|这家)$", "", run)
+            if len(core) >= 2 and core in names:
+                mark(entity, a, b)
+    # a unit left behind by the operation words ('多多少元'), and the question's punctuation
+    rest = "".join(
+        "" if entity[i] or asked[i] else ch for i, ch in enumerate(text)
+    )
+    rest = re.sub(r"^(?:里面|里|当中|之中|中)", "", rest.strip("?？!！。，,、 的"))
+    rest = re.sub(r"[?？!！。，,、\s]+", "", rest)
     if op in ("compare", "rank"):
-        rest = _LESS.sub("", rest) if lowest else _MORE.sub("", rest)
-        lowest = lowest or any(w in text for w in ("最少", "最低", "最小", "更少", "更低"))
-    rest = rest.strip("?？!！。，,的 ")
+        lowest = lowest or bool(_LESS.search(rest))
+        rest = _LESS.sub("", rest) if _LESS.search(rest) else _MORE.sub("", rest)
+    rest = re.sub(r"^那么?|这个|那个", "", rest)  # '那今年的预算比这个…': the earlier answer, not an item
+    rest = re.sub(r"(?:的是|是|的|元|万元|块钱)+$", "", rest)
     if not rest:
         return op, "", lowest
     if not any(w in rest for w in ("多少", "几", "是什么", "哪些", "为什么", "原因")):
@@ -193,7 +220,7 @@ def _names(scope: Scope) -> str:
     if len(scope.docs) > 4:
         kinds = {(d.year, d.kind) for d in scope.docs}
         note = "；各文件的年度或类型不同，数字口径不完全可比" if len(kinds) > 1 else ""
-        return f"{len(scope.docs)}份公开文件（每个部门最新的一份）{note}"
+        return f"收录的全部部门（每个部门最新的一份公开文件）{note}"
     return "、".join(_label(d, scope) for d in scope.docs)
 
 
@@ -228,6 +255,13 @@ def _combine(
         c = C.total([v for _, v in vals], unit)
         return f"合计{c.shown}（计算：{c.expr} = {c.shown}）。", [c], [Result(c.value, unit, "合计")]
     (d1, a), (d2, b) = vals[0], vals[1]
+    if op == "ratio":
+        if b == 0:
+            return "作比较的数为0，无法计算倍数。", [], []
+        places = 2
+        c = C.Calc(f"{a} / {b}", C.q(a / b, places), "倍", places)
+        return (f"{_label(d1, scope)}是{_label(d2, scope)}的{c.value}倍（计算：{c.expr} = {c.value}）。",
+                [c], [Result(c.value, "倍", "倍数")])  # fmt: skip
     if op == "growth":
         older, newer = sorted([(d1, a), (d2, b)], key=lambda x: x[0].year)
         if older[1] == 0:

@@ -42,9 +42,9 @@ def resolve(text: str, docs: Sequence[Document], covered: Mapping[str, set[int]]
     chosen: list[Document] = []
     years: set[int] = set()
     for dep in depts:
-        picked, ys = _pick(text, by_dept[dep], covered)
-        if not picked:  # the same year as both 预算 and 决算, and the question says neither
-            return Scope((), ask=tuple(by_dept[dep][:2]), spans=spans)
+        picked, ys = _pick(text, by_dept[dep], covered, alone=len(depts) == 1)
+        if not picked:  # one department, several disclosures, and the question says not which
+            return Scope((), ask=tuple(by_dept[dep]), spans=spans)
         if len(depts) > 1:
             picked = picked[:1]  # across departments: one document each
         chosen += picked
@@ -77,24 +77,27 @@ def _all_asked(text: str) -> bool:
     return any(w in text for w in vocabulary().corpus.get("all_departments", ()))
 
 
-def _pick(text: str, docs: list[Document], covered: Mapping[str, set[int]]) -> tuple[list[Document], set[int]]:
-    """One department's document(s) for the question: newest first, 决算 when it asks for one;
-    one per year when no single document covers the years asked."""
+def _pick(
+    text: str, docs: list[Document], covered: Mapping[str, set[int]], alone: bool = True
+) -> tuple[list[Document], set[int]]:
+    """One department's document(s) for the question: 决算 when it asks for one; one per year
+    when no single document covers the years asked. A question about this department alone
+    that names no year, while it has several disclosures, gets none (the caller asks back);
+    beside other departments it is the newest."""
     v = vocabulary()
     final = any(w in text for w in v.corpus.get("final", ()))
     pool = [d for d in docs if d.kind == "决算"] if final else docs
     pool = pool or docs
-    years = _years(text, pool[0])
+    years = _years(text, docs[0])
     if not years:
-        top = [d for d in pool if d.year == pool[0].year]
-        kinds = {d.kind for d in top}
-        if len(kinds) > 1 and "预算" not in text:
+        if alone and len(pool) > 1:
             return [], years
-        return [next((d for d in top if d.kind == "预算"), top[0]) if "预算" in text else top[0]], years
+        return [next((d for d in pool if d.kind == "预算"), pool[0]) if "预算" in text else pool[0]], years
     covering = [d for d in pool if years <= covered.get(d.id, {d.year})]
     if covering:
         # the document of the latest year asked, else the newest that prints it
-        best = sorted(covering, key=lambda d: (d.year != max(years), -d.year))[0]
+        budget = "预算" in text and not final  # '2023年预算': the 预算 that prints it, before the 决算
+        best = sorted(covering, key=lambda d: (budget and d.kind != "预算", d.year != max(years), -d.year))[0]
         return [best], years
     per_year = []
     for y in sorted(years):

@@ -133,7 +133,8 @@ class AnswerEngine:
         if doc_id is None and len(self.store.documents) > 1:
             asked, scope = self._scope(question, history)
             if scope.ask:
-                return self._ask_document(question, scope)
+                refusal = self._refused_anywhere(question, scope.ask)
+                return refusal or self._ask_document(question, scope)
             if len(scope.docs) > 1:
                 return across.answer(
                     question, normalise(asked), scope,
@@ -307,7 +308,18 @@ class AnswerEngine:
         if not earlier.docs:
             return question, scope
         if len(earlier.docs) == 1:
-            return question, Scope(earlier.docs)
+            # the same department; the year and kind the follow-up names ('那今年的预算呢')
+            mine = [d for d in docs if d.department == earlier.docs[0].department]
+            again = corpus.resolve(normalise(question), mine, years)
+            now = again.docs[0] if len(again.docs) == 1 else earlier.docs[0]
+            if now == earlier.docs[0]:
+                return question, Scope(earlier.docs)
+            if not any(w in normalise(question) for op in ("diff", "growth") for w in vocabulary().operations[op]):
+                return question, Scope((now,))
+            # '那今年的预算比这个多多少？': the earlier item, across the two documents
+            _, sub, _ = across.cut(normalise(history[-1]), replace(earlier, across="years"))
+            asked = across.item_words(sub) + normalise(question)
+            return asked, Scope((earlier.docs[0], now), across="years")
         # across documents: the follow-up completes what each document was asked ('三公经费是多少？'
         # → '办公费是多少？'), and the earlier question is asked again with that item
         before = normalise(history[-1])
@@ -332,16 +344,31 @@ class AnswerEngine:
             norm = norm[:a] + across.short_name(doc.department) + norm[b:]
         return norm
 
+    def _refused_anywhere(self, question: str, docs: Sequence[Document]) -> Answer | None:
+        """What no disclosure answers, whichever is meant: a judgement, personal pay, or a
+        department the corpus does not hold ('区教委') — refused, not asked back."""
+        doc = docs[0]
+        q = read(question, doc, self._years[doc.id])
+        if any(w in q.text for w in vocabulary().opinions) or _personal(q):
+            return self._answer_in(question, [], doc.id)
+        others = [self._other_department(normalize_question(question), d) for d in docs]
+        if all(others):
+            names = "、".join(f"{d.department}" for d in docs[:8]) + ("等部门" if len(docs) > 8 else "")
+            text = f"本系统收录的是{names}的部门预决算公开文件，没有“{others[0]}”的数据，无法回答。"
+            return Answer(question, text, "not_found")
+        return None
+
     def _ask_document(self, question: str, scope: Scope) -> Answer:
         """Several disclosures fit and the question does not say which: ask, with the choices as
         questions that name each one."""
         text = normalise(question)
-        if scope.spans:
-            a, b = scope.spans[0]
+        for a, b in sorted(scope.spans, reverse=True):
             text = text[:a] + text[b:]
-        choices = [f"{short_department(d.department)}{d.year}年{d.kind}：{text}" for d in scope.ask]
+        text = text.lstrip("的，,")
+        # each choice is the question again, naming the document: asking it answers from that one
+        choices = [f"{across.short_name(d.department)}{d.year}年{d.kind}的{text}" for d in scope.ask]
         names = "；".join(f"{d.department} {d.year}年{d.kind}" for d in scope.ask[:8])
-        more = f"等{len(scope.ask)}份" if len(scope.ask) > 8 else ""
+        more = "等" if len(scope.ask) > 8 else ""  # no count: a number in an answer must be a figure
         body = (
             f"收录的公开文件有：{names}{more}。这个问题可能指其中任何一份，请说明是哪个部门"
             "（以及哪一年、预算还是决算），或在“公开文件”中选定一份。"

@@ -407,6 +407,12 @@ def _unit_cues(q: Question) -> None:
         # the noun after the counting word says what is counted ('几辆公务车'): a count explains it
         if noun := re.match(r"[\u4e00-\u9fff]{1,6}?(?=[的了呢吗啊呀？?，,。]|$)", text[m.end() :]):
             q.cues.append(Cue(m.end(), m.end() + len(noun.group()), "counted", noun.group()))
+        # ... or before it, when it names what this counting word counts ('公务用车有几辆')
+        ends = dict(pair.split(":") for pair in v.units.get("counted_by", ()))
+        kinds = tuple(ends.get(m.group(1), "").split("/")) if m.group(1) in ends else ()
+        before = re.search(r"([\u4e00-\u9fff]{1,6}?)(?:有|共有|一共有|总共有|共)?$", text[: m.start()])
+        if kinds and before and before.group(1).endswith(kinds):
+            q.cues.append(Cue(before.start(1), before.end(1), "counted", before.group(1)))
     # '几个人', '多少退休人员', '多少名干部': a number of people, never an amount
     people = "|".join(map(re.escape, sorted(v.units.get("people", ()), key=len, reverse=True)))
     if (m := _PEOPLE.search(text)) or (people and (m := re.search(rf"(?:几|多少)(?:个|名|位)?(?:{people})", text))):

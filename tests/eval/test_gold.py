@@ -30,6 +30,8 @@ def test_a_wrong_gold_cannot_hide(gold_store) -> None:
     """Corrupt each gold in turn: the check must fail for every one of them."""
     undetected = []
     for q in QUESTIONS:
+        if q["type"] == "clarify" and not q["gold"].get("values"):
+            continue  # which document is meant: the choices are names, checked by the scorer
         bad = copy.deepcopy(q)
         if q["type"] == "clarify":
             bad["gold"]["values"][-1]["value"] = _wrong(q["gold"]["values"][-1]["value"])

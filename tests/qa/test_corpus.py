@@ -33,8 +33,11 @@ def test_a_short_name_picks_its_department(engine) -> None:
     assert scope.across is None
 
 
-def test_the_newest_document_unless_the_question_wants_a_final_account(engine) -> None:
-    assert [d.id for d in _scope(engine, "渝北科协的公务用车运行费").docs] == [SEED_ID]
+def test_a_department_with_several_disclosures_is_asked_which_unless_the_question_says(engine) -> None:
+    unsaid = _scope(engine, "渝北科协的公务用车运行费")
+    assert not unsaid.docs and {d.id for d in unsaid.ask} == {SEED_ID, "kexie-final-2023"}
+    # 今年 is the department's newest disclosure; 决算 words want the final account
+    assert [d.id for d in _scope(engine, "渝北科协今年的公务用车运行费").docs] == [SEED_ID]
     assert [d.id for d in _scope(engine, "渝北科协公务用车运行费的决算数").docs] == ["kexie-final-2023"]
     # 2024 is printed in the 2025 budget's comparison columns: one document answers both years
     assert [d.id for d in _scope(engine, "档案馆2025年和2024年的办公费").docs] == ["archive-budget-2025"]
