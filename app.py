@@ -31,6 +31,7 @@ EXAMPLES = [
     "行政运行经费增长的原因是什么？",
 ]
 FOLLOW_UPS = ["那去年呢？"]  # shown once there is a question to follow up
+ALL_DOCS = "全部公开文件（按问题中的部门、年度自动选择）"
 
 
 def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
@@ -48,6 +49,14 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
+                # several disclosures: answer from the one picked, or from those the question names
+                chat_doc = gr.Dropdown(
+                    [(ALL_DOCS, ""), *((f"{d.department} · {d.year}年 · {d.kind}", d.id) for d in docs)],
+                    value="",
+                    label="公开文件（部门 · 年度 · 类型）",
+                    visible=len(docs) > 1,
+                    elem_id="bq-doc",
+                )
                 chatbot = gr.Chatbot(
                     label="问答",
                     show_label=False,
@@ -131,12 +140,12 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
 
         # --- chat wiring ---------------------------------------------------------------------
         outputs = [chatbot, turns, box]
-        box.submit(handlers.respond, [box, chatbot, turns], outputs, **chat_events)
-        send.click(handlers.respond, [box, chatbot, turns], outputs, **chat_events)
+        box.submit(handlers.respond, [box, chatbot, turns, chat_doc], outputs, **chat_events)
+        send.click(handlers.respond, [box, chatbot, turns, chat_doc], outputs, **chat_events)
         for b in example_buttons + follow_buttons + suggest_buttons:
-            b.click(handlers.respond, [b, chatbot, turns], outputs, **chat_events)
-        retry.click(handlers.retry, [chatbot, turns], outputs, **chat_events)
-        chatbot.retry(handlers.retry, [chatbot, turns], outputs, **chat_events)
+            b.click(handlers.respond, [b, chatbot, turns, chat_doc], outputs, **chat_events)
+        retry.click(handlers.retry, [chatbot, turns, chat_doc], outputs, **chat_events)
+        chatbot.retry(handlers.retry, [chatbot, turns, chat_doc], outputs, **chat_events)
         clear.click(handlers.clear, None, outputs, api_visibility="private")
         chatbot.clear(handlers.clear, None, outputs, api_visibility="private")
 
@@ -196,6 +205,11 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
         doc_pick.change(
             pick_doc, doc_pick, [overview, table_pick, audit, table, search], api_visibility="private"
         )
+        # the 预算一览 tab follows the disclosure picked for the chat
+        chat_doc.change(
+            lambda doc_id: gr.update(value=doc_id) if doc_id else gr.update(),
+            chat_doc, doc_pick, api_visibility="private",
+        )  # fmt: skip
         table_pick.change(
             show_table, [doc_pick, table_pick, search], [audit, table], api_visibility="private"
         )

@@ -62,12 +62,14 @@ class ChatHandlers:
 
     # --- answering -------------------------------------------------------------------------------
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
-        """The engine's answer; a failure becomes a polite answer, never a stack trace."""
+    def ask(self, question: str, history: Sequence[str] = (), doc_id: str | None = None) -> Answer:
+        """The engine's answer (from ``doc_id`` when the user picked a disclosure, else from the
+        documents the question names); a failure becomes a polite answer, never a stack trace."""
         question = question if isinstance(question, str) else ""
+        doc_id = doc_id if isinstance(doc_id, str) and doc_id else None
         try:
             with self._engine_lock:
-                return self.engine.answer(question, history=list(history))
+                return self.engine.answer(question, history=list(history), doc_id=doc_id)
         except BudgetQAError as exc:
             log.warning("engine refused %r: %s", question[:80], exc)
             return render.error_answer(question, f"抱歉，暂时无法回答：{exc}")
@@ -78,7 +80,7 @@ class ChatHandlers:
             )
 
     def respond(
-        self, message: str, chat: Chat | None, turns: Turns | None
+        self, message: str, chat: Chat | None, turns: Turns | None, doc_id: str | None = None
     ) -> Iterator[tuple[Chat, Turns, str]]:
         """Ask, then stream the answer: yields (chat messages, turns, new textbox value)."""
         message = message if isinstance(message, str) else ""
@@ -86,7 +88,7 @@ class ChatHandlers:
         turns = list(turns or [])
         chat.append({"role": "user", "content": render.user_message(message)})
         yield chat, turns, ""
-        answer = self.ask(message, engine_history(turns))
+        answer = self.ask(message, engine_history(turns), doc_id)
         turns = [*turns, turn_record(message, answer)]
         pieces = stream_pieces(answer.text)
         for i, piece in enumerate(pieces):
@@ -96,7 +98,9 @@ class ChatHandlers:
             if not final and self.settings.stream_delay_s > 0:
                 self.sleep(self.settings.stream_delay_s)
 
-    def retry(self, chat: Chat | None, turns: Turns | None) -> Iterator[tuple[Chat, Turns, str]]:
+    def retry(
+        self, chat: Chat | None, turns: Turns | None, doc_id: str | None = None
+    ) -> Iterator[tuple[Chat, Turns, str]]:
         """Answer the last question again (after an error, or to see it once more)."""
         chat = list(chat or [])
         turns = list(turns or [])
@@ -104,7 +108,7 @@ class ChatHandlers:
             yield chat, turns, ""
             return
         last = turns[-1]
-        yield from self.respond(last["question"], chat[: 2 * (len(turns) - 1)], turns[:-1])
+        yield from self.respond(last["question"], chat[: 2 * (len(turns) - 1)], turns[:-1], doc_id)
 
     @staticmethod
     def clear() -> tuple[Chat, Turns, str]:
@@ -112,10 +116,11 @@ class ChatHandlers:
 
     # --- API -------------------------------------------------------------------------------------
 
-    def api_chat(self, question: str, history: list[str] | None = None) -> str:
-        """One question (optionally with the previous questions, oldest first) → the answer as
-        plain text with its sources: exactly what ``python -m qa "问题"`` prints."""
-        return render.plain_text(self.ask(question, [h for h in (history or []) if isinstance(h, str)]))
+    def api_chat(self, question: str, history: list[str] | None = None, doc_id: str | None = None) -> str:
+        """One question (optionally with the previous questions, oldest first, and the id of
+        one disclosure to answer from) → the answer as plain text with its sources: exactly
+        what ``python -m qa "问题"`` prints."""
+        return render.plain_text(self.ask(question, [h for h in (history or []) if isinstance(h, str)], doc_id))
 
     # --- feedback ----------------------------------------------------------------------------------
 

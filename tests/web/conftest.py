@@ -44,9 +44,11 @@ class FakeEngine:
         self.answers = answers or {}
         self.error = error
         self.calls: list[tuple[str, list[str]]] = []
+        self.doc_ids: list[str | None] = []
 
     def answer(self, question: str, history: Sequence[str] = (), doc_id: str | None = None) -> Answer:
         self.calls.append((question, list(history)))
+        self.doc_ids.append(doc_id)
         if self.error is not None:
             raise self.error
         if not question.strip():

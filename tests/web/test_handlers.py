@@ -174,3 +174,12 @@ def test_suggestions_of_the_last_answer_are_offered(real_engine, tmp_settings):
     assert all(a.status == "answered" for a in answers)
     assert len({a.figures[0].figure.value for a in answers}) == len(answers)
     assert suggestions_of([]) == []
+
+
+def test_the_picked_disclosure_goes_to_the_engine_and_none_means_the_question_decides(fake_engine, tmp_settings):
+    handlers = ChatHandlers(fake_engine, tmp_settings, sleep=lambda _: None)
+    list(handlers.respond("办公费多少", [], [], "notoc-budget-2024"))
+    list(handlers.respond("办公费多少", [], [], ""))  # the picker's "all disclosures" entry
+    list(handlers.retry([{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}],
+                        [{"question": "办公费多少", "status": "answered"}], "gbk-budget-2024"))
+    assert fake_engine.doc_ids == ["notoc-budget-2024", None, "gbk-budget-2024"]
