@@ -422,3 +422,4 @@ class Scope:
     ask: tuple[Document, ...] = ()  # the question does not say which: the choices to offer
     spans: tuple[tuple[int, int], ...] = ()  # where the question names departments (normalised text)
     years: tuple[int, ...] = ()  # the years the question names, resolved
+    doc_years: tuple[tuple[int, ...], ...] = ()  # per document of ``docs``: the years asked of it

@@ -120,12 +120,14 @@ def cut(text: str, scope: Scope) -> tuple[str, str, bool]:
     for a, b in scope.spans:
         mark(entity, a, b)
     mark_words(entity, v.corpus.get("all_departments", ()))
-    if scope.across == "years":
+    if scope.across == "years" or (scope.across == "departments" and len(set(scope.doc_years)) > 1):
+        # each document is asked its own year below ('妇联今年的…比档案馆2024年的')
         for m in _YEAR.finditer(text):
             mark(entity, *m.span())
         mark_words(entity, [w for key in ("current", "previous", "before_previous", "next") for w in v.years.get(key, ())])
         # each document's own kind is said again below ('实际花的' is the 决算's)
-        mark_words(entity, ("预算", "决算", *v.corpus.get("final", ())))
+        if scope.across == "years":
+            mark_words(entity, ("预算", "决算", *v.corpus.get("final", ())))
     mark_words(asked, v.corpus.get("each", ()))
     op = "list"
     if m := _TIMES.search(text):  # '是北江民政局的几倍'
@@ -191,6 +193,9 @@ def _for(sub: str, d: Document, scope: Scope) -> str:
     if scope.across == "years":
         kind = "决算" if d.kind == "决算" else "预算"
         return f"{d.year}年{kind}{sub}"
+    if len(set(scope.doc_years)) > 1:
+        own = scope.doc_years[scope.docs.index(d)]
+        return "".join(f"{y}年" for y in own) + sub
     return sub
 
 

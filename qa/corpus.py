@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from core.records import Document, Scope
+from core.text import department_aliases, short_department
 from core.vocab import vocabulary
 from qa.question import department_spans
 
@@ -40,17 +41,36 @@ def resolve(text: str, docs: Sequence[Document], covered: Mapping[str, set[int]]
         # '科协' fits several departments' short names equally: which one is meant?
         return Scope((), ask=tuple(by_dept[dep][0] for dep in depts), spans=spans)
     chosen: list[Document] = []
+    per_doc: list[tuple[int, ...]] = []
     years: set[int] = set()
-    for dep in depts:
-        picked, ys = _pick(text, by_dept[dep], covered, alone=len(depts) == 1)
+    for k, dep in enumerate(depts):
+        picked, ys = _pick(_own_part(text, named, depts, k), by_dept[dep], covered, alone=len(depts) == 1)
         if not picked:  # one department, several disclosures, and the question says not which
             return Scope((), ask=tuple(by_dept[dep]), spans=spans)
         if len(depts) > 1:
             picked = picked[:1]  # across departments: one document each
         chosen += picked
+        per_doc += [tuple(sorted(ys)) if len(picked) == 1 else (d.year,) for d in picked]
         years |= ys
     across = "departments" if len(depts) > 1 else ("years" if len(chosen) > 1 else None)
-    return Scope(tuple(chosen), across=across, spans=spans, years=tuple(sorted(years)))
+    return Scope(tuple(chosen), across=across, spans=spans, years=tuple(sorted(years)), doc_years=tuple(per_doc))
+
+
+def _own_part(text: str, named: Mapping[str, list[tuple[int, int]]], depts: list[str], k: int) -> str:
+    """The words about the k-th department named: from its name to the next department's, when
+    they say a year of their own ('妇联今年的…比档案馆2024年的'); else the whole question
+    ('科协和妇联2024年的…': the year is both's)."""
+    if len(depts) < 2 or depts[k] not in named:
+        return text
+    start = min(named[depts[k]])[0]
+    ends = [min(named[d])[0] for d in depts if d in named and min(named[d])[0] > start]
+    part = text[start : min(ends, default=len(text))]
+    return part if _years_said(part) else text
+
+
+def _years_said(text: str) -> bool:
+    v = vocabulary()
+    return bool(_YEAR.search(text)) or any(w in text for key in _OFFSETS for w in v.years.get(key, ()))
 
 
 def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[tuple[int, int]]]:
@@ -58,12 +78,30 @@ def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[t
     matches ('科协' inside '渝北区科协') is that other department's."""
     found = {dep: department_spans(text, ds[0]) for dep, ds in by_dept.items()}
     found = {dep: spans for dep, spans in found.items() if spans}
+    if not found:  # '档按馆': one wrong character in the department's own name
+        found = {dep: spans for dep in by_dept if (spans := _typo_spans(text, dep))}
     out = {}
     for dep, spans in found.items():
         others = [s for d, ss in found.items() if d != dep for s in ss]
         kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in others)]
         if kept:
             out[dep] = kept
+    return out
+
+
+def _typo_spans(text: str, department: str) -> list[tuple[int, int]]:
+    """The department's own name (no place: a wrong place is another department, '江北区科协')
+    of three or more characters, written with one wrong character before its last one."""
+    cut = [i + 1 for i, ch in enumerate(department) if ch in "省市区县"]
+    own = department[max(cut, default=0) :]
+    names = {own, short_department(own), *(a for a in department_aliases(own) if len(a) < len(own))}
+    out = []
+    for name in (n for n in names if len(n) >= 3):
+        for i in range(len(text) - len(name) + 1):
+            window = text[i : i + len(name)]
+            wrong = [k for k, (a, b) in enumerate(zip(window, name, strict=True)) if a != b]
+            if len(wrong) == 1 and wrong[0] not in (0, len(name) - 1):
+                out.append((i, i + len(name)))
     return out
 
 

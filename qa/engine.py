@@ -301,10 +301,34 @@ class AnswerEngine:
         the documents of the question before it ('那办公费呢？' after '科协和妇联哪个三公经费多？'
         compares 办公费 of the same two; '那去年呢？' after a 科协 question stays with 科协)."""
         docs, years = self.store.documents, self._years
-        scope = corpus.resolve(normalise(question), docs, years)
-        if not (scope.ask and not scope.spans and history):
+        text = normalise(question)
+        scope = corpus.resolve(text, docs, years)
+        if not history:
             return question, scope
         earlier = corpus.resolve(normalise(history[-1]), docs, years)
+        compares = any(w in text for op in ("diff", "growth") for w in vocabulary().operations[op]) or any(
+            w in text for w in vocabulary().corpus.get("compare", ())
+        )
+        if scope.across and not across.cut(text, scope)[1] and earlier.docs:
+            # '那最少的是哪家？' after a ranking: the same item, the new operation
+            _, sub, _ = across.cut(normalise(history[-1]), earlier)
+            asked = across.item_words(sub) + text
+            return asked, corpus.resolve(asked, docs, years)
+        if (len(scope.docs) == 1 and scope.spans and compares and len(earlier.docs) == 1
+                and earlier.docs[0].department != scope.docs[0].department
+                and not across.item_words(across.cut(text, scope)[1])):  # fmt: skip
+            # '那比黄台区市场监管局的高多少？': the earlier department and item against this one
+            _, sub, _ = across.cut(normalise(history[-1]), earlier)
+            asked = across.short_name(earlier.docs[0].department) + across.item_words(sub) + re.sub(r"^那么?", "", text)
+            again = corpus.resolve(asked, docs, years)
+            return (asked, again) if len(again.docs) > 1 else (question, scope)
+        if scope.ask and scope.spans and len(earlier.docs) == 1:
+            # '那档案馆呢？' after a 2024 question: the department named, the year of the answer before
+            same = [d for d in scope.ask if (d.year, d.kind) == (earlier.docs[0].year, earlier.docs[0].kind)]
+            if len(same) == 1:
+                return question, Scope((same[0],), spans=scope.spans)
+        if not (scope.ask and not scope.spans):
+            return question, scope
         if not earlier.docs:
             return question, scope
         if len(earlier.docs) == 1:

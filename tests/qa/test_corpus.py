@@ -75,7 +75,7 @@ def test_which_of_two_departments_spends_more(engine) -> None:
 def test_a_difference_across_departments_in_yuan(engine) -> None:
     answer = engine.answer("科协的公务接待费减去妇联的是多少")
     assert [(r.value, r.unit) for r in answer.results] == [(Decimal("12000.00"), "元")]
-    assert answer.formula == "21000.00 - 9000.00"  # 0.90万元 enters as 9000.00元
+    assert answer.formula == "21000.00 - 9000.00 = 12000.00元"  # 0.90万元 enters as 9000.00元
     assert "21,000.00元" in answer.text and "0.90万元" in answer.text  # each figure as its document prints it
 
 
@@ -89,10 +89,13 @@ def test_one_department_across_two_documents(engine) -> None:
 def test_a_follow_up_keeps_or_changes_the_department(engine) -> None:
     first = engine.answer("青溪区妇联三公经费多少")
     assert _values(first) == {(Decimal("2.50"), "万元")}
+    # 档案馆 has a 2024 and a 2025 budget: the follow-up keeps the year of the answer before
     second = engine.answer("那档案馆呢", history=[first.resolved_question or first.question])
-    assert second.doc_id == "archive-budget-2025"
-    assert _values(second) == {(Decimal("1.75"), "万元")}
-    assert "石溪区档案馆 2025年预算" in second.text  # the reading names the document it read
+    assert second.doc_id == "quirks-budget-2024"
+    assert {v * (10000 if u == "万元" else 1) for v, u in _values(second)} == {Decimal("18000")}
+    assert "石溪区档案馆 2024年预算" in second.text  # the reading names the document it read
+    third = engine.answer("那2025年的呢", history=["档案馆2024年三公经费多少"])
+    assert third.doc_id == "archive-budget-2025" and _values(third) == {(Decimal("1.75"), "万元")}
 
 
 @pytest.mark.parametrize(
