@@ -105,3 +105,17 @@ def test_a_follow_up_keeps_or_changes_the_department(engine) -> None:
 )
 def test_short_names_keep_the_district(department: str, short: str) -> None:
     assert short_name(department) == short
+
+
+def test_a_wrong_character_in_the_department_name(engine) -> None:
+    # archive-budget-2025 表六: 30217 公务接待费 3,500.00
+    a = engine.answer("档按馆2025年的公务接待费")
+    assert a.doc_id == "archive-budget-2025" and (Decimal("3500.00"), "元") in _values(a)
+    # a wrong place is another department, not a typo
+    assert engine.answer("江北区科协2024年的公务接待费").status == "not_found"
+
+
+def test_each_department_is_asked_the_year_named_beside_it(engine) -> None:
+    a = engine.answer("妇联今年的公务接待费比档案馆2025年的多多少")
+    assert {d for d in a.interpretation.doc_ids} == {"notoc-budget-2024", "archive-budget-2025"}
+    assert [(r.value, r.unit) for r in a.results] == [(Decimal("5500.00"), "元")]  # 9000.00 - 3500.00
