@@ -142,7 +142,8 @@ def cut(text: str, scope: Scope) -> tuple[str, str, bool]:
     for m in which:
         mark(asked, *m.span())
     if op == "list" and (compare or which or _all_asked(text)):
-        op = "rank" if _all_asked(text) or any(w in text for w in v.operations.get("rank", ())) else "compare"
+        over_all = _all_asked(text) and not scope.spans  # '哪家' beside two names compares them
+        op = "rank" if over_all or any(w in text for w in v.operations.get("rank", ())) else "compare"
     if op in ("compare", "rank"):
         mark_words(asked, v.operations.get("rank", ()))
     lowest = bool(_LOWEST.search(text))
