@@ -31,7 +31,6 @@ SEED_DISTRICT = "渝北"
 _FIRST = "澄碧丹枫翠岑屏雁鹤栖澜桐松柏杉棠榆苇荻蓼"
 _SECOND = "川湾坪浦洲屿岗塘原垭"
 MAX_DOCS = len(_FIRST) * len(_SECOND)
-FACTORS = tuple(range(1, 13))  # whole numbers only: see the module docstring
 
 # An amount in the narrative: a number followed by 元 or 万元 — but not the equipment size
 # threshold '单位价值 100 万元（含）以上', which is no money of the department.
@@ -66,7 +65,10 @@ def district_name(i: int) -> str:
 
 
 def factor_for(i: int) -> int:
-    return FACTORS[i % len(FACTORS)]
+    """Every document its own factor: no two departments print the same amounts, so no two
+    documents share a table chunk (as real ones do not), and the benchmark's index does the
+    work a real corpus's does. Whole numbers only: see the module docstring."""
+    return i + 1
 
 
 def scale_amount(raw: str, factor: int) -> str:
