@@ -72,6 +72,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, engine_factory: EngineFactory | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # `python -m eval bench …`: the many-disclosures benchmark
+        from eval.bench import main as bench
+
+        return bench(argv[1:])
     args = parser().parse_args(argv)
     for key, value in (
         ("HF_HUB_OFFLINE", "1"),

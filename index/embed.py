@@ -69,6 +69,15 @@ class Embedder:
         )
         return vectors.tolist()
 
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        """Tokens the model sees of each text (truncated at max_tokens): a batch costs its
+        longest text times its size, so batches are formed by this length, not by characters
+        (a row of amounts is many tokens per character, a sentence few)."""
+        if not texts:
+            return []
+        ids = self.model.tokenizer(texts, truncation=True, max_length=self.max_tokens)["input_ids"]
+        return [len(i) for i in ids]
+
     def embed_query(self, text: str) -> list[float]:
         # The tokenizer truncates to max_tokens, but it still reads the whole string first; a
         # Chinese character is at least one token, so more than 4x max_tokens characters can

@@ -21,6 +21,7 @@ from core.records import Chunk
 from core.settings import Settings
 
 _UPSERT_BATCH = 1000  # well under Chroma's max batch size
+_LOOKUP_BATCH = 500  # text hashes per metadata query
 FilterValue = str | int | float | bool | Sequence[str | int | float | bool]
 
 
@@ -117,18 +118,38 @@ class VectorStore:
             i: str((m or {}).get("hash", "")) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
         }
 
+    def vectors_of_texts(self, text_hashes: Sequence[str]) -> dict[str, list[float]]:
+        """text hash → the stored vector of a chunk with that text, for the hashes stored (the
+        vector depends on the text alone, so a chunk whose place moved is not embedded again)."""
+        found: dict[str, list[float]] = {}
+        wanted = sorted(set(text_hashes))
+        for start in range(0, len(wanted), _LOOKUP_BATCH):
+            got = self.collection.get(
+                where={"text_hash": {"$in": wanted[start : start + _LOOKUP_BATCH]}},
+                include=["embeddings", "metadatas"],
+            )
+            embeddings = got["embeddings"] if got["embeddings"] is not None else []
+            for meta, vector in zip(got["metadatas"] or [], embeddings, strict=True):
+                found.setdefault(str((meta or {}).get("text_hash")), [float(x) for x in vector])
+        return found
+
     def upsert(
-        self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], hashes: Sequence[str]
+        self,
+        chunks: Sequence[Chunk],
+        embeddings: Sequence[Sequence[float]],
+        hashes: Sequence[str],
+        text_hashes: Sequence[str],
     ) -> None:
         for start in range(0, len(chunks), _UPSERT_BATCH):
-            part = chunks[start : start + _UPSERT_BATCH]
+            end = start + _UPSERT_BATCH
+            part = chunks[start:end]
             self.collection.upsert(
                 ids=[c.id for c in part],
-                embeddings=[list(e) for e in embeddings[start : start + _UPSERT_BATCH]],
+                embeddings=[list(e) for e in embeddings[start:end]],
                 documents=[c.text for c in part],
                 metadatas=[
-                    {**c.metadata, "hash": h}
-                    for c, h in zip(part, hashes[start : start + _UPSERT_BATCH], strict=True)
+                    {**c.metadata, "hash": h, "text_hash": t}
+                    for c, h, t in zip(part, hashes[start:end], text_hashes[start:end], strict=True)
                 ],
             )
 

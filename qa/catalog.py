@@ -55,9 +55,17 @@ class Catalog:
     docs: dict[str, Document]
     texts: dict[str, str] = field(default_factory=dict)  # folded narrative text, for typo checks
     cache: dict = field(default_factory=dict)  # indexes the matcher builds once per document
+    # entries per document, in catalogue order: a question is about one document, and scanning
+    # every document's entries made each answer slower with every disclosure added
+    by_doc: dict[str, list[Entry]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_doc = {}
+        for e in self.entries:
+            self.by_doc.setdefault(e.doc_id, []).append(e)
 
     def entries_of(self, doc_id: str) -> list[Entry]:
-        return [e for e in self.entries if e.doc_id == doc_id]
+        return list(self.by_doc.get(doc_id, ()))
 
 
 def build_catalog(docs: Iterable[Document], figures: Iterable[Figure]) -> Catalog:

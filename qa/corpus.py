@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from core.records import Document, Scope
 from core.text import department_aliases, short_department
 from core.vocab import vocabulary
-from qa.question import department_spans
+from qa.question import department_mentions
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:年度?|(?!\d))")
 _OFFSETS = {"current": 0, "previous": -1, "before_previous": -2, "next": 1}
@@ -37,9 +37,10 @@ def resolve(text: str, docs: Sequence[Document], covered: Mapping[str, set[int]]
         depts = list(by_dept)
     else:
         return Scope((), ask=tuple(ds[0] for ds in by_dept.values()))
-    if len(depts) > 1 and not _all_asked(text) and len(named) > 1 and _same_span(named):
+    shared = _shared_mentions(named)
+    if shared:
         # '科协' fits several departments' short names equally: which one is meant?
-        return Scope((), ask=tuple(by_dept[dep][0] for dep in depts), spans=spans)
+        return Scope((), ask=tuple(by_dept[dep][0] for dep in depts if dep in shared), spans=spans)
     chosen: list[Document] = []
     per_doc: list[tuple[int, ...]] = []
     years: set[int] = set()
@@ -76,8 +77,7 @@ def _years_said(text: str) -> bool:
 def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[tuple[int, int]]]:
     """Departments the text names, with where; a name inside a longer one another department
     matches ('科协' inside '渝北区科协') is that other department's."""
-    found = {dep: department_spans(text, ds[0]) for dep, ds in by_dept.items()}
-    found = {dep: spans for dep, spans in found.items() if spans}
+    found = department_mentions(text, [ds[0] for ds in by_dept.values()])
     if not found:  # '档按馆': one wrong character in the department's own name
         found = {dep: spans for dep in by_dept if (spans := _typo_spans(text, dep))}
     out = {}
@@ -105,10 +105,14 @@ def _typo_spans(text: str, department: str) -> list[tuple[int, int]]:
     return out
 
 
-def _same_span(named: Mapping[str, list[tuple[int, int]]]) -> bool:
-    """Do all the departments found share their spans (one name fitting many)?"""
-    sets = [set(s) for s in named.values()]
-    return all(s == sets[0] for s in sets[1:])
+def _shared_mentions(named: Mapping[str, list[tuple[int, int]]]) -> set[str]:
+    """The departments a mention of the question fits together with another one ('科协' when
+    the corpus has several 科协): none of them is meant more than the others."""
+    by_span: dict[tuple[int, int], set[str]] = {}
+    for dep, spans in named.items():
+        for s in spans:
+            by_span.setdefault(s, set()).add(dep)
+    return {dep for deps in by_span.values() if len(deps) > 1 for dep in deps}
 
 
 def _all_asked(text: str) -> bool:

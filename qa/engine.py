@@ -18,12 +18,13 @@ from typing import Protocol
 from core.errors import BudgetQAError
 from core.records import Answer, Document, Scope
 from core.settings import Settings
-from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_question, short_department
+from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_question
 from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
 from qa import across, cards, compose, compound, context, corpus, decide, narrative, ops, overview, structure
 from qa import calc as C
 from qa.catalog import Catalog, build_catalog
+from qa.documents import DocumentNames
 from qa.llm import LLMPhraser
 from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
 from qa.passages import Passage, doc_passages
@@ -108,6 +109,7 @@ class AnswerEngine:
         self._figures = {d.id: store.figures_of(d.id) for d in store.documents}
         self._years = {d.id: _covered_years(d, self._figures[d.id]) for d in store.documents}
         self.last_rejected: tuple[str, list[str]] | None = None
+        self._names = DocumentNames(store.documents)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, with_retriever: bool = True) -> AnswerEngine:
@@ -281,7 +283,9 @@ class AnswerEngine:
 
     # --- documents ---------------------------------------------------------------------------------
 
-    def _pick_document(self, question: str, doc_id: str | None) -> tuple[Document, str | None]:
+    def _pick_document(
+        self, question: str, doc_id: str | None, history: Sequence[str] = ()
+    ) -> tuple[Document, str | None]:
         docs = self.store.documents
         if not docs:
             raise BudgetQAError("数字库中没有任何公开文件。请先运行 `python -m ingest`。")
@@ -290,7 +294,9 @@ class AnswerEngine:
             if doc is None:
                 raise BudgetQAError(f"没有编号为 {doc_id} 的公开文件；可用的有：{', '.join(d.id for d in docs)}")
         else:
-            doc = self._document_named(question) or docs[0]
+            # a follow-up ('那去年呢？') is about the document the conversation last named
+            named = (self._document_named(normalize_question(t)) for t in [question, *reversed(history)] if t)
+            doc = next((d for d in named if d is not None), docs[0])
         other = self._other_department(question, doc)
         if other:
             return doc, f"本系统收录的是{doc.department}的{doc.year}年部门{doc.kind}公开文件，没有“{other}”的数据，无法回答。"
@@ -414,11 +420,7 @@ class AnswerEngine:
         return self._document_named(normalize_question(text))
 
     def _document_named(self, question: str) -> Document | None:
-        text = fold(question)
-        for d in self.store.documents:
-            if fold(d.department) in text or short_department(fold(d.department)) in text:
-                return d
-        return None
+        return self._names.named(question)
 
     def _other_department(self, question: str, doc: Document) -> str | None:
         """'江北区科协', '渝北区教委', '重庆市科协（市级）': another department than the disclosure's."""

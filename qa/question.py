@@ -6,7 +6,9 @@ the question it accounts for. Deterministic; the vocabulary is data (core/vocabu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core.records import Document
 from core.text import cn_to_int, department_aliases, normalize_question, short_department
@@ -244,12 +246,13 @@ def department_spans(text: str, doc: Document) -> list[tuple[int, int]]:
     """Where the (normalised) ``text`` names ``doc``'s department: its full name, short name,
     abbreviation, the name without its district ('科学技术协会', '渝北区科协'), or a shortening
     people use ('住建委', '区妇联'); with the place before it ('渝北科协')."""
-    dep = fold(doc.department)
-    names = {dep, fold(short_department(dep)), *(fold(a) for a in department_aliases(dep))}
-    # A prefix of the full name people drop the district from: '科学技术协会', '渝北区科协'.
-    for prefix_end in (i for i, ch in enumerate(dep) if ch in "省市区县"):
-        names.add(dep[prefix_end + 1 :])
-        names.add(fold(short_department(dep[prefix_end + 1 :])))
+    names, core, places = _name_forms(doc.department)
+    # the names with a place are this department's own; the bare ones ('科协', '区妇联') are
+    # shared by every department of that kind, so they are found once per kind (many documents)
+    bare = _bare_spans(text, core)
+    placed = [n for n in names if n not in _core_names(core) and n[0] in text]
+    if not bare and not placed:
+        return []
     own = _doc_words(doc)
     spans: list[tuple[int, int]] = []
 
@@ -257,26 +260,84 @@ def department_spans(text: str, doc: Document) -> list[tuple[int, int]]:
         # '老科协' is something else than the department 科协: a longer word of the disclosure.
         return start > 0 and bool(_HAN.match(text[start - 1])) and text[start - 1 : end] in own and text[start - 1] not in "区市县"
 
-    for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
+    for name in placed:
         for start in _all(text, name):
             if not longer_word(start, start + len(name)) and not _inside((start, start + len(name)), spans):
                 spans.append((start, start + len(name)))
-    cut = [i + 1 for i, ch in enumerate(dep) if ch in "省市区县"]
-    core = dep[max(cut, default=0) :]
-    for start, end in short_names(text, core, vocabulary().institutions):
+    for start, end in bare:
         if not longer_word(start, end) and not _inside((start, end), spans):
             spans.append((start, end))
     # the place before a department's name, with or without its 区/市 ('渝北科协', '重庆渝北区科协')
-    places = [dep[a:b] for a, b in zip([0, *cut], cut, strict=False) if b - a >= 3]
-    places += [p[:-1] for p in places]
     for c in list(spans):
         start = c[0]
-        for p in sorted(places, key=len, reverse=True):
+        for p in places:
             if text[:start].endswith(p):
                 start -= len(p)
         if start < c[0]:
             spans.append((start, c[1]))
     return spans
+
+
+def department_mentions(text: str, docs: Sequence[Document]) -> dict[str, list[tuple[int, int]]]:
+    """``department_spans`` of each document's department (one document per department), for
+    many departments at once: the bare names of a kind ('科协') are found once for all the
+    departments of that kind; only those whose name with a place occurs are read one by one."""
+    by_core: dict[str, list[Document]] = {}
+    for d in docs:
+        by_core.setdefault(_name_forms(d.department)[1], []).append(d)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for core, group in by_core.items():
+        bare = _bare_spans(text, core)
+        shared = None
+        for d in group:
+            names = _name_forms(d.department)[0]
+            if any(n in text for n in names if n not in _core_names(core)):
+                if spans := department_spans(text, d):
+                    out[d.department] = spans
+            elif bare:
+                # no place of its own: what the bare names give it, read once for the kind
+                shared = department_spans(text, d) if shared is None else shared
+                if shared:
+                    out[d.department] = list(shared)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _core_names(core: str) -> frozenset[str]:
+    """The department's own name without a place, and its short forms ('科学技术协会', '科协')."""
+    return frozenset(n for n in {core, fold(short_department(core)), *(fold(a) for a in department_aliases(core))} if len(n) >= 2)
+
+
+@lru_cache(maxsize=1024)
+def _bare_spans(text: str, core: str) -> tuple[tuple[int, int], ...]:
+    """Where ``text`` names a department of this kind without its place, longest names first."""
+    out: list[tuple[int, int]] = []
+    for name in sorted(_core_names(core), key=len, reverse=True):
+        for start in _all(text, name):
+            if not _inside((start, start + len(name)), out):
+                out.append((start, start + len(name)))
+    for start, end in short_names(text, core, vocabulary().institutions) if core and core[0] in text else ():
+        if not _inside((start, end), out):
+            out.append((start, end))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _name_forms(department: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """A department's names (longest first), its own name after the place, and the places
+    before it — computed once per department, as every question is checked against each."""
+    dep = fold(department)
+    names = {dep, fold(short_department(dep)), *(fold(a) for a in department_aliases(dep))}
+    # A prefix of the full name people drop the district from: '科学技术协会', '渝北区科协'.
+    for prefix_end in (i for i, ch in enumerate(dep) if ch in "省市区县"):
+        names.add(dep[prefix_end + 1 :])
+        names.add(fold(short_department(dep[prefix_end + 1 :])))
+    cut = [i + 1 for i, ch in enumerate(dep) if ch in "省市区县"]
+    core = dep[max(cut, default=0) :]
+    places = [dep[a:b] for a, b in zip([0, *cut], cut, strict=False) if b - a >= 3]
+    places += [p[:-1] for p in places]
+    ordered = tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
+    return ordered, core, tuple(sorted(places, key=len, reverse=True))
 
 
 def short_names(text: str, name: str, suffixes: tuple[str, ...]) -> list[tuple[int, int]]:

@@ -180,3 +180,49 @@ def test_prepare_query_and_exact_names(seed_doc, settings: Settings, fake_embedd
     names = retriever.names.search("科普经费项目的当年预算", {}, [], 5)
     first = retriever.keyword.by_id[names[0][0]]
     assert (first.metadata["project"], first.metadata["row_name"]) == ("科普经费", "当年预算")
+
+
+def _counting(fake_embedder, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the build embeds, in order."""
+    embedded: list[str] = []
+    original = fake_embedder.embed_documents
+
+    def counting(texts: list[str], batch_size: int = 32) -> list[list[float]]:
+        embedded.extend(texts)
+        return original(texts, batch_size)
+
+    monkeypatch.setattr(fake_embedder, "embed_documents", counting)
+    return embedded
+
+
+def test_a_text_is_embedded_once_for_every_chunk_and_document_printing_it(
+    seed_path: Path, tmp_path: Path, settings: Settings, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded = _counting(fake_embedder, monkeypatch)
+    a = _parse(_copy(seed_path, tmp_path, "dept-a-2024-budget.txt"))
+    b = _parse(_copy(seed_path, tmp_path, "dept-b-2024-budget.txt"))  # the same texts, other ids
+    stats = build_index([a, b], settings, progress=False)
+    texts = {c.text for c in chunk_document(a)}
+    assert stats.added == 2 * len(chunk_document(a)) and sorted(embedded) == sorted(texts)
+    store = VectorStore.for_build(settings)
+    got = store.collection.get(include=["embeddings", "documents"])
+    by_text: dict[str, list] = {}
+    for text, vector in zip(got["documents"], got["embeddings"], strict=True):
+        by_text.setdefault(text, []).append([round(float(x), 6) for x in vector])
+    assert all(len(vs) == 2 and vs[0] == vs[1] for vs in by_text.values())  # both documents' chunks
+
+
+def test_chunks_that_moved_keep_their_vectors_without_embedding(
+    seed_path: Path, tmp_path: Path, settings: Settings, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copy(seed_path, tmp_path, "dept-a-2024-budget.txt")
+    build_index([_parse(path)], settings, progress=False)
+    embedded = _counting(fake_embedder, monkeypatch)
+    _copy(seed_path, tmp_path, path.name, lambda t: "\n\n" + t)  # every line two further down
+    moved = _parse(path)
+    stats = build_index([moved], settings, progress=False)
+    # new ids and line numbers (so new chunks and hashes), the same texts: nothing is embedded
+    assert stats.added > 0 and stats.deleted > 0 and embedded == []
+    assert set(_stored(settings)) == {c.id for c in chunk_document(moved)}
+    top = open_retriever(settings).retrieve_chunks("科普活动", mode="dense", top_k=3)
+    assert top and all(c.doc_id == moved.id for c, _ in top)
