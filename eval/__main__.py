@@ -67,8 +67,24 @@ def parser() -> argparse.ArgumentParser:
         metavar="MODULE:CALLABLE",
         help="build the engine with this factory(settings, with_retriever) instead of the app's",
     )
+    p.add_argument(
+        "--synthetic",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N generated disclosures (eval/synth.py) to the corpus: the questions must still pass among them",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
+
+
+def _synthetic(n: int, state_dir: Path) -> list[Path]:
+    """N generated disclosures beside the corpus (written next to the eval's state)."""
+    if n <= 0:
+        return []
+    from eval.synth import synthesize
+
+    return [d.path for d in synthesize(n, state_dir.parent / f"{state_dir.name}-synthetic")]
 
 
 def main(argv: list[str] | None = None, engine_factory: EngineFactory | None = None) -> int:
@@ -97,7 +113,7 @@ def main(argv: list[str] | None = None, engine_factory: EngineFactory | None = N
         gate=args.gate,
         progress=not args.quiet,
         engine=args.engine,
-        corpus=dataset.corpus_paths(),
+        corpus=dataset.corpus_paths() + _synthetic(args.synthetic, args.state_dir),
     )
     try:
         summary = run(options, engine_factory)

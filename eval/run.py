@@ -194,8 +194,12 @@ def ask_all(
             continue
         ms = (time.perf_counter() - start) * 1000
         verifier = verifiers.get(q["doc"])
-        if q["doc"] is None and all(d in verifiers for d in q.get("docs", [])) and q.get("docs"):
-            verifier = Verifier.merged(verifiers[d] for d in q["docs"])
+        if q["doc"] is None:
+            # across documents: every number must come from the documents the answer says it
+            # read (its reading's doc_ids; else the ones the question is about)
+            used = list(answer.interpretation.doc_ids) if answer.interpretation else []
+            used = [d for d in used if d in verifiers] or [d for d in q.get("docs", []) if d in verifiers]
+            verifier = Verifier.merged(verifiers[d] for d in used) if used else None
         unverified = verifier.unverified(answer) if verifier is not None else []
         records.append(_record(q, answer, ms, unverified=unverified))
     return records
