@@ -11,12 +11,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Offline by default, and no telemetry, for every test process and the subprocesses it starts.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+# Property-based tests (hypothesis): no example database (tests write only to tmp_path), no
+# per-example deadline (the first example pays for imports). CI runs a fixed, derandomised set
+# bounded in count; HYPOTHESIS_PROFILE=deep runs many more random examples, to hunt for bugs.
+hypothesis_settings.register_profile("ci", database=None, deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("deep", database=None, deadline=None, max_examples=2000, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "cq-yubei-kexie-2024-budget.txt"
