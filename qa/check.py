@@ -19,13 +19,14 @@ from core.records import Answer, CheckResult, Claim, Result, Verdict
 from core.text import format_amount, normalize_question
 from qa import calc as C
 from qa.claims import _MONEY, CHANGE_DOWN, CHANGE_UP, ClaimSpan, Mention, claims_of
+from qa.guard import decodable
 
 _CHANGE_OPS = ("diff", "growth", "change")
 
 
 def check(text: str, engine, doc_id: str | None = None) -> CheckResult:
     """Every figure claim of ``text`` with its verdict, and the verdict of the whole text."""
-    text = normalize_question(text or "")
+    text = normalize_question(decodable(text))  # any input: undecodable bytes and controls made safe
     if doc_id is None:
         named = engine.document_named(text)
         doc_id = named.id if named is not None else None

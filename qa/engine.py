@@ -22,7 +22,7 @@ from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_qu
 from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
 from qa import calc as C
-from qa import cards, compose, compound, context, decide, narrative, ops, overview, structure
+from qa import cards, compose, compound, context, decide, guard, narrative, ops, overview, structure
 from qa.catalog import Catalog, build_catalog
 from qa.llm import LLMPhraser
 from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
@@ -123,16 +123,14 @@ class AnswerEngine:
     # --- entry point ---------------------------------------------------------------------------
 
     def answer(self, question: str, history: Sequence[str] = (), doc_id: str | None = None) -> Answer:
-        question = (question or "").strip()
-        if not question:
-            return Answer(question, "请输入一个问题，例如：“2024年三公经费是多少？”", "invalid")
-        if len(question) > self.settings.max_question_chars:
-            text = f"问题太长了（{len(question)}字），请精简到{self.settings.max_question_chars}字以内再问。"
-            return Answer(question[:50], text, "invalid")
+        question = guard.clean(question)
+        refused = guard.screen(question, self.settings.max_question_chars)
+        if refused is not None:  # nothing to read, too long, garbled, an instruction to the system
+            return refused
         doc, refusal = self._pick_document(normalize_question(question), doc_id)
         if refusal:
             return Answer(question, refusal, "not_found", doc_id=doc.id)
-        history = [h for h in history if h and h.strip()]
+        history = [h for h in map(guard.clean, history) if h]
         parts = compound.split(question)
         if len(parts) > 1:
             answers = []
