@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 # Offline by default, and no telemetry, for every test process and the subprocesses it starts.
@@ -25,6 +26,17 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 hypothesis_settings.register_profile("ci", database=None, deadline=None, derandomize=True, print_blob=True)
 hypothesis_settings.register_profile("deep", database=None, deadline=None, max_examples=2000, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def fuzz(max_examples: int) -> hypothesis_settings:
+    """The settings of one property test: ``max_examples`` in CI (bounded: the suite has a time
+    budget), the profile's own count under another profile. Function-scoped fixtures are fine:
+    every example builds what it changes itself."""
+    ci = os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci"
+    return hypothesis_settings(
+        max_examples=max_examples if ci else hypothesis_settings.default.max_examples,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+    )
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "cq-yubei-kexie-2024-budget.txt"
