@@ -98,7 +98,7 @@ class VectorStore:
                 str(settings.state_dir),
                 f"的向量由模型 {stored!r} 生成，而当前设置是 {settings.embedding_model!r}",
             )
-        return cls(collection)
+        return cls(collection, client)  # kept, so that close() lets go of the files
 
     def close(self) -> None:
         """Let go of the client: an embedded store's files are closed, so its folder can be
