@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     )
     chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (server mode).")
     chroma_port: int = Field(default=8000, description="Chroma server port (server mode).")
+    chroma_timeout_s: float = Field(
+        default=5.0,
+        description="Seconds to wait for the Chroma server (server mode) on each request; a server that is "
+        "down or slower than this leaves retrieval to keyword search.",
+    )
+    chroma_retry_s: float = Field(
+        default=30.0,
+        description="After the Chroma server failed, seconds before it is tried again (meanwhile keyword search only).",
+    )
     collection: str = Field(default="budget-chunks", description="Chroma collection name.")
     top_k: int = Field(default=5, description="Chunks returned by the hybrid retriever.")
     candidate_k: int = Field(default=20, description="Candidates taken from each leg before fusion.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -69,8 +70,15 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[int]:
-    """A real `chroma run` subprocess on a free port, stopped whatever happens (slow tests only)."""
+def chroma_server(chroma_process: tuple[int, subprocess.Popen]) -> int:
+    """The port of a real `chroma run` subprocess (slow tests only)."""
+    return chroma_process[0]
+
+
+@pytest.fixture
+def chroma_process(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
+    """A real `chroma run` subprocess on a free port and the process itself (to stop, pause or
+    kill it), stopped whatever happens (slow tests only)."""
     import chromadb
 
     port = free_port()
@@ -104,8 +112,10 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
                         f"chroma server did not start: {(tmp_path / 'chroma.log').read_text()}"
                     ) from None
                 time.sleep(0.3)
-        yield port
+        yield port, proc
     finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGCONT)  # a test may have paused it
         proc.terminate()
         try:
             proc.wait(timeout=15)
