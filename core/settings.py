@@ -93,11 +93,14 @@ class Settings(BaseSettings):
         description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1). Off when unset.",
     )
     llm_model: str = Field(default="default", description="Model name sent to the LLM endpoint.")
-    llm_api_key: str | None = Field(
-        default=None, description="Bearer key for the LLM endpoint, if it needs one."
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer key for the LLM endpoint, if it needs one (kept secret: never printed or logged).",
     )
     llm_timeout_s: float = Field(
-        default=30.0, description="Seconds to wait for the LLM before answering without it."
+        default=30.0,
+        description="Seconds to wait for the LLM before answering without it (the whole reply; one slow read "
+        "may add as much again).",
     )
     max_question_chars: int = Field(default=500, description="Longer questions are refused politely.")
     # --- web chat (app.py) ---------------------------------------------------------------------
@@ -130,6 +133,13 @@ class Settings(BaseSettings):
         if self.staff_user and self.staff_password and self.staff_password.get_secret_value():
             return self.staff_user, self.staff_password.get_secret_value()
         return None
+
+    @property
+    def llm_key(self) -> str | None:
+        """The LLM endpoint's key in clear, for the Authorization header only."""
+        key = self.llm_api_key
+        value = key.get_secret_value() if isinstance(key, SecretStr) else key
+        return value or None
 
     @property
     def store_path(self) -> Path:
