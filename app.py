@@ -21,7 +21,7 @@ for _name, _value in {
 import gradio as gr  # noqa: E402
 
 from core.settings import Settings  # noqa: E402
-from web import charts, render, theme  # noqa: E402
+from web import charts, render, theme, uploads  # noqa: E402
 from web.handlers import SUGGESTIONS, ChatHandlers, Engine, suggestions_of  # noqa: E402
 from web.startup import UNAVAILABLE  # noqa: E402
 
@@ -221,6 +221,8 @@ def launch(demo: gr.Blocks, settings: Settings, staff: gr.Blocks | None = None, 
         ssr_mode=False,
         pwa=False,
         mcp_server=False,
+        max_file_size=settings.max_upload_bytes,
+        app_kwargs={"middleware": uploads.middleware()},  # no upload route (web/uploads.py)
         **kwargs,
     )
 
@@ -230,9 +232,16 @@ def _serve_with_staff(demo: gr.Blocks, staff: gr.Blocks, settings: Settings, cre
     import uvicorn
     from fastapi import FastAPI
 
-    app = FastAPI()
+    app = FastAPI(middleware=uploads.middleware())  # no upload route, for / and /staff alike
     staff.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size)
-    common = {"theme": theme.theme(), "css": theme.CSS, "ssr_mode": False, "pwa": False, "mcp_server": False}
+    common = {
+        "theme": theme.theme(),
+        "css": theme.CSS,
+        "ssr_mode": False,
+        "pwa": False,
+        "mcp_server": False,
+        "max_file_size": settings.max_upload_bytes,
+    }
     # the staff view first: "/" would otherwise take every path
     app = gr.mount_gradio_app(app, staff, path="/staff", auth=credentials, auth_message="工作人员登录", **common)
     app = gr.mount_gradio_app(app, demo, path="/", head=theme.IME_GUARD, footer_links=["api"], **common)

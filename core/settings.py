@@ -122,6 +122,11 @@ class Settings(BaseSettings):
     ui_queue_size: int = Field(
         default=64, description="Requests allowed to wait in the web app's queue; more are turned away."
     )
+    max_upload_bytes: int = Field(
+        default=1_000_000,
+        description="Largest request body Gradio's upload route accepts (the public chat has no upload "
+        "component; this bounds what anyone can send it). Uploads are never read by the app.",
+    )
     stream_delay_s: float = Field(
         default=0.02,
         description="Pause between streamed pieces of a chat answer (0 streams as fast as possible).",
