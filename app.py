@@ -21,8 +21,9 @@ for _name, _value in {
 import gradio as gr  # noqa: E402
 
 from core.settings import Settings  # noqa: E402
-from web import charts, render, theme  # noqa: E402
+from web import charts, render, theme, uploads  # noqa: E402
 from web.handlers import SUGGESTIONS, ChatHandlers, Engine, suggestions_of  # noqa: E402
+from web.startup import UNAVAILABLE  # noqa: E402
 
 EXAMPLES = [
     "2024年三公经费是多少？",
@@ -46,6 +47,8 @@ def build_demo(engine: Engine, settings: Settings) -> gr.Blocks:
 
     with gr.Blocks(title="部门预算公开问答") as demo:
         gr.HTML(render.header_html(docs))
+        if getattr(engine, "problem", None):  # web.startup.UnavailableEngine: say so on the page
+            gr.HTML(f"<div class='bq-notice'>{render.escape_text(UNAVAILABLE)}</div>", elem_id="bq-unavailable")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
@@ -232,6 +235,8 @@ def launch(demo: gr.Blocks, settings: Settings, staff: gr.Blocks | None = None, 
         ssr_mode=False,
         pwa=False,
         mcp_server=False,
+        max_file_size=settings.max_upload_bytes,
+        app_kwargs={"middleware": uploads.middleware()},  # no upload route (web/uploads.py)
         **kwargs,
     )
 
@@ -241,9 +246,16 @@ def _serve_with_staff(demo: gr.Blocks, staff: gr.Blocks, settings: Settings, cre
     import uvicorn
     from fastapi import FastAPI
 
-    app = FastAPI()
+    app = FastAPI(middleware=uploads.middleware())  # no upload route, for / and /staff alike
     staff.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size)
-    common = {"theme": theme.theme(), "css": theme.CSS, "ssr_mode": False, "pwa": False, "mcp_server": False}
+    common = {
+        "theme": theme.theme(),
+        "css": theme.CSS,
+        "ssr_mode": False,
+        "pwa": False,
+        "mcp_server": False,
+        "max_file_size": settings.max_upload_bytes,
+    }
     # the staff view first: "/" would otherwise take every path
     app = gr.mount_gradio_app(app, staff, path="/staff", auth=credentials, auth_message="工作人员登录", **common)
     app = gr.mount_gradio_app(app, demo, path="/", head=theme.IME_GUARD, footer_links=["api"], **common)
@@ -252,17 +264,11 @@ def _serve_with_staff(demo: gr.Blocks, staff: gr.Blocks, settings: Settings, cre
 
 
 def main() -> None:
-    from core.errors import BudgetQAError
-    from qa.engine import AnswerEngine
-    from web.startup import ensure_index
+    from web.startup import open_engine
 
     settings = Settings()
-    try:
-        ensure_index(settings)
-        print("正在加载问答引擎和检索模型…", flush=True)
-        engine = AnswerEngine.from_settings(settings)  # once per process
-    except BudgetQAError as exc:
-        raise SystemExit(f"错误：{exc}") from exc
+    # a state that cannot be opened still gives a running app that says so (web/startup.py)
+    engine = open_engine(settings, say=lambda msg: print(msg, flush=True))
     staff = None
     if settings.staff_credentials is not None:
         from web.staff import build_staff

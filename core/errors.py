@@ -63,3 +63,16 @@ class StateBusyError(BudgetQAError):
             f"索引状态目录 {state_dir} 正由另一个 `python -m ingest add/remove` 更新。请等它结束后再运行。"
         )
         self.state_dir = state_dir
+
+
+class ServiceUnavailableError(BudgetQAError):
+    """A service the app talks to (the Chroma server) refused the connection or did not answer
+    in time. Retrieval goes on with keyword search meanwhile."""
+
+    def __init__(self, service: str, where: str, detail: str, seconds: float) -> None:
+        super().__init__(
+            f"{service}（{where}）无法连接，或没有在 {seconds:g} 秒内响应（{detail}）。"
+            "请确认服务在运行（`chroma run --path DIR --host HOST --port PORT`），"
+            "或设置 BUDGETQA_CHROMA_MODE=embedded 使用内置向量库；在此期间只用关键词检索。"
+        )
+        self.service, self.where = service, where

@@ -108,6 +108,7 @@ class Source:
     lines: tuple[SourceLine, ...]
     places: tuple[Place, ...] = ()
     encoding: str | None = None  # text files: "utf-8", "utf-8-sig", "gb18030"
+    notes: tuple[tuple[int, str], ...] = ()  # (line, message): what the reader could not read
 
 
 @dataclass(frozen=True)

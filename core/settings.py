@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     )
     chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (server mode).")
     chroma_port: int = Field(default=8000, description="Chroma server port (server mode).")
+    chroma_timeout_s: float = Field(
+        default=5.0,
+        description="Seconds to wait for the Chroma server (server mode) on each request; a server that is "
+        "down or slower than this leaves retrieval to keyword search.",
+    )
+    chroma_retry_s: float = Field(
+        default=30.0,
+        description="After the Chroma server failed, seconds before it is tried again (meanwhile keyword search only).",
+    )
     collection: str = Field(default="budget-chunks", description="Chroma collection name.")
     top_k: int = Field(default=5, description="Chunks returned by the hybrid retriever.")
     candidate_k: int = Field(default=20, description="Candidates taken from each leg before fusion.")
@@ -84,11 +93,14 @@ class Settings(BaseSettings):
         description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1). Off when unset.",
     )
     llm_model: str = Field(default="default", description="Model name sent to the LLM endpoint.")
-    llm_api_key: str | None = Field(
-        default=None, description="Bearer key for the LLM endpoint, if it needs one."
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer key for the LLM endpoint, if it needs one (kept secret: never printed or logged).",
     )
     llm_timeout_s: float = Field(
-        default=30.0, description="Seconds to wait for the LLM before answering without it."
+        default=30.0,
+        description="Seconds to wait for the LLM before answering without it (the whole reply; one slow read "
+        "may add as much again).",
     )
     max_question_chars: int = Field(default=500, description="Longer questions are refused politely.")
     # --- web chat (app.py) ---------------------------------------------------------------------
@@ -110,6 +122,11 @@ class Settings(BaseSettings):
     ui_queue_size: int = Field(
         default=64, description="Requests allowed to wait in the web app's queue; more are turned away."
     )
+    max_upload_bytes: int = Field(
+        default=1_000_000,
+        description="Largest request body Gradio's upload route accepts (the public chat has no upload "
+        "component; this bounds what anyone can send it). Uploads are never read by the app.",
+    )
     stream_delay_s: float = Field(
         default=0.02,
         description="Pause between streamed pieces of a chat answer (0 streams as fast as possible).",
@@ -121,6 +138,13 @@ class Settings(BaseSettings):
         if self.staff_user and self.staff_password and self.staff_password.get_secret_value():
             return self.staff_user, self.staff_password.get_secret_value()
         return None
+
+    @property
+    def llm_key(self) -> str | None:
+        """The LLM endpoint's key in clear, for the Authorization header only."""
+        key = self.llm_api_key
+        value = key.get_secret_value() if isinstance(key, SecretStr) else key
+        return value or None
 
     @property
     def store_path(self) -> Path:

@@ -208,7 +208,7 @@ def generate(settings: Settings, question: str, chunks: Sequence[str]) -> str | 
     """The naive pipeline's answer from an OpenAI-compatible LLM (None when it fails)."""
     import httpx
 
-    headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+    headers = {"Authorization": f"Bearer {settings.llm_key}"} if settings.llm_key else {}
     context = "\n\n".join(chunks)
     payload = {
         "model": settings.llm_model,

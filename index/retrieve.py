@@ -14,6 +14,7 @@ disclosure's own terms for colloquial phrasings (``THESAURUS``).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -22,7 +23,7 @@ from llama_index.core.callbacks import CallbackManager
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from core.errors import ConfigError, StateMissingError
+from core.errors import ConfigError, ServiceUnavailableError, StateMissingError
 from core.records import Chunk
 from core.settings import Settings
 from core.text import department_aliases, short_department
@@ -69,6 +70,7 @@ Filters = Mapping[str, FilterValue]
 # Names that say where a row sits, not what it is about.
 _GENERIC_NAMES = frozenset({"合计", "总计", "小计"})
 _NODE_HIDDEN_KEYS = ["lines", "hash", "rows", "table_part", "status", "project", "unit"]
+log = logging.getLogger(__name__)
 
 
 class NameMatcher:
@@ -152,13 +154,18 @@ class HybridRetriever(BaseRetriever):
     def open(cls, settings: Settings, **kwargs: Any) -> HybridRetriever:
         """Load BM25, Chroma and the model; a missing or inconsistent state is StateMissingError."""
         keyword = KeywordIndex.load(settings.bm25_path, settings.state_dir)
-        store = VectorStore.for_query(settings)
-        stored = store.count()
-        if stored != len(keyword.chunks):
-            raise StateMissingError(
-                str(settings.state_dir),
-                f"的向量库（{stored} 块）与关键词索引（{len(keyword.chunks)} 块）不一致",
-            )
+        try:
+            store = VectorStore.for_query(settings)
+            stored = store.count()
+        except ServiceUnavailableError as exc:  # server mode: keyword search until it is back
+            log.warning("%s", exc)
+            store = VectorStore.offline(settings)
+        else:
+            if stored != len(keyword.chunks):
+                raise StateMissingError(
+                    str(settings.state_dir),
+                    f"的向量库（{stored} 块）与关键词索引（{len(keyword.chunks)} 块）不一致",
+                )
         return cls(settings, get_embedder(settings.embedding_model), store, keyword, **kwargs)
 
     def with_filters(self, filters: Filters | None) -> HybridRetriever:
@@ -234,11 +241,23 @@ class HybridRetriever(BaseRetriever):
         query = self.prepare_query(query, filters)
         if mode == "keyword":
             return self.keyword.search(query, candidates, filters)
-        dense = self.store.query(self.embedder.embed_query(query), candidates, filters)
+        dense = self.dense(query, candidates, filters)
         if mode == "dense":
             return dense
         keyword = self.keyword.search(query, candidates, filters)
         return self.fuse(query, filters, dense, keyword, candidates)
+
+    def dense(self, query: str, candidates: int, filters: Filters) -> list[tuple[str, float]]:
+        """The dense leg; empty while a Chroma server is down or too slow (the store pauses it
+        for ``chroma_retry_s``): the keyword and name legs answer meanwhile, within the timeout."""
+        if not self.store.available():
+            return []
+        vector = self.embedder.embed_query(query)
+        try:
+            return self.store.query(vector, candidates, filters)
+        except ServiceUnavailableError as exc:
+            log.warning("dense retrieval paused for %gs: %s", self.settings.chroma_retry_s, exc)
+            return []
 
     def fuse(
         self,

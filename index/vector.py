@@ -7,16 +7,19 @@ the embedding model it was built with, so vectors from two models are never mixe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import ChromaError
 
-from core.errors import StateMissingError
+from core.errors import ConfigError, ServiceUnavailableError, StateMissingError
 from core.records import Chunk
 from core.settings import Settings
 
@@ -29,18 +32,21 @@ def make_client(settings: Settings, create: bool = False) -> ClientAPI:
     """Embedded client under state_dir, or an HTTP client in server mode.
 
     With ``create=False`` (retrieval) a missing embedded directory is an error rather than a
-    silently created empty database.
+    silently created empty database. In server mode every request is bounded by
+    ``settings.chroma_timeout_s`` (chromadb's own HTTP client waits forever): a server that is
+    down or hangs is a ``ServiceUnavailableError`` within that time, never a hang.
     """
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     if settings.chroma_mode == "server":
+        _heartbeat(settings)  # bounded: the client's own first requests are not
         try:
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
-        except Exception as exc:  # connection refused, bad host …: one clear message
-            raise StateMissingError(
-                f"{settings.chroma_host}:{settings.chroma_port}", f"的 Chroma 服务无法连接（{exc}）"
-            ) from exc
+        except _UNREACHABLE as exc:
+            raise _unavailable(settings, exc) from exc
+        _bound(client, settings.chroma_timeout_s)
+        return client
     path = settings.chroma_path
     if not create and not path.is_dir():
         raise StateMissingError(str(settings.state_dir), "没有向量库（chroma/）")
@@ -49,6 +55,31 @@ def make_client(settings: Settings, create: bool = False) -> ClientAPI:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # a corrupt sqlite file surfaces here
         raise StateMissingError(str(settings.state_dir), f"的向量库无法打开（{exc}）") from exc
+
+
+# what a request to a Chroma server that is down, hanging or half answering raises
+_UNREACHABLE = (httpx.TransportError, httpx.HTTPStatusError, ValueError, ChromaError)
+
+
+def _unavailable(settings: Settings, exc: BaseException) -> ServiceUnavailableError:
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    return ServiceUnavailableError("Chroma 服务", where, type(exc).__name__, settings.chroma_timeout_s)
+
+
+def _heartbeat(settings: Settings) -> None:
+    url = f"http://{settings.chroma_host}:{settings.chroma_port}/api/v2/heartbeat"
+    try:
+        httpx.get(url, timeout=settings.chroma_timeout_s).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise _unavailable(settings, exc) from exc
+
+
+def _bound(client: ClientAPI, seconds: float) -> None:
+    """Give the HTTP session under a chromadb HttpClient a timeout (it is created with none)."""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if not isinstance(session, httpx.Client):
+        raise ConfigError("这个版本的 chromadb 无法设置请求超时；请使用 requirements.lock 中的 chromadb 版本")
+    session.timeout = httpx.Timeout(seconds)
 
 
 def where_clause(filters: Mapping[str, FilterValue] | None) -> dict[str, Any] | None:
@@ -66,11 +97,31 @@ def where_clause(filters: Mapping[str, FilterValue] | None) -> dict[str, Any] | 
 
 
 class VectorStore:
-    """Thin wrapper over one Chroma collection, speaking in chunk ids."""
+    """Thin wrapper over one Chroma collection, speaking in chunk ids.
 
-    def __init__(self, collection: Collection, client: ClientAPI | None = None) -> None:
+    In server mode it is also a circuit breaker: when a query finds the server down or too
+    slow, the store raises ``ServiceUnavailableError`` at once for ``settings.chroma_retry_s``
+    (the retriever answers from keyword search meanwhile), then tries the server again,
+    reconnecting if it never had a connection (``offline``)."""
+
+    def __init__(
+        self, collection: Collection | None, client: ClientAPI | None = None, settings: Settings | None = None
+    ) -> None:
         self.collection = collection
         self.client = client
+        self.settings = settings
+        self.down_until = 0.0
+
+    @classmethod
+    def offline(cls, settings: Settings) -> VectorStore:
+        """A server-mode store whose server could not be reached: it connects on a later query."""
+        store = cls(None, None, settings)
+        store.down_until = time.monotonic() + settings.chroma_retry_s
+        return store
+
+    def available(self) -> bool:
+        """Worth asking now (not inside the pause after a failure)."""
+        return time.monotonic() >= self.down_until
 
     @classmethod
     def for_build(cls, settings: Settings) -> VectorStore:
@@ -89,6 +140,8 @@ class VectorStore:
         client = make_client(settings, create=False)
         try:
             collection = client.get_collection(settings.collection)
+        except (httpx.TransportError, httpx.HTTPStatusError) as exc:  # the server, not the collection
+            raise _unavailable(settings, exc) from exc
         except Exception as exc:  # NotFoundError, or a database that cannot be read
             raise StateMissingError(
                 str(settings.state_dir), f"没有向量集合 {settings.collection}（{type(exc).__name__}）"
@@ -99,7 +152,26 @@ class VectorStore:
                 str(settings.state_dir),
                 f"的向量由模型 {stored!r} 生成，而当前设置是 {settings.embedding_model!r}",
             )
-        return cls(collection)
+        return cls(collection, client, settings)  # the client kept, so that close() lets go of the files
+
+    def _collection(self) -> Collection:
+        """The collection to query; while the server is in its pause after a failure, or cannot
+        be reached again, ``ServiceUnavailableError`` (fast)."""
+        settings = self.settings
+        if settings is not None and not self.available():
+            raise ServiceUnavailableError(
+                "Chroma 服务", f"{settings.chroma_host}:{settings.chroma_port}", "刚才不可用，稍后重试", settings.chroma_timeout_s
+            )
+        if self.collection is None and settings is not None:
+            try:
+                fresh = VectorStore.for_query(settings)
+            except ServiceUnavailableError:
+                self.down_until = time.monotonic() + settings.chroma_retry_s
+                raise
+            self.collection, self.client = fresh.collection, fresh.client
+        if self.collection is None:
+            raise ConfigError("向量库没有打开：在内置模式下请用 VectorStore.for_query 或 for_build 打开")
+        return self.collection
 
     def close(self) -> None:
         """Let go of the client: an embedded store's files are closed, so its folder can be
@@ -109,7 +181,7 @@ class VectorStore:
         self.client = None
 
     def count(self) -> int:
-        return self.collection.count()
+        return self._collection().count()
 
     def hashes(self) -> dict[str, str]:
         """id → content hash of every stored chunk (to skip re-embedding unchanged chunks)."""
@@ -164,12 +236,19 @@ class VectorStore:
         """(id, cosine similarity) best first; ties broken by id so the order is reproducible."""
         if k <= 0:
             return []
-        got = self.collection.query(
-            query_embeddings=[list(embedding)],
-            n_results=k,
-            where=where_clause(filters),
-            include=["distances"],
-        )
+        collection = self._collection()
+        try:
+            got = collection.query(
+                query_embeddings=[list(embedding)],
+                n_results=k,
+                where=where_clause(filters),
+                include=["distances"],
+            )
+        except _UNREACHABLE as exc:
+            if self.settings is None or self.settings.chroma_mode != "server":
+                raise  # an embedded store has no server to be down: a real error
+            self.down_until = time.monotonic() + self.settings.chroma_retry_s
+            raise _unavailable(self.settings, exc) from exc
         ids = got["ids"][0]
         distances = (got["distances"] or [[]])[0]
         pairs = [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]

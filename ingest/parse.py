@@ -45,6 +45,8 @@ def parse_source(src: Source) -> Document:
     def warn(line: int, message: str) -> None:
         warnings.append(Warning_(src.path, line, message, *place_of(src.places, line)))
 
+    for line, message in src.notes:
+        warn(line, message)
     lines = list(src.lines)
     if not any(ln.text.strip() or any(c.strip() for c in ln.cells or ()) for ln in lines):
         raise NotADisclosureError(src.path, "文件是空的（没有任何文字）")
@@ -60,7 +62,7 @@ def parse_source(src: Source) -> Document:
     sections = parse_sections(regions, warn)
     title, year, kind = _title_year_kind(lines, tables, src.path, warn)
     department = _department(raws, lines, title) or Path(src.path).stem
-    _report_missing(toc, tables, warn)
+    _report_missing(toc, toc_lines, tables, warn)
     return Document(
         id=doc_id_for(src.path),
         department=department,
@@ -146,11 +148,14 @@ def _majority_unit(tables: list[Table]) -> str:
     return max(set(units), key=units.count) if units else "元"
 
 
-def _report_missing(toc: list[tuple[int, str]], tables: list[Table], warn) -> None:
+def _report_missing(toc: list[tuple[int, str]], toc_lines: tuple[int, ...], tables: list[Table], warn) -> None:
+    """A table the 目录 lists and the text lacks, reported at its 目录 line (entry i is on
+    ``toc_lines[i + 1]``; the first of them is the 目录 heading)."""
     found = {t.no for t in tables}
-    for no, title in toc:
+    for i, (no, title) in enumerate(toc):
         if no not in found:
-            warn(0, f"目录列出表{no}“{title}”，但正文中没有这张表")
+            line = toc_lines[i + 1] if i + 1 < len(toc_lines) else (toc_lines[0] if toc_lines else 1)
+            warn(line, f"目录列出表{no}“{title}”，但正文中没有这张表")
 
 
 def _with_missing(toc: list[tuple[int, str]], tables: list[Table]) -> list[Table]:

@@ -3,7 +3,8 @@
 Each file lands or fails on its own: a file that cannot be read, is not a disclosure, or
 was misread (its narrative and its tables differ by the 元/万元 factor) is reported with file
 and place and left out, and the others land. Everything is parsed and audited before
-anything is written, and the store and index are replaced whole, so when no file lands the
+anything is written; the next store and index are then built aside and switched in whole
+(``ingest.state``), so when no file lands, or the build fails or is killed half way, the
 previous state keeps serving. Other audit failures are findings about the disclosure, not
 about our reading: such a document is served and its failures are shown to staff.
 """
@@ -23,7 +24,7 @@ from ingest.audit import audit
 from ingest.figures import extract_figures
 from ingest.parse import parse_file
 from ingest.readers import SUFFIXES
-from ingest.store import write_store
+from ingest.state import exclusive, recover, switch
 
 
 @dataclass(frozen=True)
@@ -126,16 +127,14 @@ def ingest(
     if not parsed:
         detail = "\n".join(f.message for f in failed) or "其中没有支持格式的公开文件（" + "、".join(SUFFIXES) + "）"
         raise NotADisclosureError(", ".join(map(str, paths)), f"没有任何文件可以收录，原有数据保持不变：\n{detail}\n")
-    docs = [p.document for p in parsed]
-    write_store(
-        settings.store_path,
-        docs,
-        [f for p in parsed for f in p.figures],
-        [p.audit for p in parsed],
-    )
-    stats = None
-    if build_index:
-        from index.build import build_index as _build  # heavy (torch): only when indexing
-
-        stats = _build(docs, settings, progress=progress)
+    with exclusive(settings):  # one ingest or update of a state directory at a time
+        recover(settings)  # a switch an earlier run left half done is finished first
+        stats = switch(
+            [p.document for p in parsed],
+            [f for p in parsed for f in p.figures],
+            [p.audit for p in parsed],
+            settings,
+            build_index=build_index,
+            progress=progress,
+        )
     return IngestResult(tuple(parsed), stats, tuple(failed))

@@ -1,6 +1,7 @@
-"""The next state, built aside and switched in, for ``python -m ingest add`` and ``remove``.
+"""The next state, built aside and switched in, for ``python -m ingest`` (the whole corpus),
+``add`` and ``remove``.
 
-They never change the serving state in place. The whole next state — figure store, BM25 and,
+None of them changes the serving state in place. The whole next state — figure store, BM25 and,
 when the index is built, the vectors — is made in a fresh folder ``<state_dir>/.next-*``,
 starting from a copy of the current vectors (the embedded Chroma folder; in server mode a copy
 of the collection, named ``<collection>-next``) so that unchanged chunks keep their embeddings.
@@ -18,13 +19,18 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import StateBusyError
+from core.records import AuditReport, Document, Figure
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from index.build import IndexStats
 
 _PREFIX = ".next-"
 _READY = "READY"  # written when every part is built: from then on the switch is rolled forward
@@ -73,6 +79,36 @@ def begin(live: Settings, with_index: bool) -> Staged:
             discard(staged)
             raise
     return staged
+
+
+def switch(
+    documents: Sequence[Document],
+    figures: Sequence[Figure],
+    audits: Sequence[AuditReport],
+    settings: Settings,
+    *,
+    build_index: bool,
+    progress: bool,
+) -> IndexStats | None:
+    """Write (and index) this corpus aside, then switch it in. Whatever fails or interrupts the
+    build — an error, Ctrl-C, the process killed — the serving state is as it was; the
+    half-built folder is deleted here or, after a kill, by the next update (``recover``).
+    Call with the lock held (``exclusive``)."""
+    from ingest.store import write_store
+
+    staged = begin(settings, with_index=build_index)
+    try:
+        write_store(staged.settings.store_path, documents, figures, audits)
+        stats = None
+        if build_index:
+            from index.build import build_index as _build  # heavy (torch): only when indexing
+
+            stats = _build(documents, staged.settings, progress=progress)
+    except BaseException:  # KeyboardInterrupt too; re-raised, never swallowed
+        discard(staged)
+        raise
+    commit(staged)
+    return stats
 
 
 def commit(staged: Staged) -> None:

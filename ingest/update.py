@@ -25,9 +25,10 @@ from tqdm import tqdm
 from core.errors import StateMissingError, UnknownDocumentError
 from core.records import AuditReport, Document, Figure
 from core.settings import Settings
+from ingest import state
 from ingest.pipeline import Failed, Parsed, expand, id_conflict, try_one
-from ingest.state import begin, commit, discard, exclusive, recover
-from ingest.store import FigureStore, write_store
+from ingest.state import exclusive, recover
+from ingest.store import FigureStore
 
 if TYPE_CHECKING:
     from index.build import IndexStats
@@ -213,21 +214,10 @@ def read_new(
 
 
 def switch(corpus: Corpus, settings: Settings, *, build_index: bool, progress: bool) -> IndexStats | None:
-    """Write (and index) ``corpus`` aside, then switch it in. Whatever fails or interrupts the
-    build, the serving state is as it was and the half-built folder is gone."""
-    staged = begin(settings, with_index=build_index)
-    try:
-        write_store(staged.settings.store_path, corpus.documents, corpus.figures, corpus.audits)
-        stats = None
-        if build_index:
-            from index.build import build_index as _build  # heavy (torch): only when indexing
-
-            stats = _build(corpus.documents, staged.settings, progress=progress)
-    except BaseException:  # KeyboardInterrupt too; re-raised, never swallowed
-        discard(staged)
-        raise
-    commit(staged)
-    return stats
+    """Write (and index) ``corpus`` aside, then switch it in (``ingest.state.switch``)."""
+    return state.switch(
+        corpus.documents, corpus.figures, corpus.audits, settings, build_index=build_index, progress=progress
+    )
 
 
 def _sha256(path: Path) -> str | None:

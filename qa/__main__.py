@@ -10,6 +10,7 @@ import sys
 from core.errors import BudgetQAError
 from core.settings import Settings
 from qa.engine import AnswerEngine
+from qa.guard import decodable
 from qa.serialize import answer_to_dict, render_text
 
 
@@ -30,11 +31,13 @@ def check_main(argv: list[str]) -> int:
 
 def _each(one: str | None, run, as_dict, as_text, as_json: bool, with_retriever: bool) -> int:
     """Run ``run`` on the one argument, or on each non-empty line of stdin; print JSON lines or text."""
+    _utf8_stdio()
     try:
         engine = AnswerEngine.from_settings(Settings(), with_retriever=with_retriever)
         inputs = [one] if one is not None else (line.strip() for line in sys.stdin)
-        for item in inputs:
-            if one is None and not item:
+        for raw in inputs:
+            item = decodable(raw)  # an argument that was not UTF-8 arrives with lone surrogates
+            if one is None and not item.strip():
                 continue
             result = run(engine, item)
             print(json.dumps(as_dict(result), ensure_ascii=False) if as_json else as_text(result), flush=True)
@@ -42,6 +45,15 @@ def _each(one: str | None, run, as_dict, as_text, as_json: bool, with_retriever:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _utf8_stdio() -> None:
+    """Output is UTF-8 whatever the locale (a JSON line must decode); input bytes that are not
+    UTF-8 become U+FFFD, and the question that holds them gets a polite answer."""
+    for stream in (sys.stdin, sys.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
 
 
 def main(argv: list[str] | None = None) -> int:

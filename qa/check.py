@@ -19,13 +19,14 @@ from core.records import Answer, CheckResult, Claim, Result, Verdict
 from core.text import format_amount, normalize_question
 from qa import calc as C
 from qa.claims import _MONEY, CHANGE_DOWN, CHANGE_UP, ClaimSpan, Mention, claims_of
+from qa.guard import decodable
 
 _CHANGE_OPS = ("diff", "growth", "change")
 
 
 def check(text: str, engine, doc_id: str | None = None) -> CheckResult:
     """Every figure claim of ``text`` with its verdict, and the verdict of the whole text."""
-    text = normalize_question(text or "")
+    text = normalize_question(decodable(text))  # any input: undecodable bytes and controls made safe
     if doc_id is None:
         named = engine.document_named(text)
         doc_id = named.id if named is not None else None
@@ -103,8 +104,9 @@ def _judge(span: ClaimSpan, read: tuple[str, Answer]) -> Claim:
             verdict, note = "contradicted", f"公开数为{_shown(result, m)}"
         elif m.unit == "百分点" and answer.interpretation is not None and answer.interpretation.operation == "growth":
             verdict, note = "contradicted", "这是增长百分比（%），不是百分点"
+    note = note or f"公开数为{_shown(result, m)}"
     return Claim(
-        **base, verdict=verdict, expected=result, formula=answer.formula, sources=answer.figures, note=note or f"公开数为{_shown(result, m)}"
+        **base, verdict=verdict, expected=result, formula=_with_conversion(answer.formula, result, m), sources=answer.figures, note=note
     )
 
 
@@ -180,11 +182,32 @@ def _change_words(signed: Decimal | None, result: Result) -> str:
     return f"{word}{format_amount(abs(result.value), result.unit)}"
 
 
+def _converted(result: Result, m: Mention) -> Decimal | None:
+    """The disclosed amount in the claim's unit, rounded as shown ('约0.03亿元'), if they differ."""
+    if m.kind != "money" or result.unit == m.unit or result.unit not in _MONEY:
+        return None
+    return C.q(result.value * _MONEY[result.unit] / _MONEY[m.unit], max(m.decimals, 2))
+
+
 def _shown(result: Result, m: Mention) -> str:
     text = format_amount(result.value, result.unit)
-    if m.kind == "money" and result.unit != m.unit:
-        text += f"（约{format_amount(C.q(result.value * _MONEY[result.unit] / _MONEY[m.unit], max(m.decimals, 2)), m.unit)}）"
+    converted = _converted(result, m)
+    if converted is not None:
+        text += f"（约{format_amount(converted, m.unit)}）"
     return text
+
+
+def _with_conversion(formula: str | None, result: Result, m: Mention) -> str | None:
+    """The answer's formula, and the conversion the note shows when the answer's own formula
+    does not have it (a claim in 亿元 of a figure the answer gives in 元): every number of the
+    note is then a figure or a shown calculation that recomputes (qa.verify)."""
+    converted = _converted(result, m)
+    if converted is None or (formula and f"= {converted}{m.unit}" in formula):
+        return formula
+    factor = _MONEY[m.unit] / _MONEY[result.unit]
+    op = f"÷ {C._n(factor)}" if factor > 1 else f"× {C._n(1 / factor)}"
+    step = f"{C._n(result.value)} {op} = {converted}{m.unit}"
+    return f"{formula}；{step}" if formula else step
 
 
 def _magnitude(value: Decimal) -> int:

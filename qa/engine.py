@@ -21,7 +21,20 @@ from core.settings import Settings
 from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_question
 from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
-from qa import across, cards, compose, compound, context, corpus, decide, narrative, ops, overview, structure
+from qa import (
+    across,
+    cards,
+    compose,
+    compound,
+    context,
+    corpus,
+    decide,
+    guard,
+    narrative,
+    ops,
+    overview,
+    structure,
+)
 from qa import calc as C
 from qa.catalog import Catalog, build_catalog
 from qa.documents import DocumentNames
@@ -125,13 +138,11 @@ class AnswerEngine:
     # --- entry point ---------------------------------------------------------------------------
 
     def answer(self, question: str, history: Sequence[str] = (), doc_id: str | None = None) -> Answer:
-        question = (question or "").strip()
-        if not question:
-            return Answer(question, "请输入一个问题，例如：“2024年三公经费是多少？”", "invalid")
-        if len(question) > self.settings.max_question_chars:
-            text = f"问题太长了（{len(question)}字），请精简到{self.settings.max_question_chars}字以内再问。"
-            return Answer(question[:50], text, "invalid")
-        history = [h for h in history if h and h.strip()]
+        question = guard.clean(question)
+        refused = guard.screen(question, self.settings.max_question_chars)
+        if refused is not None:  # nothing to read, too long, garbled, an instruction to the system
+            return refused
+        history = [h for h in map(guard.clean, history) if h]
         if doc_id is None and len(self.store.documents) > 1:
             asked, scope = self._scope(question, history)
             if scope.ask:

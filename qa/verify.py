@@ -13,7 +13,7 @@ from qa.calc import Calc, evaluate, q
 
 _NUMBER = re.compile(r"(?<![\d.])-?\d+(?:,\d{3})*(?:\.\d+)?")
 _QUOTE = re.compile(r"「([^」]*)」")
-_CONSTANTS = {Decimal(100), Decimal(10000), Decimal(1)}
+_CONSTANTS = {Decimal(100), Decimal(10000), Decimal(100000000), Decimal(1)}  # %, 万, 亿
 
 Figures = set[tuple[Decimal, str]]  # (value, unit) of every figure a document holds
 

@@ -7,7 +7,6 @@ plain data, for follow-up questions, retry and feedback. Turn *i* is shown by me
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -15,9 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.errors import BudgetQAError
+from core.errors import BudgetQAError, StateMissingError
+from core.privacy import redact
 from core.records import Answer
 from core.settings import Settings
+from web import feedback as feedback_log
 from web import render
 
 log = logging.getLogger("budgetqa.web")
@@ -27,6 +28,10 @@ Turns = list[dict[str, Any]]
 
 STREAM_STEPS = 12  # an answer appears in about this many pieces
 SUGGESTIONS = 3  # suggestion buttons under the chat
+INDEX_DOWN = (
+    "抱歉，检索索引暂时不可用，这个问题现在无法回答；预算数字类的问题仍可回答。"
+    "（管理员：请运行 `python -m ingest` 重建索引，然后重启服务。）"
+)
 
 
 class Engine(Protocol):
@@ -58,7 +63,6 @@ class ChatHandlers:
         # One engine per process, shared by every browser: answer one question at a time (an
         # answer takes milliseconds; the streaming pauses happen outside the lock).
         self._engine_lock = threading.Lock()
-        self._feedback_lock = threading.Lock()
 
     # --- answering -------------------------------------------------------------------------------
 
@@ -70,11 +74,14 @@ class ChatHandlers:
         try:
             with self._engine_lock:
                 return self.engine.answer(question, history=list(history), doc_id=doc_id)
+        except StateMissingError as exc:  # the index broke under the app: no server path to the public
+            log.warning("state unusable for %r: %s", redact(question[:80]), exc)
+            return render.error_answer(question, INDEX_DOWN)
         except BudgetQAError as exc:
-            log.warning("engine refused %r: %s", question[:80], exc)
+            log.warning("engine refused %r: %s", redact(question[:80]), exc)
             return render.error_answer(question, f"抱歉，暂时无法回答：{exc}")
         except Exception:
-            log.exception("engine failed on %r", question[:80])
+            log.exception("engine failed on %r", redact(question[:80]))
             return render.error_answer(
                 question, "抱歉，系统出了点问题，没能回答这个问题。请稍后再试，或换个问法。"
             )
@@ -146,11 +153,7 @@ class ChatHandlers:
             "liked": liked if isinstance(liked, (bool, str)) or liked is None else bool(liked),
             "doc_id": t.get("doc_id"),
         }
-        path = self.settings.feedback_path
-        with self._feedback_lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        feedback_log.append(self.settings.feedback_path, record)  # append-only, crash-safe, redacted
         return record
 
 

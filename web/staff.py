@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
 from core.records import AuditReport, CheckResult
 from core.settings import Settings
 from qa.serialize import VERDICT_WORDS
+from web import feedback as feedback_log
 from web.render import escape_text
 
 FEEDBACK_COLUMNS = ["timestamp", "liked", "question", "reading", "answer", "status", "doc_id"]
@@ -78,14 +78,8 @@ def audit_report_html(report: AuditReport | None) -> str:
 
 def feedback_rows(path: Path) -> list[list[Any]]:
     """The feedback log (newest first) as table rows; lines that are not JSON are skipped."""
-    if not path.exists():
-        return []
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a torn line from a crash: the rest of the log is still worth showing
+    for record in feedback_log.records(path):  # torn lines from a crash are skipped
         liked = record.get("liked")
         record["liked"] = "👍" if liked is True else "👎" if liked is False else str(liked)
         rows.append([record.get(k, "") or "" for k in FEEDBACK_COLUMNS])

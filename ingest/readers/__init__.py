@@ -8,6 +8,7 @@ binary formats are imported only when such a file comes: no work at import.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from core.records import Source
 
 SUFFIXES = (".txt", ".md", ".xlsx", ".xlsm", ".xls", ".pdf", ".html", ".htm", ".docx")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_UNPACKED = 200 * 2**20  # an .xlsx/.docx that unpacks to more is refused (a zip bomb)
 
 
 def read_source(path: Path | str) -> Source:
@@ -67,14 +69,47 @@ def sniff(data: bytes, path: str) -> str:
 
 def _office_zip(data: bytes, path: str) -> str:
     try:
-        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-    except zipfile.BadZipFile as exc:
+        archive = zipfile.ZipFile(BytesIO(data))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError) as exc:
         raise NotADisclosureError(path, "文件已损坏（不是完整的 .xlsx/.docx 压缩包）；请重新下载或另存") from exc
     if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "word/document.xml" in names:
-        return "docx"
-    raise NotADisclosureError(path, "这是压缩包，不是 .xlsx 或 .docx 文件；请解压后导入其中的公开文件")
+        fmt = "xlsx"
+    elif "word/document.xml" in names:
+        fmt = "docx"
+    else:
+        raise NotADisclosureError(path, "这是压缩包，不是 .xlsx 或 .docx 文件；请解压后导入其中的公开文件")
+    check_members(archive, path)
+    return fmt
+
+
+def check_members(archive: zipfile.ZipFile, path: str) -> None:
+    """Every member of an .xlsx/.docx unpacks (deflate data and CRC intact, not a zip bomb)
+    and every XML part is well-formed, before openpyxl or python-docx read it: a damaged part
+    is named in the refusal, and their parsers only ever see sound XML. The XML is parsed as
+    data: no entities resolved, no DTD or network fetched."""
+    from lxml import etree
+
+    if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
+        raise NotADisclosureError(path, f"压缩包解压后超过 {MAX_UNPACKED // 2**20} MB，不像一份公开文件；请检查文件")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    for info in archive.infolist():
+        try:
+            body = archive.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise NotADisclosureError(path, f"文件中的 {info.filename} 已损坏，无法解压；请重新下载，或打开后另存") from exc
+        if info.filename.endswith((".xml", ".rels")):
+            try:
+                root = etree.fromstring(body, parser)
+            except etree.XMLSyntaxError as exc:
+                raise NotADisclosureError(
+                    path, f"文件中的 {info.filename} 已损坏（XML 格式错误：{exc.msg}）；请重新下载，或打开后另存"
+                ) from exc
+            if root.getroottree().docinfo.doctype:
+                # Excel and Word never write one; a DOCTYPE can declare entities that read other files
+                raise NotADisclosureError(
+                    path, f"文件中的 {info.filename} 含有 DOCTYPE 声明（Excel/Word 不会写入），出于安全不予读取；请打开后另存"
+                )
 
 
 def _ole(data: bytes, path: str) -> str:

@@ -57,7 +57,7 @@ def _table_rows(tbl, qn) -> list[tuple[str, ...]]:
             span, continued = 1, False
             if props is not None:
                 grid = props.find(qn("w:gridSpan"))
-                span = int(grid.get(qn("w:val"))) if grid is not None else 1
+                span = _span(grid.get(qn("w:val"))) if grid is not None else 1
                 merge = props.find(qn("w:vMerge"))
                 continued = merge is not None and merge.get(qn("w:val"), "continue") == "continue"
             text = "" if continued else " ".join(
@@ -67,3 +67,14 @@ def _table_rows(tbl, qn) -> list[tuple[str, ...]]:
         rows.append(tuple(row))
     width = max((len(r) for r in rows), default=0)
     return [r + ("",) * (width - len(r)) for r in rows]
+
+
+_MAX_SPAN = 64  # more columns than any disclosure table has: a damaged gridSpan
+
+
+def _span(value: str | None) -> int:
+    """A gridSpan as a column count: at least 1, and not the billions a damaged file may say."""
+    try:
+        return min(_MAX_SPAN, max(1, int(value or 1)))
+    except ValueError:
+        return 1

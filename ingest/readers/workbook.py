@@ -11,7 +11,7 @@ numbers count every sheet row, so a cited line maps back to the sheet's own row 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -52,15 +52,24 @@ def _number(value: float | int, fmt: str) -> str:
     return text + "%" if percent else text
 
 
-def sheets_source(path: str, fmt: str, sha256: str, sheets: Iterable[tuple[str, Sequence[Sequence[str]]]]) -> Source:
-    """The linear form of a workbook: every row of every sheet, in order, one line each."""
+def sheets_source(
+    path: str,
+    fmt: str,
+    sha256: str,
+    sheets: Iterable[tuple[str, Sequence[Sequence[str]]]],
+    notes: Mapping[str, Sequence[tuple[int, str]]] | None = None,
+) -> Source:
+    """The linear form of a workbook: every row of every sheet, in order, one line each.
+    ``notes``: by sheet, (row index, message) of what could not be read, reported at its line."""
     lines: list[SourceLine] = []
     places: list[Place] = []
+    noted: list[tuple[int, str]] = []
     for name, rows in sheets:
         width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows), default=0)
         if width == 0:
             continue  # an empty sheet
         places.append(Place(len(lines) + 1, sheet=name, row=1))
+        noted += [(len(lines) + 1 + r, message) for r, message in (notes or {}).get(name, ())]
         for row in rows:
             cells = tuple(list(row[:width]) + [""] * (width - len(row[:width])))
             no = len(lines) + 1
@@ -68,4 +77,4 @@ def sheets_source(path: str, fmt: str, sha256: str, sheets: Iterable[tuple[str, 
                 lines.append(SourceLine(no, "\t".join(cells).rstrip(), cells))
             else:
                 lines.append(SourceLine(no, ""))
-    return Source(path, fmt, sha256, tuple(lines), tuple(places))
+    return Source(path, fmt, sha256, tuple(lines), tuple(places), notes=tuple(noted))

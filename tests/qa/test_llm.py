@@ -69,7 +69,7 @@ def test_faithful_phrasing_is_used(qa_settings, llm_server):
 
 def test_an_invented_number_falls_back_to_the_deterministic_answer(qa_settings, llm_server):
     server, handler = llm_server
-    handler.reply = "2024年“三公”经费预算约为12万元，比去年多。"
+    handler.reply = "2024年“三公”经费预算为101,000.00元，约为12万元，比去年多。"  # the figure, and one invented
     engine = _engine(qa_settings, f"http://127.0.0.1:{server.server_port}/v1")
     a = engine.answer("2024年三公经费是多少？", doc_id=SEED_ID)
     assert "12万" not in a.text and "101,000.00" in a.text
