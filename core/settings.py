@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         default="embedded",
         description="'embedded' keeps Chroma under state_dir; 'server' talks to chroma_host:chroma_port.",
     )
+    build_on_start: bool = Field(
+        default=True,
+        description="`python app.py` builds a missing figure store and index from data_paths on start. Set "
+        "it false on replicas that share one Chroma server (docs/deploy.md): one that finds no shipped state "
+        "then stops with an error instead of rebuilding the shared collection from its own data.",
+    )
     chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (server mode).")
     chroma_port: int = Field(default=8000, description="Chroma server port (server mode).")
     collection: str = Field(default="budget-chunks", description="Chroma collection name.")
