@@ -22,7 +22,7 @@ from core.errors import ConfigError
 from core.records import Chunk, Document
 from core.settings import Settings
 from index.chunk import chunk_document
-from index.embed import get_embedder
+from index.embed import get_embedder, release_memory
 from index.keyword import KeywordIndex, budget_terms
 from index.retrieve import HybridRetriever
 from index.vector import VectorStore
@@ -122,6 +122,7 @@ def _embed_and_store(
             stored = [r[0] for r in rows]
             store.upsert(stored, [r[1] for r in rows], [hashes[c.id] for c in stored], [r[2] for r in rows])
             bar.update(len(rows))
+            release_memory()  # a large build would otherwise keep every batch's freed memory
 
         if known:
             put(list(known), list(known.values()))
