@@ -116,6 +116,12 @@ def test_replicas_answer_from_the_shipped_state_and_one_server(built: Settings, 
         # answering wrote nothing: no vectors, no rebuilt store — the replica holds what was shipped
         assert sorted(p.name for p in replica.state_dir.iterdir()) == ["bm25", "figures.sqlite3"]
     assert answers[0] == answers[1]  # the same state and collection: the same answers
+    # no conversation is kept on a replica: a follow-up sent with its history to the other one
+    # is answered about the same document
+    a, b = (AnswerEngine.from_settings(r, with_retriever=False) for r in replicas)
+    first = a.answer(questions[0][0])
+    follow = b.answer("那去年呢？", history=[first.resolved_question or questions[0][0]])
+    assert follow.doc_id == synth.doc_id and "222,000.00" in follow.text
 
 
 @pytest.mark.slow
@@ -173,21 +179,43 @@ def _up(url: str) -> bool:
 
 
 @pytest.mark.slow
-def test_a_new_version_is_built_beside_the_serving_one(
-    server: ChromaServer, corpus, tmp_path: Path, fake: FakeEmbedder
+def test_a_new_version_is_copied_from_the_build_collection_beside_the_serving_one(
+    server: ChromaServer, corpus, tmp_path: Path, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.build import open_retriever
-    from index.vector import drop_collection
+    from index.chunk import chunk_document
+    from index.vector import copy_collection, drop_collection
+    from ingest.parse import parse_file
+    from ingest.update import add
 
-    v1 = ship(build([SEED], tmp_path / "b1", server, "ver-v1", embedding_model="fake-model"), tmp_path / "r1")
+    # the build job keeps its own state and collection, updated in place; no replica reads them
+    job = build([SEED], tmp_path / "build", server, "budget-build", embedding_model="fake-model")
+    copy_collection(job, "ver-v1")
+    v1 = ship(job, tmp_path / "r1").model_copy(update={"collection": "ver-v1"})
     serving = open_retriever(v1)
     before = serving.store.count()
-    v2 = ship(build(corpus[0], tmp_path / "b2", server, "ver-v2", embedding_model="fake-model"), tmp_path / "r2")
-    # the serving replica is untouched by the build of the next version
+
+    embedded: list[str] = []
+    original = fake.embed_documents
+
+    def counting(texts: list[str], batch_size: int = 32) -> list[list[float]]:
+        embedded.extend(texts)
+        return original(texts, batch_size)
+
+    monkeypatch.setattr(fake, "embed_documents", counting)
+    add([corpus[1].path], job, progress=False)  # the next corpus: only the new document is embedded
+    new_texts = {c.text for c in chunk_document(parse_file(corpus[1].path))}
+    old_texts = {c.text for c in chunk_document(parse_file(SEED))}
+    assert sorted(embedded) == sorted(new_texts - old_texts)
+    copy_collection(job, "ver-v2")  # a copy: no embedding
+    assert len(embedded) == len(new_texts - old_texts)
+    v2 = ship(job, tmp_path / "r2").model_copy(update={"collection": "ver-v2"})
+
+    # the serving replica is untouched by the next version's build
     assert serving.store.count() == before
     assert {c.doc_id for c, _ in serving.retrieve_chunks("三公经费", mode="dense", top_k=10)} == {SEED_ID}
     new = open_retriever(v2)
-    assert new.store.count() > before
+    assert new.store.count() == before + len(chunk_document(parse_file(corpus[1].path)))
     assert corpus[1].doc_id in {c.doc_id for c, _ in new.retrieve_chunks("三公经费", mode="dense", top_k=40)}
     drop_collection(v1, "ver-v1")  # once every replica runs v2
     assert new.retrieve_chunks("三公经费", mode="dense", top_k=3)
