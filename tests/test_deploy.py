@@ -184,13 +184,14 @@ def test_a_new_version_is_copied_from_the_build_collection_beside_the_serving_on
 ) -> None:
     from index.build import open_retriever
     from index.chunk import chunk_document
-    from index.vector import copy_collection, drop_collection
+    from index.collections import main as collections
+    from index.vector import collection_counts
     from ingest.parse import parse_file
     from ingest.update import add
 
     # the build job keeps its own state and collection, updated in place; no replica reads them
     job = build([SEED], tmp_path / "build", server, "budget-build", embedding_model="fake-model")
-    copy_collection(job, "ver-v1")
+    assert collections(["copy", "ver-v1"], job) == 0
     v1 = ship(job, tmp_path / "r1").model_copy(update={"collection": "ver-v1"})
     serving = open_retriever(v1)
     before = serving.store.count()
@@ -207,7 +208,7 @@ def test_a_new_version_is_copied_from_the_build_collection_beside_the_serving_on
     new_texts = {c.text for c in chunk_document(parse_file(corpus[1].path))}
     old_texts = {c.text for c in chunk_document(parse_file(SEED))}
     assert sorted(embedded) == sorted(new_texts - old_texts)
-    copy_collection(job, "ver-v2")  # a copy: no embedding
+    assert collections(["copy", "ver-v2"], job) == 0  # a copy: no embedding
     assert len(embedded) == len(new_texts - old_texts)
     v2 = ship(job, tmp_path / "r2").model_copy(update={"collection": "ver-v2"})
 
@@ -217,7 +218,9 @@ def test_a_new_version_is_copied_from_the_build_collection_beside_the_serving_on
     new = open_retriever(v2)
     assert new.store.count() == before + len(chunk_document(parse_file(corpus[1].path)))
     assert corpus[1].doc_id in {c.doc_id for c, _ in new.retrieve_chunks("三公经费", mode="dense", top_k=40)}
-    drop_collection(v1, "ver-v1")  # once every replica runs v2
+    assert collections(["copy", "ver-v2"], v2) == 2  # not onto itself
+    assert collections(["drop", "ver-v1"], job) == 0  # once every replica runs v2
+    assert "ver-v1" not in collection_counts(job) and collection_counts(job)["ver-v2"] == new.store.count()
     assert new.retrieve_chunks("三公经费", mode="dense", top_k=3)
     with pytest.raises(StateMissingError):
         open_retriever(v1)
