@@ -33,9 +33,20 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(
         default=16, description="Chunks embedded per batch at ingest (16 measured fastest on 2 CPU cores)."
     )
+    embedding_batch_tokens: int = Field(
+        default=2048,
+        description="At most this many tokens (padding included) per embedding batch at ingest: long "
+        "chunks go in smaller batches, which bounds the memory a batch takes without changing the work.",
+    )
     chroma_mode: Literal["embedded", "server"] = Field(
         default="embedded",
         description="'embedded' keeps Chroma under state_dir; 'server' talks to chroma_host:chroma_port.",
+    )
+    build_on_start: bool = Field(
+        default=True,
+        description="`python app.py` builds a missing figure store and index from data_paths on start. Set "
+        "it false on replicas that share one Chroma server (docs/deploy.md): one that finds no shipped state "
+        "then stops with an error instead of rebuilding the shared collection from its own data.",
     )
     chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (server mode).")
     chroma_port: int = Field(default=8000, description="Chroma server port (server mode).")

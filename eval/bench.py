@@ -65,6 +65,7 @@ def run(n: int, mode: str, work: Path) -> dict[str, Any]:
     from index.server import chroma_server  # only a server run needs one
 
     work.mkdir(parents=True, exist_ok=True)
+    load_before = _load()
     server = chroma_server(work / "chroma-server") if mode == "server" else nullcontext(None)
     with server as running:
         port = running.port if running is not None else None
@@ -89,6 +90,7 @@ def run(n: int, mode: str, work: Path) -> dict[str, Any]:
         **sizes,
         **{k: v for k, v in answered.items() if k not in ("answer_p50_ms", "answer_p95_ms")},
         **({"server_rss_mb": server_rss} if server_rss is not None else {}),
+        "load_average": [load_before, _load()],  # before and after this run
     }
 
 

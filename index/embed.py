@@ -9,6 +9,8 @@ weights are licensed for non-commercial research use only).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib.util
 import logging
 import os
@@ -85,6 +87,25 @@ class Embedder:
         text = text[: self.max_tokens * 4]
         vector = self.model.encode([text], normalize_embeddings=True, show_progress_bar=False)[0]
         return vector.tolist()
+
+
+@cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def release_memory() -> None:
+    """Hand the memory freed by finished batches back to the system (glibc only; elsewhere a no-op).
+    Batches of different shapes leave the allocator's free lists fragmented, and the process kept
+    them: embedding four disclosures grew it from 604 to 899 MB, 660 MB once trimmed."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 @cache

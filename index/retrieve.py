@@ -84,14 +84,21 @@ class NameMatcher:
     """
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        self._entries: list[tuple[Chunk, tuple[str, ...]]] = []
+        # by document: a search filtered to one disclosure reads only its chunks, so it costs
+        # the same among a hundred disclosures as alone
+        self._entries: dict[str, list[tuple[Chunk, tuple[str, ...]]]] = {}
         for chunk in chunks:
             meta = chunk.metadata
             title = short_title(str(meta.get("table_title", ""))).split(" ", 1)[-1]
             names = (str(meta.get("row_name", "")), str(meta.get("project", "")), title)
             names = tuple(normalize_doc_text(n) for n in names if len(n) >= 2)
             if names:
-                self._entries.append((chunk, names))
+                self._entries.setdefault(chunk.doc_id, []).append((chunk, names))
+
+    def _candidates(self, filters: Filters) -> list[tuple[Chunk, tuple[str, ...]]]:
+        wanted = filters.get("doc_id")
+        docs = [wanted] if isinstance(wanted, str) else list(wanted) if wanted else list(self._entries)
+        return [e for d in docs for e in self._entries.get(str(d), ())]
 
     @staticmethod
     def _found(name: str, query: str, own_words: str) -> bool:
@@ -106,7 +113,7 @@ class NameMatcher:
         own = strip_expansion(normalized_query)
         scored = [
             (chunk.id, float(sum(len(n) for n in names if self._found(n, normalized_query, own))))
-            for chunk, names in self._entries
+            for chunk, names in self._candidates(filters)
             if any(self._found(n, normalized_query, own) for n in names) and matches(chunk.metadata, filters)
         ]
         scored.sort(key=lambda p: (-p[1], order.get(p[0], len(order)), p[0]))
@@ -205,7 +212,9 @@ class HybridRetriever(BaseRetriever):
         """The one value of a metadata field among the chunks the filters allow (None if not one)."""
         key = (field, tuple(sorted((k, repr(v)) for k, v in filters.items())))
         if key not in self._context:
-            found = {c.metadata.get(field) for c in self.keyword.chunks if matches(c.metadata, filters)}
+            wanted = filters.get("doc_id")  # one document's chunks, not the corpus's, when it is named
+            chunks = self.keyword.by_doc.get(wanted, []) if isinstance(wanted, str) else self.keyword.chunks
+            found = {c.metadata.get(field) for c in chunks if matches(c.metadata, filters)}
             self._context[key] = found.pop() if len(found) == 1 else None
         return self._context[key]
 

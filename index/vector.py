@@ -303,6 +303,12 @@ def rename_into_place(settings: Settings, built: str) -> None:
         _drop(client, old)
 
 
+def collection_counts(settings: Settings) -> dict[str, int]:
+    """Every collection on the server (or in the embedded store) with its chunk count."""
+    with _client(settings) as client:
+        return {c.name: client.get_collection(c.name).count() for c in client.list_collections()}
+
+
 def drop_collection(settings: Settings, name: str) -> None:
     """Delete collection ``name`` if the server has it (a build that did not finish)."""
     with _client(settings) as client:

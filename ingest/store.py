@@ -119,12 +119,18 @@ class FigureStore:
                 con.close()
         except (sqlite3.DatabaseError, json.JSONDecodeError, KeyError, TypeError) as exc:
             raise StateMissingError(str(path.parent), f"数字库 {path.name} 已损坏（{exc}）") from exc
+        # by document, in store order: callers ask per document, and a scan of every document's
+        # figures for each made opening a store of N documents take N² steps (1.7 s at 100)
+        self._by_id = {d.id: d for d in self.documents}
+        self._figures_by_doc: dict[str, list[Figure]] = {}
+        for f in self.figures:
+            self._figures_by_doc.setdefault(f.doc_id, []).append(f)
 
     def document(self, doc_id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
+        return self._by_id.get(doc_id)
 
     def figures_of(self, doc_id: str) -> list[Figure]:
-        return [f for f in self.figures if f.doc_id == doc_id]
+        return list(self._figures_by_doc.get(doc_id, ()))
 
 
 _FIGURE_SELECT = (

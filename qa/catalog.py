@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core.records import Document, Figure, Row, Table
 from ingest.roles import Role, role_of
@@ -175,7 +176,7 @@ def _narrative_entries(doc: Document, figures: list[Figure]) -> list[Entry]:
 
 
 def _entry(name: str, kind: EntryKind, figures: tuple[Figure, ...], **kw) -> Entry:
-    variants = name_variants(name, kind)
+    variants = list(_variants(name, kind))
     if kind == "narrative":
         # a measure that is itself a name ('涉及当年财政拨款'), never a dated column word ('2023年预算数')
         variants += [
@@ -206,6 +207,13 @@ def _word_suffixes(name: str) -> list[str]:
         if len(tail) >= 5 and not tail.startswith(("(", "和", "的", "及", "其他", "其中")):
             out.append(tail)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _variants(name: str, kind: EntryKind) -> tuple[str, ...]:
+    """``name_variants``, once per name: every disclosure names the same 科目 (基本工资, 办公费 …),
+    and working them out again for each one was half of opening a store of 100 disclosures."""
+    return tuple(name_variants(name, kind))
 
 
 def name_variants(name: str, kind: EntryKind = "row") -> list[str]:

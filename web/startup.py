@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
-from core.errors import BudgetQAError
+from core.errors import BudgetQAError, StateMissingError
 from core.records import Answer
 from core.settings import Settings
 
@@ -40,6 +40,10 @@ def ensure_index(settings: Settings, say: Callable[[str], None] | None = None) -
     missing = missing_state(settings)
     if not missing:
         return False
+    if not settings.build_on_start:
+        # a replica: the state is built once and shipped (docs/deploy.md); building here would
+        # rewrite the collection every replica shares from this machine's data
+        raise StateMissingError(str(settings.state_dir), "缺少" + "、".join(missing) + "（BUDGETQA_BUILD_ON_START=false：不在启动时重建）")
     from ingest.pipeline import ingest
 
     say("首次启动：缺少" + "、".join(missing) + "。")

@@ -226,3 +226,24 @@ def test_chunks_that_moved_keep_their_vectors_without_embedding(
     assert set(_stored(settings)) == {c.id for c in chunk_document(moved)}
     top = open_retriever(settings).retrieve_chunks("科普活动", mode="dense", top_k=3)
     assert top and all(c.doc_id == moved.id for c, _ in top)
+
+
+def test_embedding_batches_hold_texts_of_like_length_within_the_caps() -> None:
+    from index.build import _length_batches
+
+    class Tokens:  # an embedder whose texts are as long in tokens as their number says
+        def token_lengths(self, texts: list[str]) -> list[int]:
+            return [int(t) for t in texts]
+
+    lengths = [5, 300, 40, 41, 600, 42, 5, 39, 2000]
+    keys = [f"k{i}" for i in range(len(lengths))]
+    settings = Settings(embedding_batch_size=3, embedding_batch_tokens=1000)
+    batches = _length_batches(Tokens(), keys, [str(n) for n in lengths], settings)
+    of = dict(zip(keys, lengths, strict=True))
+    assert sorted(k for b in batches for k in b) == sorted(keys)  # each text once
+    flat = [of[k] for b in batches for k in b]
+    assert flat == sorted(lengths)  # shortest first, so a batch's texts are alike
+    assert all(len(b) <= 3 for b in batches)
+    # padded to its longest text, a batch stays within the token cap — unless one text alone is longer
+    assert all(len(b) * max(of[k] for k in b) <= 1000 or len(b) == 1 for b in batches)
+    assert [of[k] for k in batches[-1]] == [2000] and [of[k] for k in batches[-2]] == [600]
