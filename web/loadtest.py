@@ -169,7 +169,8 @@ def rss_mb(pid: int) -> float:
 def soak(
     url: str, pid: int, total: int = 1000, clients: int = 4, every: int = 100, timeout_s: float = 1800
 ) -> SoakResult:
-    """``total`` questions from ``clients`` sessions, the app's memory sampled every ``every``."""
+    """``total`` questions from ``clients`` sessions (one thread each, its own client), the
+    app's memory sampled after a warm-up and every ``every`` questions."""
     result = SoakResult()
     sessions = [_client(url) for _ in range(clients)]
     for s in sessions:  # warm-up: each session's first answers, the model's first queries
@@ -180,25 +181,25 @@ def soak(
     start = time.perf_counter()
     lock = threading.Lock()
 
-    def one(n: int) -> None:
-        question = QUESTIONS[n % len(QUESTIONS)]
-        try:
-            _ask(sessions[n % clients], question)
-        except Exception as exc:  # counted, and the run fails
+    def one_session(k: int) -> None:
+        for n in range(k, total, clients):
+            if time.monotonic() > deadline:
+                return
+            question = QUESTIONS[n % len(QUESTIONS)]
+            try:
+                _ask(sessions[k], question)
+            except Exception as exc:  # counted, and the run fails
+                with lock:
+                    result.errors += 1
+                    if len(result.error_messages) < 5:
+                        result.error_messages.append(f"{question!r}: {type(exc).__name__}: {exc}")
             with lock:
-                result.errors += 1
-                if len(result.error_messages) < 5:
-                    result.error_messages.append(f"{question!r}: {type(exc).__name__}: {exc}")
-        with lock:
-            result.asked += 1
-            if result.asked % every == 0:
-                result.rss_mb.append(rss_mb(pid))
+                result.asked += 1
+                if result.asked % every == 0:
+                    result.rss_mb.append(rss_mb(pid))
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        for n in range(total):
-            if time.monotonic() > deadline:
-                break
-            pool.submit(one, n)
+        list(pool.map(one_session, range(clients)))
     result.seconds = round(time.perf_counter() - start, 1)
     result.growth_mb = round(result.rss_mb[-1] - result.rss_mb[0], 1)
     return result
