@@ -74,13 +74,14 @@ def _judge(span: ClaimSpan, read: tuple[str, Answer]) -> Claim:
     if (m.direction and op not in _CHANGE_OPS and m.kind != "percent") or (m.kind == "percent" and m.direction and op not in (*_CHANGE_OPS, "share")):
         # a change the disclosure does not give (no earlier year of this item): not the level
         found = "、".join(f"{format_amount(r.value, r.unit)}（{r.label}）" for r in answer.results[:2])
-        return Claim(**base, verdict="not_in_disclosure", sources=answer.figures, note=f"公开文件没有可比的上年数，只有{found}")
+        return Claim(**base, verdict="not_in_disclosure", sources=answer.figures, formula=answer.formula, note=f"公开文件没有可比的上年数，只有{found}")
     if answer.status == "clarify" and len({v for v, _ in candidates}) == 1:
         answer = replace(answer, status="answered")  # the readings differ, their figure does not
     if not candidates:
         what = "、".join(f"{format_amount(r.value, r.unit)}（{r.label}）" for r in answer.results[:3])
         note = f"找到的数不是同一种量（{what}）" if what else "公开文件中没有可以比较的数"
-        return Claim(**base, verdict="unclear", note=note, options=answer.options)
+        # the values named come with the calculation that gave them (every number of a note traces back)
+        return Claim(**base, verdict="unclear", note=note, options=answer.options, sources=answer.figures, formula=answer.formula)
     if answer.status == "clarify":
         # several figures fit and the claim does not say which: the checker asks back, as the
         # chatbot does, and says which reading the figure would agree with
@@ -89,7 +90,7 @@ def _judge(span: ClaimSpan, read: tuple[str, Answer]) -> Claim:
         note = "有几个数都可能是所说的：" + "；".join(opts)
         if agree:
             note += f"。与所说一致的是：{'；'.join(agree)}"
-        return Claim(**base, verdict="unclear", options=opts, sources=answer.figures, note=note)
+        return Claim(**base, verdict="unclear", options=opts, sources=answer.figures, formula=answer.formula, note=note)
     value, result = candidates[0]
     signed = _signed_change(answer, value)
     verdict: Verdict = "supported"

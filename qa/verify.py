@@ -75,11 +75,13 @@ def unverified_numbers(
             by_unit["元"].add(value * 10000)
         elif unit == "%":
             by_unit["%"].add(value)
+    derived: Figures = set()  # results of the steps checked so far: a later step may use them
     for calc in calcs:
-        if calc_ok(calc, figures):
+        if calc_ok(calc, figures | derived):
             for key in {calc.unit if calc.unit in by_unit else "", ""}:
                 by_unit[key].add(calc.value)
             by_unit[""].update(numbers_in(calc.expr))
+            derived.add((calc.value, calc.unit))
     free = set(numbers_in(question)) | {Decimal(y) for y in years}
     bad: list[str] = []
     for quote in _QUOTE.findall(text):

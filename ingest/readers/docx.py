@@ -14,6 +14,12 @@ from core.errors import NotADisclosureError
 from core.records import Source, SourceLine
 from core.text import normalize_radicals
 
+# What python-docx raises on parts that are well-formed XML but not what Word writes (a
+# relationship without its target, say; found by fuzzing: tests/ingest/test_fuzz_readers.py).
+# ``ingest.readers.check_members`` has already refused damaged zips and malformed XML; only the
+# library's own opening of the package runs under these.
+_DAMAGE = (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, IndexError)
+
 
 def read(data: bytes, path: str) -> Source:
     import docx  # only when a Word file comes
@@ -21,11 +27,16 @@ def read(data: bytes, path: str) -> Source:
 
     try:
         document = docx.Document(BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise NotADisclosureError(path, f"无法打开 Word 文档（{type(exc).__name__}）；请在 Word 中另存为 .docx 后再导入") from exc
+    except (PackageNotFoundError, *_DAMAGE) as exc:
+        raise NotADisclosureError(
+            path, f"无法打开 Word 文档，文件可能已损坏（{type(exc).__name__}）；请在 Word 中另存为 .docx 后再导入"
+        ) from exc
+    body = document.element.body
+    if body is None:
+        raise NotADisclosureError(path, "Word 文档没有正文（word/document.xml 中没有 body）；请在 Word 中另存为 .docx 后再导入")
     qn = docx.oxml.ns.qn
     out: list[SourceLine] = []
-    for child in document.element.body.iterchildren():
+    for child in body.iterchildren():
         if child.tag == qn("w:p"):
             for text in _paragraph_text(child, qn).split("\n"):
                 out.append(SourceLine(len(out) + 1, normalize_radicals(text.rstrip()), whole=True))

@@ -71,7 +71,9 @@ def _text(el) -> str:
 
 
 def _walk(el, lines: list) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
+    if not isinstance(el.tag, str):
+        return  # a comment or processing instruction: no text of the page (its tail is the parent's)
+    tag = el.tag
     if tag == "table":
         lines.extend(_table_rows(el))
         return

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import struct
+import zlib
 from collections import Counter
 from io import BytesIO
 
@@ -25,24 +27,34 @@ from core.text import join_cjk_spaces, normalize_radicals
 _DIGITS = re.compile(r"\d+")
 
 
+# What pdfminer/pdfplumber raise on a damaged file besides their own errors (found by fuzzing:
+# tests/ingest/test_fuzz_readers.py): a page object missing its box, a broken stream, a cyclic
+# reference. Only ``_load`` (the library calls) runs under them; our own code runs outside.
+_DAMAGE = (
+    TypeError, AttributeError, IndexError, KeyError, ValueError, AssertionError, OverflowError,
+    RecursionError, EOFError, struct.error, zlib.error,
+)  # fmt: skip
+
+Raw = list[str | list[str | None]]  # a page top to bottom: layout text of a band, or a table row
+
+
 def read(data: bytes, path: str) -> Source:
     # pdfminer logs 'Could not get FontBBox…' by the hundred on Chromium's CJK fonts
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSEOF, PSSyntaxError
     from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     try:
-        pdf = pdfplumber.open(BytesIO(data))
-        pages = [_page_items(page) for page in pdf.pages]
+        raw = _load(data)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise NotADisclosureError(path, "PDF 设置了密码（已加密）；请提供未加密的文件") from exc
-    except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSEOF, PSSyntaxError, ValueError, KeyError) as exc:
+    except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSEOF, PSSyntaxError, *_DAMAGE) as exc:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise NotADisclosureError(path, "PDF 设置了密码（已加密）；请提供未加密的文件") from exc
-        raise NotADisclosureError(path, f"PDF 已损坏或无法解析（{type(exc).__name__}）") from exc
+        raise NotADisclosureError(path, f"PDF 已损坏或不完整，无法解析（{type(exc).__name__}）；请重新下载原文件") from exc
+    pages = [_page_items(items) for items in raw]
     if not any(items for items in pages):
         raise NotADisclosureError(
             path, "PDF 没有文字层（可能是扫描件），无法读取其中的数字；请提供带文字的 PDF，或 Excel/Word 原件（不支持 OCR）"
@@ -65,27 +77,48 @@ def read(data: bytes, path: str) -> Source:
     return Source(path, "pdf", hashlib.sha256(data).hexdigest(), tuple(lines), tuple(places))
 
 
-def _page_items(page) -> list[str | tuple[str, ...]]:
-    """The page top to bottom: text lines (str) and table rows (tuple of cells)."""
+def _load(data: bytes) -> list[Raw]:
+    """Every page as pdfplumber gives it: the layout text of the bands between ruled tables,
+    and the tables' rows, top to bottom."""
+    import pdfplumber
+
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        return [_raw_page(page) for page in pdf.pages]
+
+
+def _raw_page(page) -> Raw:
     tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
-    items: list[str | tuple[str, ...]] = []
+    out: Raw = []
     top = 0.0
     for table in tables:
-        items += _band_text(page, top, table.bbox[1])
-        for row in table.extract():
-            cells = tuple(_cell(c) for c in row)
+        out.append(_band(page, top, table.bbox[1]))
+        out.extend(list(row) for row in table.extract())
+        top = table.bbox[3]
+    out.append(_band(page, top, page.height))
+    return out
+
+
+def _band(page, top: float, bottom: float) -> str:
+    if bottom - top < 1:
+        return ""
+    band = page.crop((0, max(0.0, top), page.width, min(page.height, bottom)), strict=False)
+    return band.extract_text(layout=True) or ""
+
+
+def _page_items(raw: Raw) -> list[str | tuple[str, ...]]:
+    """The page top to bottom: text lines (str) and table rows (tuple of cells)."""
+    items: list[str | tuple[str, ...]] = []
+    for part in raw:
+        if isinstance(part, str):
+            items += _band_lines(part)
+        else:
+            cells = tuple(_cell(c) for c in part)
             if any(cells):
                 items.append(cells)
-        top = table.bbox[3]
-    items += _band_text(page, top, page.height)
     return items
 
 
-def _band_text(page, top: float, bottom: float) -> list[str]:
-    if bottom - top < 1:
-        return []
-    band = page.crop((0, max(0.0, top), page.width, min(page.height, bottom)), strict=False)
-    text = band.extract_text(layout=True) or ""
+def _band_lines(text: str) -> list[str]:
     out = [normalize_radicals(line.rstrip()) for line in text.splitlines()]
     while out and not out[0].strip():
         out.pop(0)

@@ -202,3 +202,14 @@ def test_ingest_lands_the_good_files_and_names_each_bad_one(tmp_path):
     assert set(failed) == {"cut.xlsx", "blank.pdf", "noise.html", "halfpart.docx"}
     for name, message in failed.items():
         assert name in message and "读取时出错" not in message, message  # no reader bug fell through
+
+
+def test_comments_inside_a_web_page_body(tmp_path):
+    """Found by fuzzing: a comment in the article's body made the HTML reader fail."""
+    page = (FIXTURES / "webpage-budget-2024.html").read_text(encoding="utf-8")
+    body = page.index("<body")
+    page = page[:body] + page[body:].replace("<table", "<!-- 表格开始 --><table", 1).replace("</td>", "<!-- c --></td>", 3)
+    path = tmp_path / "commented.html"
+    path.write_text(page, encoding="utf-8")
+    expected = [(item, value, unit) for item, value, unit, _ in _figures(FIXTURES / "webpage-budget-2024.html")]
+    assert [(item, value, unit) for item, value, unit, _ in _figures(path)] == expected

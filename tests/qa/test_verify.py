@@ -48,6 +48,17 @@ def test_a_shown_calculation_passes_only_if_it_recomputes():
     assert g.value == Decimal("-37.2") and check("下降37.2%。", [g]) == []
 
 
+def test_a_step_may_use_the_result_of_a_step_before_it():
+    """'a - b = d元；d ÷ 10000 = w万元' (found by fuzzing qa check): the second step's input is the
+    first one's result, which recomputes from figures; a step on an unchecked number does not pass."""
+    d = difference(Decimal("3660000.00"), Decimal("2300000.00"), "元", signed=False)
+    wan = Calc("1360000.00 / 10000", Decimal("136.00"), "万元", 2)
+    assert check("约136.00万元。", [d, wan]) == []
+    assert check("约136.00万元。", [wan]) == ["136.00"]  # alone, 1,360,000 is no figure
+    bogus = Calc("1360001.00 / 10000", Decimal("136.00"), "万元", 2)
+    assert check("约136.00万元。", [d, bogus]) == ["136.00"]
+
+
 def test_quotes_must_be_verbatim():
     quote = "科普活动(项)2024年预算数为2,300,000元,较2023年减少1,360,000元。"
     assert check(f"说明：「{quote}」") == []
