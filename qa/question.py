@@ -291,7 +291,9 @@ def department_mentions(text: str, docs: Sequence[Document]) -> dict[str, list[t
         shared = None
         for d in group:
             names = _name_forms(d.department)[0]
-            if any(n in text for n in names if n not in _core_names(core)):
+            # its own place named ('渝北区科协', '澄川科协'): this department, read on its own
+            inner = _inner_places(d.department)
+            if any(n in text for n in names if n not in _core_names(core)) or any(p in text for p in inner):
                 if spans := department_spans(text, d):
                     out[d.department] = spans
             elif bare:
@@ -300,6 +302,17 @@ def department_mentions(text: str, docs: Sequence[Document]) -> dict[str, list[t
                 if shared:
                     out[d.department] = list(shared)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _inner_places(department: str) -> tuple[str, ...]:
+    """The innermost place of a department's name, with and without its level ('渝北区', '渝北')."""
+    # the places before the department's own name: '重庆市', '渝北区' (not the 市 of '市场监督管理局')
+    places = re.findall(r"[^省市区县]{1,6}?[省市区县]", re.match(r"(?:[^省市区县]{1,6}?[省市区县])*", fold(department)).group(0))
+    if not places:
+        return ()
+    place = places[-1]
+    return tuple(p for p in (place, place[:-1]) if len(p) >= 2)
 
 
 @lru_cache(maxsize=256)
