@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -86,7 +87,8 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return 0.0
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    # nearest rank = ceil(p% of n); round() rounds half to even (95.5 → 96), so not round(x + 0.5)
+    rank = max(1, min(len(ordered), math.ceil(round(p * len(ordered) / 100, 9))))
     return ordered[rank - 1]
 
 
