@@ -21,7 +21,7 @@ from tqdm import tqdm
 from core.errors import ConfigError
 from core.records import Chunk, Document
 from core.settings import Settings
-from index.chunk import chunk_document
+from index.chunk import chunk_document, dense_text
 from index.embed import get_embedder, release_memory
 from index.keyword import KeywordIndex, budget_terms
 from index.retrieve import HybridRetriever
@@ -50,7 +50,12 @@ class IndexStats:
 
 
 def content_hash(chunk: Chunk) -> str:
-    payload = json.dumps({"text": chunk.text, "metadata": chunk.metadata}, ensure_ascii=False, sort_keys=True)
+    # the embedded text is part of the content: a change in what is embedded re-embeds
+    payload = json.dumps(
+        {"text": chunk.text, "metadata": chunk.metadata, "dense": dense_text(chunk)},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -97,8 +102,8 @@ def build_index(docs: Sequence[Document], settings: Settings, progress: bool = T
 
 
 def text_hash(text: str) -> str:
-    """The key of a text's vector: the embedding depends on the text alone — not on the chunk's
-    place (its metadata), nor on which document printed it."""
+    """The key of a vector: the hash of the text embedded (``dense_text``), which alone decides
+    the vector — not the chunk's place (its metadata), nor which document printed it."""
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -112,7 +117,7 @@ def _embed_and_store(
         return  # nothing changed: do not even load the model
     by_text: dict[str, list[Chunk]] = {}
     for c in chunks:
-        by_text.setdefault(text_hash(c.text), []).append(c)
+        by_text.setdefault(text_hash(dense_text(c)), []).append(c)
     known = store.vectors_of_texts(list(by_text)) if store.count() else {}
     todo = [k for k in by_text if k not in known]
     with tqdm(total=len(chunks), desc="嵌入分块", unit="块", file=sys.stderr, disable=not progress) as bar:
@@ -132,8 +137,9 @@ def _embed_and_store(
         keys: list[str] = []
         vectors: list[list[float]] = []
         waiting = 0  # chunks embedded but not stored yet
-        for batch in _length_batches(embedder, todo, [by_text[k][0].text for k in todo], settings):
-            vectors += embedder.embed_documents([by_text[k][0].text for k in batch], batch_size=len(batch))
+        texts = {k: dense_text(by_text[k][0]) for k in todo}
+        for batch in _length_batches(embedder, todo, [texts[k] for k in todo], settings):
+            vectors += embedder.embed_documents([texts[k] for k in batch], batch_size=len(batch))
             keys += batch
             waiting += sum(len(by_text[k]) for k in batch)
             if waiting >= _STORE_EVERY:

@@ -10,6 +10,12 @@ Three kinds, each self-contained so a retrieved chunk can be read (and cited) on
 * ``row`` — one fact line per table row, amounts exactly as printed with the table unit, so a
   question about one 科目 lands on a short, precise chunk.
 
+What the embedding model sees of a table or row chunk is its ``dense_text``: the chunk without
+its amounts. A vector stands for what a chunk is about (table, 科目, column); the amounts are
+matched by the keyword leg and answered by the figure store, and to a small model a printed
+amount is a dozen tokens of noise. Without them, the rows every department prints under the same
+standard table (the same 科目 and columns) share one vector across a district's disclosures.
+
 Empty or missing tables become one chunk saying so: "此表无数据" is an answer too.
 Ids are built from doc id + kind + table/line position, never from a counter over the whole
 file, so an edit in one table does not renumber the chunks of every later table.
@@ -32,6 +38,13 @@ _TOTAL_ROW = re.compile(r"^(?:[一二三四五六七八九十]+、)?\S{0,8}(?:�
 _UNIT_IN_NAME = re.compile(r"[（(](?:万元|元)[)）]")
 
 Metadata = dict[str, str | int | float | bool]
+# An amount as tables print it: thousands separators or decimals (a year, a 科目 code or a count
+# has neither), with its unit, or a rate; what remains of a cell row is its labels.
+_AMOUNT = re.compile(
+    r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d,.])[ \t]*(?:万元|元|%)?"
+    r"|(?<![\d.,])-?\d+(?:\.\d+)?%"  # a rate in a cell (增幅 -37%)
+)
+_EMPTY_CELLS = re.compile(r"(?:[ \t]*\|[ \t]*)+(?=\n|$)|(?<=\|)(?:[ \t]*\|)+")
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,16 @@ def chunk_document(doc: Document) -> list[Chunk]:
         chunks.extend(_table_chunks(_TableContext(doc, table)))
     _check_unique(chunks)
     return chunks
+
+
+def dense_text(chunk: Chunk) -> str:
+    """The text embedded for ``chunk``: a table or row chunk without its amounts (see above);
+    a passage of the 情况说明 as it is, its figures being part of what the sentence says."""
+    if chunk.kind == "narrative":
+        return chunk.text
+    text = _AMOUNT.sub("", chunk.text)
+    text = re.sub(r"[ \t]{2,}", " ", _EMPTY_CELLS.sub("", text))
+    return text.strip() or chunk.text
 
 
 def _check_unique(chunks: list[Chunk]) -> None:

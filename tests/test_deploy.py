@@ -183,7 +183,7 @@ def test_a_new_version_is_copied_from_the_build_collection_beside_the_serving_on
     server: ChromaServer, corpus, tmp_path: Path, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.build import open_retriever
-    from index.chunk import chunk_document
+    from index.chunk import chunk_document, dense_text
     from index.collections import main as collections
     from index.vector import collection_counts
     from ingest.parse import parse_file
@@ -205,8 +205,8 @@ def test_a_new_version_is_copied_from_the_build_collection_beside_the_serving_on
 
     monkeypatch.setattr(fake, "embed_documents", counting)
     add([corpus[1].path], job, progress=False)  # the next corpus: only the new document is embedded
-    new_texts = {c.text for c in chunk_document(parse_file(corpus[1].path))}
-    old_texts = {c.text for c in chunk_document(parse_file(SEED))}
+    new_texts = {dense_text(c) for c in chunk_document(parse_file(corpus[1].path))}
+    old_texts = {dense_text(c) for c in chunk_document(parse_file(SEED))}
     assert sorted(embedded) == sorted(new_texts - old_texts)
     assert collections(["copy", "ver-v2"], job) == 0  # a copy: no embedding
     assert len(embedded) == len(new_texts - old_texts)

@@ -10,7 +10,7 @@ import pytest
 from core.errors import StateMissingError
 from core.settings import Settings
 from index.build import build_index, content_hash, open_retriever
-from index.chunk import chunk_document
+from index.chunk import chunk_document, dense_text
 from index.vector import VectorStore
 
 
@@ -202,7 +202,7 @@ def test_a_text_is_embedded_once_for_every_chunk_and_document_printing_it(
     a = _parse(_copy(seed_path, tmp_path, "dept-a-2024-budget.txt"))
     b = _parse(_copy(seed_path, tmp_path, "dept-b-2024-budget.txt"))  # the same texts, other ids
     stats = build_index([a, b], settings, progress=False)
-    texts = {c.text for c in chunk_document(a)}
+    texts = {dense_text(c) for c in chunk_document(a)}
     assert stats.added == 2 * len(chunk_document(a)) and sorted(embedded) == sorted(texts)
     store = VectorStore.for_build(settings)
     got = store.collection.get(include=["embeddings", "documents"])

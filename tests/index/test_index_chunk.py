@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from core.records import Chunk
-from index.chunk import chunk_document, short_title, split_sentences
+from index.chunk import chunk_document, dense_text, short_title, split_sentences
 
 
 def _by_id(chunks: list[Chunk]) -> dict[str, Chunk]:
@@ -116,3 +118,31 @@ def test_toc_chunk_cites_the_toc_lines(seed_doc) -> None:
     assert "共17张表" in toc.text and "表十七" in toc.text
     assert toc.metadata["lines"].split("|") == [str(n) for n in seed_doc.toc_lines]
     assert toc.metadata["line"] == seed_doc.toc_lines[0]
+
+
+def test_dense_text_is_the_chunk_without_its_amounts(seed_doc) -> None:
+    chunks = chunk_document(seed_doc)
+    row = next(
+        c for c in chunks if c.kind == "row" and c.metadata["row_code"] == "2060702" and c.metadata["table_no"] == 5
+    )
+    # the 科目 code, the year in a column name and the labels stay; the printed amounts go
+    assert dense_text(row) == (
+        "表五 2024年 一般公共预算财政拨款支出预算表 · 2060702 科普活动 · 2023年预算数 · 2024年预算数/小计"
+        " · 2024年预算数/项目支出 · 2024年预算比2023年预算增幅%"
+    )
+    group = next(c for c in chunks if c.kind == "table" and c.metadata["table_no"] == 5)
+    lines = dense_text(group).splitlines()
+    assert lines[0] == group.text.splitlines()[0] and lines[1] == group.text.splitlines()[1]  # title, columns
+    assert lines[2:] and not any("|" in line or "," in line for line in lines[2:])  # one 科目 per line
+    assert len(lines) == len(group.text.splitlines())
+    # a passage keeps its figures: they are part of what the sentence says
+    passage = next(c for c in chunks if c.kind == "narrative" and "6,059,264.63" in c.text)
+    assert dense_text(passage) == passage.text
+
+
+def test_dense_text_is_shared_by_the_same_row_of_two_departments(seed_doc) -> None:
+    from dataclasses import replace
+
+    row = next(c for c in chunk_document(seed_doc) if c.kind == "row" and re.search(r"\d,\d{3}\.\d\d ", c.text))
+    other = replace(row, id="other:" + row.id, text=re.sub(r"\d[\d,]*\.\d\d", "1,234.50", row.text))
+    assert other.text != row.text and dense_text(other) == dense_text(row)

@@ -15,7 +15,7 @@ import pytest
 
 from core.settings import Settings
 from index.build import content_hash, open_retriever
-from index.chunk import chunk_document
+from index.chunk import chunk_document, dense_text
 from index.vector import VectorStore, make_client
 from ingest.parse import parse_file
 from ingest.store import FigureStore
@@ -42,8 +42,8 @@ def _stored_hashes(settings: Settings) -> dict[str, str]:
 
 def test_add_embeds_only_the_new_document(settings: Settings, seed_path: Path, embedder) -> None:
     seed_chunks, gbk_chunks = _chunk_ids(seed_path), _chunk_ids(GBK)
-    seed_texts = {c.text for c in chunk_document(parse_file(seed_path))}
-    gbk_texts = {c.text for c in chunk_document(parse_file(GBK))}
+    seed_texts = {dense_text(c) for c in chunk_document(parse_file(seed_path))}
+    gbk_texts = {dense_text(c) for c in chunk_document(parse_file(GBK))}
     first = add([seed_path], settings, progress=False)
     # each distinct text is embedded once, however many chunks print it
     assert first.index_stats.added == len(seed_chunks) and embedder.embedded == len(seed_texts)
