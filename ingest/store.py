@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from core.errors import StateMissingError
@@ -139,7 +141,15 @@ _FIGURE_SELECT = (
 )
 
 
+def _s(value: object) -> object:
+    """One object for each repeated text (a column name, a unit, a table title: the same in every
+    row of a table and every figure of it; 43,300 figures of 100 disclosures took 113 MB as
+    separate strings)."""
+    return sys.intern(value) if isinstance(value, str) else value
+
+
 def _figure(r: tuple) -> Figure:
+    r = tuple(map(_s, r))
     (
         doc_id,
         item,
@@ -164,7 +174,7 @@ def _figure(r: tuple) -> Figure:
         doc_id=doc_id,
         item=item,
         measure=measure,
-        value=Decimal(value),
+        value=_decimal(value),
         unit=unit,
         source=Provenance(doc_id, line, tno, ttitle, row, col, section, sheet, page, sheet_row),
         item_code=code,
@@ -214,18 +224,24 @@ def _load(body: str) -> Document:
     )
 
 
+@lru_cache(maxsize=4096)
+def _decimal(value: str | None) -> Decimal | None:
+    # Decimal is immutable: the many equal cells ('0.00', a total repeated) share one
+    return None if value is None else Decimal(value)
+
+
 def _table(t: dict) -> Table:
     rows = tuple(
         Row(
             r["line"],
-            r["name"],
+            _s(r["name"]),
             tuple(
-                Cell(c["column"], c["raw"], c["kind"], None if c["value"] is None else Decimal(c["value"]))
+                Cell(_s(c["column"]), _s(c["raw"]), _s(c["kind"]), _decimal(c["value"]))
                 for c in r["cells"]
             ),
-            r["code"],
-            r["parent_code"],
-            r["group"],
+            _s(r["code"]),
+            _s(r["parent_code"]),
+            _s(r["group"]),
         )
         for r in t["rows"]
     )

@@ -9,6 +9,7 @@ found and a quality in (0, 1]. Nothing here decides; readings weigh the hits.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -202,15 +203,17 @@ def _index(catalog: Catalog, doc_id: str, entries: list[Entry]) -> _Index:
         return cached
     masked: dict[str, list[tuple[Entry, str]]] = {}
     grams: dict[str, list[tuple[Entry, str]]] = {}
+    # the keys interned: documents of one district print the same 科目 and project names, so
+    # their indexes share one string per key instead of a copy each (100 documents: 90 MB)
     for e in entries:
         for v in e.variants:
             if len(v) >= 3:
                 for k in range(1, len(v)):
-                    masked.setdefault(v[:k] + "\0" + v[k + 1 :], []).append((e, v))
+                    masked.setdefault(sys.intern(v[:k] + "\0" + v[k + 1 :]), []).append((e, v))
             core = _core(v)
             if len(core) >= 4:
                 for k in range(len(core) - 3):
-                    grams.setdefault(core[k : k + 4], []).append((e, v))
+                    grams.setdefault(sys.intern(core[k : k + 4]), []).append((e, v))
     lengths = tuple(sorted({len(v) for e in entries for v in e.variants if len(v) >= 3}))
     catalog.cache[key] = index = _Index(masked, grams, lengths)
     return index
