@@ -251,8 +251,10 @@ def _label(before: str) -> tuple[str, str]:
         # '预算总额829,500元（政府采购货物预算98,000元': the figure inside the parenthesis is
         # about the words inside it, not the total before it
         text = text[opened + 1 :]
-    if re.match(r"^(?:完成|占|为)?(?:年初)?预算的?$|^完成.{0,6}的?$", text):
-        return "", "完成预算"  # '完成预算的84.3%'
+    if re.match(r"^(?:完成|占|为)?(?:年初)?预算的?$|^完成.{0,4}预算数?的?$", text):
+        # '完成预算的84.3%', '完成调整预算的' — but '完成农业技术培训126场次', '完成数字化加工
+        # 180万画幅' are what was done, each its own item
+        return "", "完成预算"
     if cmp := re.match(r"^([较比])(年初预算数?|上年度?|去年)[^，,。]*?(增加|减少|增长|下降)$", text):
         return "", f"{cmp.group(1)}{cmp.group(2)}{cmp.group(3)}"
     # '抽检批次由2400批次提高至2600批次': the first is the old value, the second the item's own

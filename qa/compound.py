@@ -15,7 +15,9 @@ _ASKS = re.compile(
     r"多了还是少了|增加还是减少|还是|变化|占比|比例|明细|构成"
 )
 _SPLIT = re.compile(r"[？?；;！!。]+")
-_COMMA = re.compile(r"[，,]")
+# a comma, or a space between two clauses typed without punctuation ('各多少 占比多少'); a clause
+# is cut off only when both sides ask something, so '科协 三公经费 多少' stays one question
+_COMMA = re.compile(r"([，,]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]))")
 
 
 def split(question: str) -> list[str]:
@@ -23,14 +25,17 @@ def split(question: str) -> list[str]:
     pieces = [p.strip() for p in _SPLIT.split(question) if p.strip()]
     out: list[str] = []
     for piece in pieces:
-        clauses = [c.strip() for c in _COMMA.split(piece) if c.strip()]
-        current = ""
-        for clause in clauses:
-            if current and _ASKS.search(current) and _ASKS.search(clause):
-                out.append(current)
-                current = clause
-            else:
-                current = f"{current}，{clause}" if current else clause
+        tokens = _COMMA.split(piece)  # clause, separator, clause, …
+        current, sep = "", "，"
+        for i in range(0, len(tokens), 2):
+            clause = tokens[i].strip()
+            if clause:
+                if current and _ASKS.search(current) and _ASKS.search(clause):
+                    out.append(current)
+                    current = clause
+                else:  # one question: its own separator kept ('科协 三公经费 多少')
+                    current = f"{current}{sep}{clause}" if current else clause
+            sep = tokens[i + 1] if i + 1 < len(tokens) else sep
         if current:
             out.append(current)
     # a piece that asks nothing ('我是附近的居民') is context for the next one

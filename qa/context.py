@@ -7,6 +7,7 @@ says overrides. The completed question is what gets read (and shown as resolved_
 '那公务接待费呢？' after '公务用车运行维护费2023年多少' → '公务接待费2023年多少'
 '其中人员经费占多大比例' after '基本支出多少' → '基本支出中人员经费占多大比例'
 '占基本支出的比例呢？' after '公用经费多少' → '公用经费占基本支出的比例'
+'分别占总支出的多大比例' after '基本支出和项目支出各是多少' → '基本支出和项目支出分别占总支出的多大比例'
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
         if cur.has_op("share") and core.startswith("占"):
             return f"{subject}{core}"
         return f"{year}{subject}{core}" if not core.startswith(subject) else f"{year}{core}"
+    if cur.has_op("share") and item_words and not cur_ms:
+        # '分别占总支出的多大比例' after '基本支出和项目支出各是多少': the total is named, the
+        # items whose shares are asked are the previous question's
+        return f"{'和'.join(item_words)}{_LEAD.sub('', text)}"
     if cur.has_op("share") and cur_ms:
         at = min((s for s, _ in cur.op_spans("share")), default=-1)
         if text.startswith("其中") and item_words:

@@ -101,3 +101,14 @@ def test_a_figure_in_parentheses_is_about_the_words_inside_them():
 
     assert _label("政府采购预算总额元（政府采购货物预算")[0] == "政府采购货物"
     assert _label("科普活动（项）预算")[0].startswith("科普活动")
+
+
+def test_what_was_completed_is_its_own_item_not_a_completion_rate() -> None:
+    from ingest.figures import _label
+
+    # '完成预算的84.3%' is the rate of the budget spent; '完成农业技术培训126场次' (fixture
+    # final-accounts-2023) and '完成数字化加工180万画幅' count what was done
+    assert _label("完成预算的") == ("", "完成预算")
+    assert _label("完成年初预算的") == ("", "完成预算")
+    assert _label("完成农业技术培训") == ("完成农业技术培训", "")
+    assert _label("完成数字化加工")[1] == ""

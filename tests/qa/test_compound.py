@@ -17,3 +17,10 @@ def test_two_questions_are_two():
 
 def test_context_joins_the_question_after_it():
     assert split("我是学生。水费多少？") == ["我是学生，水费多少"]
+
+
+def test_a_space_between_two_questions_typed_without_punctuation_splits_them():
+    assert split("基本支出跟项目支出各多少 占比多少") == ["基本支出跟项目支出各多少", "占比多少"]
+    # a space between words of one question does not: only one side asks something
+    assert split("科协 三公经费 多少") == ["科协 三公经费 多少"]
+    assert split("2024年 科普经费是多少") == ["2024年 科普经费是多少"]

@@ -337,3 +337,15 @@ def test_a_number_of_people_is_never_answered_in_yuan(engine):
     # notoc-budget-2024 (妇联): '培训多少妇女' asks for people, never the 培训费 amount
     a = engine.answer("创业就业技能培训要培训多少名妇女", doc_id="notoc-budget-2024")
     assert not any(r.unit in ("元", "万元") for r in a.results)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["基本支出和项目支出各是多少，分别占总支出的多大比例？", "基本支出跟项目支出各多少 占比多少"],
+)
+def test_the_shares_asked_after_a_list_are_the_shares_of_that_list(engine, question):
+    # seed 情况说明: 基本支出 2,759,264.63 元，占 45.5%; 项目支出 3,300,000.00 元，占 54.5%
+    a = engine.answer(question, doc_id=SEED_ID)
+    got = values(a)
+    for figure in [("2759264.63", "元"), ("3300000.00", "元"), ("45.5", "%"), ("54.5", "%")]:
+        assert (Decimal(figure[0]), figure[1]) in got, (figure, a.text)
