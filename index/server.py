@@ -6,7 +6,10 @@ a subprocess on a free local port with its data in a folder we choose, stopped w
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +30,7 @@ class ChromaServer:
     pid: int
     path: Path  # the server's data folder
     log: Path
+    process: subprocess.Popen | None = None  # to pause or kill it (the fault tests)
 
 
 def free_port() -> int:
@@ -64,11 +68,20 @@ def chroma_server(path: Path, port: int | None = None, start_timeout_s: float = 
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"chroma server did not start: {log.read_text(errors='replace')[-2000:]}")
                 time.sleep(0.3)
-            yield ChromaServer(HOST, port, proc.pid, path, log)
+            yield ChromaServer(HOST, port, proc.pid, path, log, proc)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen, timeout_s: float = 15.0) -> None:
+    """Terminate a child process, kill it if it has not ended within ``timeout_s``, reap it.
+    A paused process (SIGSTOP) is resumed first: it could not act on the terminate."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGCONT)
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

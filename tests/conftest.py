@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,47 +75,8 @@ def chroma_server(chroma_process: tuple[int, subprocess.Popen]) -> int:
 def chroma_process(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
     """A real `chroma run` subprocess on a free port and the process itself (to stop, pause or
     kill it), stopped whatever happens (slow tests only)."""
-    import chromadb
+    from index.server import chroma_server as running
 
-    port = free_port()
-    binary = Path(sys.executable).parent / "chroma"
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(binary),
-            "run",
-            "--path",
-            str(tmp_path / "server-data"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chromadb.HttpClient(
-                    host="127.0.0.1", port=port, settings=chromadb.Settings(anonymized_telemetry=False)
-                ).heartbeat()
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"chroma server did not start: {(tmp_path / 'chroma.log').read_text()}"
-                    ) from None
-                time.sleep(0.3)
-        yield port, proc
-    finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGCONT)  # a test may have paused it
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with running(tmp_path / "server-data") as server:
+        assert server.process is not None
+        yield server.port, server.process

@@ -22,7 +22,7 @@ import pytest
 from core.errors import StateMissingError
 from core.settings import Settings
 from eval.synth import SynthDoc, synthesize
-from index.server import ChromaServer, chroma_server
+from index.server import ChromaServer, chroma_server, stop
 from tests.conftest import REPO, SEED
 from tests.fakes import FakeEmbedder
 from web.startup import ensure_index
@@ -162,12 +162,7 @@ def test_the_web_app_as_a_replica_answers_over_http(built: Settings, corpus, tmp
             "figures.sqlite3",
         ]  # no vectors, no rebuild: only what was shipped (and no feedback yet)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout_s=20)
         log.close()
 
 
