@@ -14,6 +14,8 @@ _ASKS = re.compile(
     r"多少|几[个辆台项次场张条类家名人批]?|哪|什么|啥|吗|呢|为什么|为啥|原因|怎么|如何|是否|有没有|是不是|"
     r"多了还是少了|增加还是减少|还是|变化|占比|比例|明细|构成"
 )
+# a space ends a question only after its question word ('各多少 占比多少'); '哪个项目 花了多少' is one
+_ENDS_ASKING = re.compile(r"(?:多少|几[个辆台项次场张条类家名人批]?|吗|呢|什么|啥|怎么样|如何|是否|有没有|是不是)$")
 _SPLIT = re.compile(r"[？?；;！!。]+")
 # a comma, or a space between two clauses typed without punctuation ('各多少 占比多少'); a clause
 # is cut off only when both sides ask something, so '科协 三公经费 多少' stays one question
@@ -30,7 +32,7 @@ def split(question: str) -> list[str]:
         for i in range(0, len(tokens), 2):
             clause = tokens[i].strip()
             if clause:
-                if current and _ASKS.search(current) and _ASKS.search(clause):
+                if current and _ASKS.search(current) and _ASKS.search(clause) and (sep.strip() or _ENDS_ASKING.search(current)):
                     out.append(current)
                     current = clause
                 else:  # one question: its own separator kept ('科协 三公经费 多少')

@@ -401,6 +401,8 @@ def _indicator_count(q: Question, e: Entry, f: Figure, years: list[int]) -> Read
     if sum(b - a for a, b in spans) < 2 or not f.unit.startswith(q.unit_asked[0]):
         return None
     ratio = min(1.0, sum(b - a for a, b in spans) / max(1, len(e.name)))
+    if ratio < 0.5:
+        return None  # most of the indicator's name is asked, or it is not what is counted
     c = Candidate(e, f, 0)
     draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
     return Reading("count", draft, items=[e], spans=spans, hows=["partial"], years=years, quality=round(0.55 + 0.35 * ratio, 3))

@@ -484,7 +484,8 @@ def _unit_cues(q: Question) -> None:
         # ... or before it, when it names what this counting word counts ('公务用车有几辆')
         ends = dict(pair.split(":") for pair in v.units.get("counted_by", ()))
         kinds = tuple(ends.get(m.group(1), "").split("/")) if m.group(1) in ends else ()
-        before = re.search(r"([\u4e00-\u9fff]{1,6}?)(?:有|共有|一共有|总共有|共)?$", text[: m.start()])
+        verbs = "|".join(map(re.escape, v.units.get("counted_verbs", ("有",))))
+        before = re.search(rf"([\u4e00-\u9fff]{{1,6}}?)(?:{verbs})?$", text[: m.start()])
         if kinds and before and before.group(1).endswith(kinds):
             q.cues.append(Cue(before.start(1), before.end(1), "counted", before.group(1)))
     # '几个人', '多少退休人员', '多少名干部': a number of people, never an amount

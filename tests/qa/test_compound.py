@@ -24,3 +24,5 @@ def test_a_space_between_two_questions_typed_without_punctuation_splits_them():
     # a space between words of one question does not: only one side asks something
     assert split("科协 三公经费 多少") == ["科协 三公经费 多少"]
     assert split("2024年 科普经费是多少") == ["2024年 科普经费是多少"]
+    # a space before the question is finished is no question mark
+    assert split("哪个项目 花了多少") == ["哪个项目 花了多少"]

@@ -349,3 +349,11 @@ def test_the_shares_asked_after_a_list_are_the_shares_of_that_list(engine, quest
     got = values(a)
     for figure in [("2759264.63", "元"), ("3300000.00", "元"), ("45.5", "%"), ("54.5", "%")]:
         assert (Decimal(figure[0]), figure[1]) in got, (figure, a.text)
+
+
+@pytest.mark.parametrize("question", ["新车买几辆", "今年打算买几辆车", "公务用车有几辆"])
+def test_a_counted_noun_before_the_verb_and_the_counting_word(engine, question):
+    # seed line 85: 共有车辆 2 辆; line 87: 2024 年一般公共预算安排购置车辆 0 辆
+    expected = Decimal("2") if "有" in question else Decimal("0")
+    a = engine.answer(question, doc_id=SEED_ID)
+    assert values(a) == [(expected, "辆")], a.text
