@@ -357,24 +357,12 @@ def count(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
 
 
 def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
-    """Counts in the unit asked, stated in a sentence or as a performance indicator's target
-    ('补贴社区工作者人数 · 指标值 405人' for '社区工作者补贴要发给多少人'), each weighed by the
-    words of the question its item (and sentence) shares: the words of an indicator's name come
-    in any order in a question."""
     figs = [
         f
         for f in env.figures
         if f.origin == "narrative" and f.measure == "数量" and f.unit not in _MONEY and _count_unit_ok(q, f)
     ]
-    indicators = {
-        f: e
-        for e in env.entries()
-        if e.kind != "narrative"
-        for f in e.figures
-        if f.measure == "指标值" and f.unit not in _MONEY and f.unit != "%" and q.unit_asked and _count_unit_ok(q, f)
-    }
-    out = [_indicator_count(q, e, f, years) for f, e in indicators.items()]
-    out = [r for r in out if r is not None]
+    out = []
     for f in figs:
         item = fold(f.item)
         spans = _shared_words(q.text, item)
@@ -393,19 +381,6 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
         out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=round(quality, 3)))
     return out
-
-
-def _indicator_count(q: Question, e: Entry, f: Figure, years: list[int]) -> Reading | None:
-    spans = _shared_words(q.text, fold(e.name))
-    # the counted noun itself must be shared ('妇女' of 培训妇女人数), not only the counter
-    if sum(b - a for a, b in spans) < 2 or not f.unit.startswith(q.unit_asked[0]):
-        return None
-    ratio = min(1.0, sum(b - a for a, b in spans) / max(1, len(e.name)))
-    if ratio < 0.5:
-        return None  # most of the indicator's name is asked, or it is not what is counted
-    c = Candidate(e, f, 0)
-    draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
-    return Reading("count", draft, items=[e], spans=spans, hows=["partial"], years=years, quality=round(0.55 + 0.35 * ratio, 3))
 
 
 def _stated_as_total(f: Figure) -> bool:
