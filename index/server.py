@@ -30,7 +30,7 @@ class ChromaServer:
     pid: int
     path: Path  # the server's data folder
     log: Path
-    process: subprocess.Popen | None = None  # to pause or kill it (the fault tests)
+    process: subprocess.Popen  # to pause or kill it (the fault tests)
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ _ASKS = re.compile(
     r"多了还是少了|增加还是减少|还是|变化|占比|比例|明细|构成"
 )
 # a space ends a question only after its question word ('各多少 占比多少'); '哪个项目 花了多少' is one
-_ENDS_ASKING = re.compile(r"(?:多少|几[个辆台项次场张条类家名人批]?|吗|呢|什么|啥|怎么样|如何|是否|有没有|是不是)$")
+_ENDS_ASKING = re.compile(f"(?:{_ASKS.pattern})$")
 _SPLIT = re.compile(r"[？?；;！!。]+")
 # a comma, or a space between two clauses typed without punctuation ('各多少 占比多少'); a clause
 # is cut off only when both sides ask something, so '科协 三公经费 多少' stays one question

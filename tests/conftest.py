@@ -78,5 +78,4 @@ def chroma_process(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
     from index.server import chroma_server as running
 
     with running(tmp_path / "server-data") as server:
-        assert server.process is not None
         yield server.port, server.process
