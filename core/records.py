@@ -349,7 +349,7 @@ class Interpretation:
             parts.append("、".join(f"{y}年" for y in self.years))
         if self.measure:
             parts.append(self.measure)
-        if ops.get(self.operation):
+        if ops.get(self.operation) and ops[self.operation] != self.measure:  # not '数量 · 数量'
             parts.append(ops[self.operation])
         return " · ".join(parts)
 

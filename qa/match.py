@@ -226,15 +226,22 @@ def _approximate(text: str, index: _Index, source: str, covered: list[tuple[int,
     for n in index.lengths:
         for i in range(len(text) - n + 1):
             window = text[i : i + n]
-            if window in source or _overlaps((i, i + n), covered):
+            if window in source:
                 continue
+            # A name the question spells right stays as it is; a slip just past it extends it
+            # ('医疗费捕助' is 医疗费补助, the exact 医疗费 kept whole): surer than a slip inside.
+            inner = [(s, e) for s, e in covered if min(i + n, e) - max(i, s) >= 2]
+            if any(s != i or e > i + n for s, e in inner):
+                continue  # only a name continued past its right spelling, not one before it
             for k in range(1, n):
                 ch = window[k]
-                if ch in _FUNCTION_CHARS or not _HAN.match(ch):
+                if ch in _FUNCTION_CHARS or not _HAN.match(ch) or any(s <= i + k < e for s, e in inner):
                     continue
+                if inner and k == n - 1:
+                    continue  # a right character must follow the slip: '公务接待费占' is no 公务接待费用
                 for e, v in index.masked.get(window[:k] + "\0" + window[k + 1 :], ()):
                     if v[k] != ch:
-                        out.append(Hit(e, i, i + n, "fuzzy", QUALITY["fuzzy"]))
+                        out.append(Hit(e, i, i + n, "fuzzy", QUALITY["glossary" if inner else "fuzzy"]))
     near = {pair for k in range(len(text) - 3) for pair in index.grams.get(text[k : k + 4], ())}
     for e, v in sorted(near, key=lambda ev: (ev[1], id(ev[0]))):
         core = _core(v)

@@ -29,7 +29,7 @@ from qa.lookup import (
 )
 from qa.match import Hit, Mention
 from qa.question import Question, wants_money
-from qa.readings import Draft, Reading
+from qa.readings import Draft, Reading, counted_noun, counts_in
 
 _MONEY = ("元", "万元")
 _PERF_WORDS = ("指标", "绩效", "目标", "满意", "权重", "完成时间", "社会效益")
@@ -370,12 +370,12 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         # the sentence's other words explain the question too, without making the figure surer
         spans += [s for s in _shared_words(q.text, fold(f.sentence or "")) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
-        quality = 0.6 + 0.3 * ratio + (0.1 if re.search(r"共有|共计|合计|总计|总数|^共", item) or _stated_as_total(f) else 0)
-        if _acquisition(f) != _asks_acquisition(q):
+        quality = 0.6 + 0.3 * ratio + (0.1 if re.search(r"共有|共计|合计|总计|总数|^共", item) or stated_as_total(f) else 0)
+        if acquisition(f) != _asks_acquisition(q):
             quality *= 0.8  # holdings for '有几辆', purchases for '买几辆'
         elif _asks_acquisition(q):
             quality += 0.1  # '买几辆': the purchase the disclosure states is what is asked
-        if _part_of_total(f) and ratio < 1:
+        if part_of_total(f) and ratio < 1:
             quality *= 0.8  # '共有车辆3辆，其中：执法执勤用车2辆' — the total unless a part is named
         c = Candidate(W.narrative_entry(env.catalog, f), f, 0)
         draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
@@ -383,7 +383,7 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
     return out
 
 
-def _stated_as_total(f: Figure) -> bool:
+def stated_as_total(f: Figure) -> bool:
     """'共有车辆3辆', '实有在职人员10人': the words just before the number say it is the whole."""
     sentence = f.sentence or ""
     number = re.escape(W.plain(f.value))
@@ -409,13 +409,13 @@ def _shared_words(text: str, other: str) -> list[tuple[int, int]]:
 _ACQUIRE = re.compile(r"购置|购买|新增|添置|采购|安排购")
 
 
-def _part_of_total(f: Figure) -> bool:
+def part_of_total(f: Figure) -> bool:
     sentence = fold(f.sentence or "")
     at = sentence.find("其中")
     return at >= 0 and sentence.find(fold(f.item)) > at
 
 
-def _acquisition(f: Figure) -> bool:
+def acquisition(f: Figure) -> bool:
     return bool(_ACQUIRE.search(f.sentence or "") and _ACQUIRE.search((f.sentence or "")[: 40]))
 
 
@@ -426,7 +426,7 @@ def _asks_acquisition(q: Question) -> bool:
 def _holdings_first(q: Question, figs: list[Figure], years: list[int]) -> Figure:
     """Holdings ('共有车辆2辆') before purchases ('安排购置车辆0辆') unless buying is asked."""
     if not _asks_acquisition(q):
-        held = [f for f in figs if not _acquisition(f)]
+        held = [f for f in figs if not acquisition(f)]
         figs = held or figs
     return _prefer_year(figs, years)
 
@@ -435,7 +435,7 @@ def _count_unit_ok(q: Question, f: Figure) -> bool:
     asked = q.unit_asked
     if asked in (None, "个") or asked in _MONEY or asked == "%":
         return True
-    return asked in f.unit or f.unit in asked or f.unit.startswith(asked[0])
+    return asked in f.unit or f.unit in asked or f.unit.startswith(asked[0]) or counts_in(f.unit, asked, counted_noun(q))
 
 
 def _prefer_year(figs: list[Figure], years: list[int]) -> Figure:

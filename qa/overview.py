@@ -18,9 +18,20 @@ from qa.context import only_cue_words
 from qa.lookup import Candidate, figures_for, is_generic, total_entries
 from qa.match import Mention
 from qa.members import Members, entry_at, members, row_figures
-from qa.ops import Env, best_of, default_years, groups, reading_for, stated, year_pair
+from qa.ops import (
+    Env,
+    acquisition,
+    best_of,
+    default_years,
+    groups,
+    part_of_total,
+    reading_for,
+    stated,
+    stated_as_total,
+    year_pair,
+)
 from qa.question import Question
-from qa.readings import Draft, Reading
+from qa.readings import Draft, Reading, count_texts, names_counted
 
 _MONEY = ("元", "万元")
 _TOP = re.compile(r"前([一二两三四五六七八九十\d]+)|排名前([一二两三四五六七八九十\d]+)|([一二两三四五六七八九十\d]+)(?:样|项|个|名|位|类|笔|大)")
@@ -359,17 +370,31 @@ def _reason(q: Question, env: Env, e: Entry) -> list:
 
 
 def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
-    """'每辆车的运行费' — an amount divided by the count the disclosure states (formula shown)."""
-    counters = sorted(vocabulary().units["counters"], key=len, reverse=True)
+    """'每辆车的运行费' — an amount divided by the count the disclosure states (formula shown).
+    The count must count what the question divides by: '每个村' is never divided by 9个 绩效自评."""
+    v = vocabulary()
+    counters = sorted(v.units["counters"], key=len, reverse=True)
     m_per = re.search(r"(?:每|平均一|人均|一)(?:一)?(" + "|".join(map(re.escape, counters)) + ")", q.text)
     counter = m_per.group(1) if m_per else None
+    noun = _noun_after(q.text[m_per.end() :]) if m_per else ""
+    if counter == "个" and noun and any(noun.endswith(p) for p in v.units.get("people", ())):
+        counter = "人"  # '每个老人': a number of people
     if counter is None and re.search(r"单车|车均", q.text):
-        counter = "辆"
+        counter, noun = "辆", "车"
     if counter is None and re.search(r"每个(?:老人|人|对象|学生|孩子|家庭)|人均", q.text):
         counter = "人"
     if counter is None:
         return []
-    counts = [f for f in env.figures if f.unit.startswith(counter) and f.measure == "数量" and f.value > 0]
+    # a 绩效 target counts what it names too ('享受高龄津贴老人人数4100人' for '每个老人'), when named
+    measures = ("数量", "指标值") if noun else ("数量",)
+    # in the counting word itself: 台 takes 台（套）, 人 never takes 人次 (visits are not people)
+    counts = [
+        f
+        for f in env.figures
+        if re.split(r"[(（]", f.unit)[0] == counter and f.measure in measures and f.value > 0
+    ]
+    if noun:
+        counts = [f for f in counts if names_counted(noun, f.unit, count_texts(f))]
     if not counts:
         return []
     out = []
@@ -382,7 +407,12 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             n = _count_for(c, counts)
             if n is None:
                 continue
-            calc = C.Calc(f"{W.plain(c.figure.value)} / {W.plain(n.value)}", C.q(c.figure.value / n.value, 2), c.figure.unit, 2)
+            calc = C.Calc(
+                f"{W.plain(c.figure.value)} / {W.plain(n.value)}",
+                C.q(c.figure.value / n.value, 2),
+                c.figure.unit,
+                2,
+            )
             cn = Candidate(W.narrative_entry(env.catalog, n), n, 0)
             text = (f"{W.subject(c)}为{W.shown(c.figure)}，{W.short_item(n.item)}{W.shown(n)}，"
                     f"平均每{counter}{calc.shown}。")  # fmt: skip
@@ -393,16 +423,40 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     return out
 
 
+# Words that end the noun after '每个' (particles, verbs, question words, a time span): '每批次花了
+# 多少' names no noun; '每个村的补助' names 村.
+_NOUN_END = "的了呢吗啊呀花要能拿给是有多少几一年平均大概约，,。？?、"
+
+
+def _noun_after(text: str) -> str:
+    """The noun right after '每个' ('每个村的补助' → 村, '每辆公车一年' → 公车); '' when none."""
+    m = re.match(rf"[^{_NOUN_END}\W\d]+", text)
+    return m.group() if m else ""
+
+
 def _count_for(c: Candidate, counts: list[Figure]) -> Figure | None:
     """The count an amount is divided by: the one stated about the same thing ('公务接待13批次'
-    beside 公务接待费), else the largest (the whole stock: '共有车辆3辆')."""
+    beside 公务接待费) unless it is a part of a stated whole, else the stated whole ('共有车辆3辆，
+    其中：执法执勤用车2辆' — each car, not each 执法 car), else the largest."""
     name = fold(c.entry.name).removesuffix("费")
+    if not re.search(r"购置|购买", name):  # running costs are per car held, not per car bought
+        counts = [f for f in counts if not (acquisition(f) or re.search(r"购置|购买|更新", f.item))] or counts
+
     def shared(f: Figure) -> int:
-        return max((k for k in range(2, len(name) + 1) if any(name[i : i + k] in fold(f.item) for i in range(len(name) - k + 1))), default=0)
-    related = [f for f in counts if shared(f) >= 2]
+        return max(
+            (
+                k
+                for k in range(2, len(name) + 1)
+                if any(name[i : i + k] in fold(f.item) for i in range(len(name) - k + 1))
+            ),
+            default=0,
+        )
+
+    related = [f for f in counts if shared(f) >= 2 and not part_of_total(f)]
     if related:
         return max(related, key=lambda f: (shared(f), f.value, -f.source.line))
-    return max(counts, key=lambda f: (f.value, -f.source.line))  # the department's whole stock ('共有车辆3辆')
+    wholes = [f for f in counts if stated_as_total(f)]
+    return max(wholes or counts, key=lambda f: (f.value, -f.source.line))
 
 
 def completion(q: Question, ms: list[Mention], env: Env) -> list[Reading]:

@@ -155,6 +155,8 @@ def score(reading: Reading, q: Question) -> Reading:
             continue  # a table the reading's figures are not from stays unexplained
         if c.kind == "measure" and reading.items and reading.op not in ("text", "define", "reason") and c.value not in columns:
             continue  # a column the reading does not use ('项目支出' beside 基本支出)
+        if c.kind == "counted" and not _counts_what(reading, c.value):
+            continue  # '几个区级学会' answered by 内设机构3个: the noun counted stays unexplained
         if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
             covered.update(range(c.start, c.end))
         elif c.kind in ("op", "base", "counter"):
@@ -211,20 +213,78 @@ def _unit_mismatch(reading: Reading, q: Question) -> float:
         return 0.3
     if q.unit_asked in money and unit == "%" and reading.op not in ("share", "growth", "completion"):
         return 0.3
-    if q.unit_asked not in (*money, "%") and not any(_counts_in(r.unit, q.unit_asked) for r in reading.draft.results):
+    noun = counted_noun(q)
+    if q.unit_asked not in (*money, "%") and not any(counts_in(r.unit, q.unit_asked, noun) for r in reading.draft.results):
         # '多少个区级学会' answered with 2辆, '买几辆' with 0元: a count of something else, or money
         return 0.5
     return 0.0
 
 
 
-def _counts_in(unit: str, asked: str) -> bool:
-    """A result in ``unit`` answers a count asked in ``asked`` ('台(套)' counts 台; 个 counts 项)."""
-    unit = unit.lstrip("万亿")
-    if unit == asked or unit.split("(")[0].split("（")[0] == asked:
+def counts_in(unit: str, asked: str, noun: str = "") -> bool:
+    """A result in ``unit`` answers a count asked in ``asked`` ('台(套)' counts 台; 个 counts 项;
+    辆 answers '几台公车', as both count 车)."""
+    unit = _bare(unit.lstrip("万亿"))
+    if unit == asked:
         return True
     groups = (set(g.split("/")) for g in vocabulary().units["count_groups"])
-    return any(unit in group and asked in group for group in groups)
+    if any(unit in group and asked in group for group in groups):
+        return True
+    kinds = _counted_by()
+    return bool(noun) and noun[-1] in kinds.get(unit, ()) and noun[-1] in kinds.get(asked, ())
+
+
+def _bare(unit: str) -> str:
+    return unit.split("(")[0].split("（")[0]
+
+
+@lru_cache(maxsize=1)
+def _counted_by() -> dict[str, tuple[str, ...]]:
+    """What each counting word counts, by the last character of its noun (vocabulary)."""
+    pairs = (pair.split(":") for pair in vocabulary().units.get("counted_by", ()))
+    return {unit: tuple(kinds.split("/")) for unit, kinds in pairs}
+
+
+def counted_noun(q: Question) -> str:
+    """The noun a count question counts ('几台公车' → 公车), or ''."""
+    return next((c.value for c in q.cues if c.kind == "counted"), "")
+
+
+# What a count excludes is not what it counts: '设备（不含车辆）0台' counts no cars.
+_NEGATED = re.compile(r"[（(]?(?:不含|不包括|除)[^（）()，,。；;]*[）)]?")
+
+
+def names_counted(noun: str, unit: str, texts: tuple[str, ...]) -> bool:
+    """Does a count in ``unit``, stated with ``texts`` (see ``count_texts``),
+    count what ``noun`` names? '几台公车': 共有车辆2辆 does (辆 counts 车); 设备（不含车辆）0台 does
+    not; '几个区级学会': 内设机构3个 does not; '每个村': 绩效自评9个 does not."""
+    head = noun[-2:] if len(noun) >= 3 else noun[-1:]
+    folded = [fold(t) for t in texts]
+    if any(head in m.group() for t in folded for m in _NEGATED.finditer(t)):
+        return False
+    if any(head in _NEGATED.sub("", t) for t in folded):
+        return True
+    return noun[-1] in _counted_by().get(_bare(unit), ())
+
+
+def count_texts(f) -> tuple[str, ...]:
+    """A stated count's item and the words between it and its number ('共有车辆为3辆'). Not the
+    rest of its sentence: the department's name there ('农业农村委员会…9个') says nothing of
+    what is counted."""
+    sentence, item = f.sentence or "", f.item
+    at = sentence.find(item)
+    if at < 0:
+        return (item,)
+    rest = sentence[at + len(item) :]
+    number = re.search(rf"(?<![\d.]){re.escape(format(f.value, 'f'))}\s*{re.escape(f.unit)}", rest)
+    return (item, rest[: number.start()][:10]) if number else (item,)
+
+
+def _counts_what(reading: Reading, noun: str) -> bool:
+    counts = [c for c in reading.draft.candidates if c.figure.unit not in ("元", "万元", "%")]
+    if not counts or not noun:
+        return True  # a list, a text, a refusal: judged by its other words
+    return any(names_counted(noun, c.figure.unit, count_texts(c.figure)) for c in counts)
 
 
 def _names_table(reading: Reading, cue) -> bool:

@@ -359,3 +359,39 @@ def test_the_shares_asked_after_a_list_are_the_shares_of_that_list(engine, quest
 def test_a_counted_noun_before_the_verb_and_the_counting_word(engine, question, expected):
     a = engine.answer(question, doc_id=SEED_ID)
     assert values(a) == [(Decimal(expected), "辆")], a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "expected"),
+    [
+        # seed line 85: 共有车辆 2 辆 — 台 counts cars as 辆 does; the 设备（不含车辆）0台 counts none
+        ("科协有几台公车", SEED_ID, ("2", "辆")),
+        # wanyuan line 50: 共有车辆3辆，其中…执法执勤用车2辆; line 226: 公务用车运行维护费 6.40 万元
+        # — each car held, not each 执法 car: 6.40 / 3
+        ("文旅委平均每辆公车一年的运行维护费是多少万元", "wanyuan-budget-2024", ("2.13", "万元")),
+    ],
+)
+def test_a_count_counts_what_the_question_names(engine, question, doc, expected):
+    a = engine.answer(question, doc_id=doc)
+    assert (Decimal(expected[0]), expected[1]) in values(a), a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        # the seed states 内设机构 3个 and no number of 区级学会
+        ("渝北区现在有几个区级学会", SEED_ID),
+        # final-accounts line 55 counts 9个 projects self-evaluated, not villages (line 130: 3,456,000)
+        ("农委给每个村的补助是多少钱", "final-accounts-2023"),
+    ],
+)
+def test_a_count_of_something_else_does_not_answer(engine, question, doc):
+    a = engine.answer(question, doc_id=doc)
+    assert a.status != "answered", a.text
+    assert Decimal("3") not in {v for v, _ in values(a)} and Decimal("384000.00") not in {v for v, _ in values(a)}
+
+
+def test_a_slip_just_past_a_right_name_extends_it(engine):
+    # seed line 281: 30307 医疗费补助 20,000.00 (30114 医疗费 is another item)
+    a = engine.answer("医疗费捕助给了多少", doc_id=SEED_ID)
+    assert values(a) == [(Decimal("20000.00"), "元")], a.text
