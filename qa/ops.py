@@ -660,6 +660,7 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                 part_tables = {c.entry.table_no for g in pg for c in g}
                 # a share within one table: the whole as the part's own table shows it
                 wgs = [g for g in wgs if any(c.entry.table_no in part_tables for c in g)] or wgs
+                wgs += _titled_totals(q, env, whole, part_tables, year)
                 found = False
                 for wg in wgs:
                     first = best_of(pg[0])
@@ -670,7 +671,9 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                     a = best_of(same) if same else best_of(pg[0])
                     if _within_itself(a, b):
                         continue
-                    out.append(_share_of(q, a, b, [part, whole], year, quality=1.0))
+                    # as sure as the part was matched: '基础设施建设' is 31005 基础设施建设 by its
+                    # name before it is 农村基础设施建设 by a variant
+                    out.append(_share_of(q, a, b, [part, whole], year, quality=hit_quality(part, a.entry, q)))
                     found = True
                 if found:
                     continue
@@ -693,6 +696,21 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         out += _shares_of_total(q, parts, env, year)
     elif len(parts) >= 2 and len(wholes) == 1 and all(h.how == "total" for h in wholes[0].hits):
         out += _shares_of_total(q, parts, env, year, extra=[wholes[0].span])
+    return out
+
+
+def _titled_totals(q: Question, env: Env, whole: Mention, tables: set, year: int) -> list[list[Candidate]]:
+    """'基础设施建设占项目支出': the 合计 of a part's table whose title names the whole
+    (一般公共预算财政拨款项目支出决算表) is that whole, as that table shows it."""
+    words = fold(q.text[whole.start : whole.end])
+    out = []
+    for e in env.entries():
+        if e.kind != "row" or e.table_no not in tables or not is_generic(fold(e.name)):
+            continue
+        if words and words in fold(e.table_title or ""):
+            figs = figures_for(e, q, year, q.doc.kind)
+            if figs:
+                out.append([Candidate(e, figs[0], whole.start)])
     return out
 
 

@@ -150,10 +150,14 @@ def score(reading: Reading, q: Question) -> Reading:
     columns = " ".join(
         [c.figure.source.column or "" for c in reading.draft.candidates] + [e.name for e in reading.items]
     )
+    # a table's title names its subject ('项目支出' of 一般公共预算财政拨款项目支出决算表), not a column:
+    # every table of a 决算 says 决算
+    titles = " ".join(fold(e.table_title or "") for e in reading.items)
     for c in q.cues:
         if c.kind in ("table", "table_no") and not _names_table(reading, c):
             continue  # a table the reading's figures are not from stays unexplained
-        if c.kind == "measure" and reading.items and reading.op not in ("text", "define", "reason") and c.value not in columns:
+        titled = c.value in titles and not re.search("预算|决算", c.value)
+        if c.kind == "measure" and reading.items and reading.op not in ("text", "define", "reason") and c.value not in columns and not titled:
             continue  # a column the reading does not use ('项目支出' beside 基本支出)
         if c.kind == "counted" and not _counts_what(reading, c.value):
             continue  # '几个区级学会' answered by 内设机构3个: the noun counted stays unexplained

@@ -395,3 +395,11 @@ def test_a_slip_just_past_a_right_name_extends_it(engine):
     # seed line 281: 30307 医疗费补助 20,000.00 (30114 医疗费 is another item)
     a = engine.answer("医疗费捕助给了多少", doc_id=SEED_ID)
     assert values(a) == [(Decimal("20000.00"), "元")], a.text
+
+
+def test_a_whole_named_by_a_tables_title_is_that_tables_total(engine):
+    # final-accounts 公开07表 一般公共预算财政拨款项目支出决算表: 合计 23,828,230.60 (line 256),
+    # 31005 基础设施建设 10,870,000.00 (line 266) — not 2130504 农村基础设施建设, which only
+    # contains the words: 10870000.00 / 23828230.60 = 45.6 %
+    a = engine.answer("项目支出决算中基础设施建设占项目支出的比例是多少？", doc_id="final-accounts-2023")
+    assert values(a)[0] == (Decimal("45.6"), "%"), a.text
