@@ -470,6 +470,7 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
         for m in ms
     ]
     out: list[Mention] = []
+    split: list[Mention] = []  # listed projects, each with the field asked ('A、B、C项目的当年预算')
     used: set[int] = set()
     for j, b in enumerate(ms):
         extra = list(b.extra)
@@ -486,6 +487,12 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
             same_project = [h for h in hits if h.entry.project in projects] if projects else []
             if projects and not same_project and catalog is not None:
                 same_project = _project_fields(q, b, projects, catalog)
+            listed = re.fullmatch(r"\s*[和与及跟、,，]\s*", q.text[a.end : ms[i + 1].start]) is not None
+            if same_project and listed and any(h.entry.project for h in hits):
+                # one of several projects listed before a field: its own reading of the field
+                split.append(Mention(a.start, a.end, tuple(same_project), tuple(a.extra)))
+                used.add(i)
+                continue
             if same_project:
                 hits, used = same_project, used | {i}
                 extra += [a.span, *a.extra]
@@ -494,22 +501,32 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
             if siblings:
                 break  # '基本支出和项目支出': two columns listed, neither qualifies the other
             if _CONNECTOR.match(between) or (len(between) <= 4 and q.text[a.start : a.end] in _QUALIFIER_NAMES):
-                tables = {e.table_no for e in a.entries if e.table_no}
-                same_table = [h for h in hits if h.entry.table_no in tables]
-                hits = same_table or hits
+                tables = _qualifier_tables(q, a, catalog)
                 used.add(i)
                 extra += [a.span, *a.extra]
-                # 'A和B里的C': a column joined to the qualifier qualifies C too
+                # 'A和B里的C': a column joined to the qualifier qualifies C too, with its tables
                 k = i - 1
                 while k >= 0 and k not in used and re.fullmatch(r"[和与及、]", _between(q, ms[k], ms[k + 1])) and (
                     q.text[ms[k].start : ms[k].end] in _QUALIFIER_NAMES
                 ):
                     used.add(k)
                     extra += [ms[k].span, *ms[k].extra]
+                    tables |= _qualifier_tables(q, ms[k], catalog)
                     k -= 1
+                hits = [h for h in hits if h.entry.table_no in tables] or hits
             break
         out.append(Mention(b.start, b.end, tuple(hits), tuple(extra)))
-    return [m for k, m in enumerate(out) if k not in used]
+    return sorted([m for k, m in enumerate(out) if k not in used] + split, key=lambda m: m.start)
+
+
+def _qualifier_tables(q: Question, a: Mention, catalog: Catalog | None) -> set[int]:
+    """The tables a qualifier names: those it is a column or row of, and those whose title names
+    it ('基本支出里的办公费': 基本支出表（部门经济分类） has no 基本支出 column)."""
+    tables = {e.table_no for e in a.entries if e.table_no}
+    words = fold(q.text[a.start : a.end])
+    if catalog is not None and len(words) >= 4:
+        tables |= {e.table_no for e in catalog.entries_of(q.doc.id) if e.table_no and words in fold(e.table_title or "")}
+    return tables
 
 
 def _project_fields(q: Question, b: Mention, projects: set[str], catalog: Catalog) -> list[Hit]:

@@ -305,8 +305,30 @@ def _one(q: Question, m: Mention, same: list[Candidate], years: list[int]) -> Re
     results = [Result(f.value, f.unit, c.label)]
     text = with_wan(q, text, f.value, f.unit, calcs, results, c.label)
     text += also_in(sorted(same, key=sort_key)) + _adversarial_note(q, f)
-    draft = Draft("answered", text, sorted(same, key=sort_key)[:3], results, calcs)
+    cands = sorted(same, key=sort_key)[:3]
+    text += _rate_recomputed(c, cands, calcs, results)
+    draft = Draft("answered", text, cands, results, calcs)
     return reading_for("value", q, [c], [m], draft, years)
+
+
+def _rate_recomputed(c: Candidate, cands: list[Candidate], calcs: list[C.Calc], results: list[Result]) -> str:
+    """A growth rate the table prints in whole percent ('13%') beside the two years' amounts it
+    comes from: the rate to one decimal as well, with its formula, so a reader sees the rounding."""
+    f = c.figure
+    if f.unit != "%" or f.value != f.value.to_integral_value() or not re.search(r"增幅|增长|增减|变动", f.source.column or ""):
+        return ""
+    row = [g for g in c.entry.figures if g.source.line == f.source.line and g.unit in _MONEY]
+    by_year = {y: next((g for g in row if g.year == y), None) for y in (f.year, (f.year or 0) - 1)}
+    cur, prev = by_year[f.year], by_year[(f.year or 0) - 1]
+    if cur is None or prev is None or not prev.value:
+        return ""
+    calc = C.growth(cur.value, prev.value, 1)
+    if calc.value == f.value:
+        return ""
+    calcs.append(calc)
+    results.append(Result(calc.value, "%", "按金额计算的增幅"))
+    cands += [Candidate(c.entry, cur, c.mention), Candidate(c.entry, prev, c.mention)]
+    return f"按表中金额计算为{W.plain(calc.value)}%（{W.shown(cur)}比{W.shown(prev)}）。"
 
 
 def _listed(q: Question, cands: list[Candidate], ms: list[Mention], years: list[int]) -> Reading:

@@ -403,3 +403,23 @@ def test_a_whole_named_by_a_tables_title_is_that_tables_total(engine):
     # contains the words: 10870000.00 / 23828230.60 = 45.6 %
     a = engine.answer("项目支出决算中基础设施建设占项目支出的比例是多少？", doc_id="final-accounts-2023")
     assert values(a)[0] == (Decimal("45.6"), "%"), a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # seed 表十七: 当年预算 科普经费 2,300,000 + 老科技工作者服务团经费 300,000 + 科普综合事务业务经费 450,000
+        ("三个一般项目（科普经费、老科技工作者服务团经费、科普综合事务业务经费）当年预算加起来是多少？", "3050000.00"),
+        # seed 表六 30201 办公费 28,000 (基本支出表, no 基本支出 column) + 表八 30201 办公费 3,050,000
+        ("基本支出和项目支出里的办公费加起来一共多少？", "3078000.00"),
+    ],
+)
+def test_a_sum_over_listed_qualifiers(engine, question, expected):
+    a = engine.answer(question, doc_id=SEED_ID)
+    assert values(a)[0] == (Decimal(expected), "元"), a.text
+
+
+def test_a_whole_percent_rate_is_shown_to_one_decimal_too(engine):
+    # seed line 223: 208 社会保障和就业支出 497,140.40 → 559,445.28, printed 13%; computed 12.5 %
+    a = engine.answer("社保和就业支出增幅多少", doc_id=SEED_ID)
+    assert (Decimal("13"), "%") in values(a) and (Decimal("12.5"), "%") in values(a), a.text
