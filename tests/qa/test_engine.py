@@ -423,3 +423,9 @@ def test_a_whole_percent_rate_is_shown_to_one_decimal_too(engine):
     # seed line 223: 208 社会保障和就业支出 497,140.40 → 559,445.28, printed 13%; computed 12.5 %
     a = engine.answer("社保和就业支出增幅多少", doc_id=SEED_ID)
     assert (Decimal("13"), "%") in values(a) and (Decimal("12.5"), "%") in values(a), a.text
+
+
+def test_where_the_money_comes_from_is_the_income_composition(engine):
+    # seed 表一: 本年收入合计 6,059,264.63, all of it 一般公共预算财政拨款资金 (100 %)
+    a = engine.answer("科协的钱是从哪里来的", doc_id=SEED_ID)
+    assert (Decimal("6059264.63"), "元") in values(a) and (Decimal("100.0"), "%") in values(a), a.text
