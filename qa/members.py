@@ -47,7 +47,7 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
         if any(c.kind == "total" and c.value == "income" for c in q.cues):
             got = _income_sources(q, env, year)
         else:
-            got = _budget_by_function(q, env, year) or _indicators_of(q, env, None)
+            got = _named_table(q, env, year) or _budget_by_function(q, env, year) or _indicators_of(q, env, None)
         return [got] if got and got.parts else []
     out: list[Members] = []
     projects = {h.entry.project for h in m.hits if h.how == "project" and h.entry.project}
@@ -71,6 +71,17 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
             got.spans = [m.span]
             out.append(got)
     return out
+
+
+def _named_table(q: Question, env: Env, year: int) -> Members | None:
+    """'政府性基金那部分钱都花在哪了': no item, a table named by its kind — that table's own total
+    and its rows, not the general budget's."""
+    for e in env.entries():
+        if e.kind == "row" and e.role in q.roles and e.role.value.endswith(("基金表", "经营表")) and is_generic(fold(e.name)):
+            got = _children(q, env, e, year)
+            if got is not None and got.parts:
+                return got
+    return None
 
 
 def table_of(env: Env, e: Entry) -> Table | None:

@@ -175,11 +175,23 @@ def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         if e.project and e.kind == "form" and e.name in ("当年预算", "年度资金总额", "资金总额", "项目金额") and e.figures
     ]
     title = "绩效目标表列出的项目"
+    fund_span: list[tuple[int, int]] = []
     if not found:
         table = next((t for t in env.doc.tables if role_of(t) is Role.PROJECT_DETAIL and t.status == "data"), None)
         if table is not None:
-            found = row_figures(env, table, [r for r in table.rows if not is_generic(fold(r.name))], None, q, year)
+            rows = [r for r in table.rows if not is_generic(fold(r.name))]
+            found = row_figures(env, table, rows, None, q, year)
             title = f"表{W.cn(table.no)}{table.title}列出的项目"
+            # '政府性基金的钱用在哪些项目': the projects its own funding column pays for
+            column, fund_span = _fund_column(q, found)
+            if column is not None:
+                found = [
+                    Candidate(c.entry, f, 0)
+                    for c in found
+                    for f in c.entry.figures
+                    if f.source.column == column and f.value and f.source.line == c.figure.source.line
+                ]
+                title = f"表{W.cn(table.no)}{table.title}中由{column.split('/')[-1]}安排的项目"
     if not found:
         return []
     lines = [f"{c.entry.project or c.entry.name} {W.shown(c.figure)}" for c in found]
@@ -188,8 +200,23 @@ def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     calc = C.Calc(" + ".join(["1"] * len(found)), Decimal(len(found)), "个", 0)
     draft = Draft("answered", text, found, [Result(Decimal(len(found)), "个", "项目数"), *results], [calc])
     r = reading_for("list", q, found, [], draft, [year], quality=0.92)
-    r.spans = [m.span() for m in re.finditer("项目", q.text)]
+    r.spans = [m.span() for m in re.finditer("项目", q.text)] + fund_span
     return [r]
+
+
+_FUNDS = ("政府性基金", "国有资本经营", "一般公共预算")
+
+
+def _fund_column(q: Question, found: list[Candidate]) -> tuple[str | None, list[tuple[int, int]]]:
+    """The funding column of the project table a question names ('政府性基金'), with its words."""
+    for fund in _FUNDS:
+        at = q.text.find(fund)
+        if at < 0:
+            continue
+        columns = {f.source.column for c in found for f in c.entry.figures if f.source.column and fund in f.source.column}
+        if len(columns) == 1:
+            return columns.pop(), [(at, at + len(fund))]
+    return None, []
 
 
 def changed(q: Question, ms: list[Mention], env: Env) -> list[Reading]:

@@ -50,3 +50,17 @@ def test_per_unit_divides_by_the_stated_count(engine):
 def test_the_departments_functions(engine):
     a = engine.answer("科协主要负责什么工作", doc_id=SEED_ID)
     assert a.status == "answered" and "科学技术普及" in a.text
+
+
+def test_projects_of_a_named_fund_are_those_its_column_pays_for(engine):
+    # pipe-fund 表十三 项目支出明细表: four rows have a 政府性基金预算财政拨款 amount
+    # (征地拆迁 45,000,000; 道路建设 62,386,500; 人居环境 8,514,200; 配套管网 14,263,800)
+    a = engine.answer("政府性基金的钱都用在哪些项目上了", doc_id="pipe-fund-budget-2025")
+    got = {r.value for r in a.results if r.unit == "元"}
+    assert got == {Decimal("45000000.00"), Decimal("62386500.00"), Decimal("8514200.00"), Decimal("14263800.00")}, a.text
+
+
+def test_a_named_fund_table_is_broken_down_by_its_own_rows(engine):
+    # pipe-fund 表十一 (政府性基金): 合计 130,164,500 — not 表五's 36,696,054.80
+    a = engine.answer("住建委今年政府性基金那部分钱都花在哪了", doc_id="pipe-fund-budget-2025")
+    assert a.results[0].value == Decimal("130164500.00"), a.text
