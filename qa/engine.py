@@ -53,7 +53,7 @@ _ORG = re.compile(
 )
 
 # a unit named by its level, at the start of a phrase ('区疾控中心'; not '社区服务中心')
-_UNIT = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[的在是和问下个了想请]))([区市县])({_CJK}{{1,8}}?(?:委员会|联合会|协会|中心|局|委|馆|院|办|站|所)|{_FEDERATIONS})")
+_UNIT = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[的在是和问下个了想请]))([区市县])({_CJK}{{1,8}}?(?:委员会|联合会|协会|中心|局|委|馆|院|办|站|所)|科协|{_FEDERATIONS})")
 
 
 class PassageRetriever(Protocol):
@@ -441,10 +441,12 @@ class AnswerEngine:
         fillers = vocabulary().fillers
         for m in _ORG.finditer(text):
             region, name = m.group(1), m.group(2)
-            for f in fillers:  # '请问渝北区科协': the question's own words are no place name
-                if region.startswith(f) and len(region) > len(f) + 1:
+            for f in sorted(fillers, key=len, reverse=True):  # '请问渝北区科协': the question's own words are no place name
+                if region.startswith(f):
                     region = region[len(f) :]
                     break
+            if len(region) <= 1:
+                continue  # '想问下区科协': a level and a kind, no place — the unit check below
             if region in dep and "市级" not in text and (name in dep or any(b - a == len(name) for a, b in short_names(name, core, vocabulary().institutions))):
                 continue  # this department, by its short name ('梧桐区卫健委')
             mention = region + name
@@ -455,8 +457,11 @@ class AnswerEngine:
             if expanded not in dep or "市级" in text:
                 return mention
         # '区疾控中心', '市科协': a unit named by its level and kind, which is not this department
+        own_level = next((ch for ch in reversed(dep[: len(dep) - len(core)]) if ch in "省市区县"), None)
         for m in _UNIT.finditer(text):
             name = m.group(2)
+            if own_level and m.group(1) != own_level and "财政" not in name:
+                return m.group(0)  # '市科协' beside a 区 department: another level's unit
             if "财政" in name or name in dep or short_names(name, core, vocabulary().institutions):
                 continue  # the funder ('区财政局'), or this department under a short name
             return m.group(0)

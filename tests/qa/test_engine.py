@@ -429,3 +429,18 @@ def test_where_the_money_comes_from_is_the_income_composition(engine):
     # seed 表一: 本年收入合计 6,059,264.63, all of it 一般公共预算财政拨款资金 (100 %)
     a = engine.answer("科协的钱是从哪里来的", doc_id=SEED_ID)
     assert (Decimal("6059264.63"), "元") in values(a) and (Decimal("100.0"), "%") in values(a), a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("我是退休老师，想问下区科协去年的预算一共是多少", True),  # 问下 is the asker's words; 区科协 is this 区's
+        ("想问下市科协的预算", False),  # a 市-level unit, not the 区 department the seed is
+        ("市科协的预算", False),
+    ],
+)
+def test_a_unit_named_by_its_level_is_this_department_only_at_its_level(engine, question, answered):
+    a = engine.answer(question, doc_id=SEED_ID)
+    assert (a.status == "answered") is answered, a.text
+    if answered:  # seed 表五 合计 2023年预算数 6,182,766.44
+        assert values(a)[0] == (Decimal("6182766.44"), "元"), a.text
