@@ -100,3 +100,10 @@ def test_the_departments_short_name_is_no_item(seed):
 def test_how_come_before_a_change_asks_why(seed):
     assert "reason" in read("培训费怎么比去年还少了", seed).ops()
     assert "reason" not in read("培训费怎么查", seed).ops()
+
+
+def test_haoduo_asks_how_much_as_southwestern_mandarin_does():
+    from qa.question import normalise
+
+    assert "有多少" in normalise("渝北科协今年总共有好多预算哦")
+    assert normalise("好多项目") == "好多项目"  # 'many projects' is not a question word
