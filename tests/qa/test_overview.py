@@ -64,3 +64,12 @@ def test_a_named_fund_table_is_broken_down_by_its_own_rows(engine):
     # pipe-fund 表十一 (政府性基金): 合计 130,164,500 — not 表五's 36,696,054.80
     a = engine.answer("住建委今年政府性基金那部分钱都花在哪了", doc_id="pipe-fund-budget-2025")
     assert a.results[0].value == Decimal("130164500.00"), a.text
+
+
+def test_which_rows_fell_with_words_between_which_and_the_row_kind(engine):
+    # wanyuan 表五 (万元): 2070108 文化活动 356.00 → 320.00, 2070112 文化和旅游市场管理 92.60 → 86.30,
+    # 2070113 旅游宣传 265.00 → 238.00 are the 项 that fell
+    a = engine.answer("跟2023年预算数相比，文旅委2024年哪些功能科目（项级）的预算是减少的？", doc_id="wanyuan-budget-2024")
+    for name in ("文化活动", "文化和旅游市场管理", "旅游宣传"):
+        assert name in a.text, a.text
+    assert Decimal("320.00") in {r.value for r in a.results}, a.text
