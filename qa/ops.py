@@ -591,12 +591,15 @@ def _change(q: Question, m: Mention, prev: Candidate, cur: Candidate) -> Reading
     direction = "增加" if cur.figure.value >= prev.figure.value else "减少"
     before = W.shown(prev.figure) if prev.figure.value else "未列数（按0计）"
     cy, py = cur.figure.year, prev.figure.year
-    text = f"{W.subject(cur)}{cy}年为{W.shown(cur.figure)}，{py}年为{before}，{'变化' if signed else direction}{d.shown}。"
+    # one year's two columns (决算数 against 年初预算数): named by column, not '2023年…2023年'
+    was = f"{py}年" if py != cy else (prev.figure.source.column or "").split("/")[0]
+    now = f"{cy}年" if py != cy else ""
+    text = f"{W.subject(cur)}{now}为{W.shown(cur.figure)}，{was}为{before}，{'变化' if signed else direction}{d.shown}。"
     calcs, results = [d], [Result(d.value, d.unit, "差额")]
     text = with_wan(q, text, d.value, d.unit, calcs, results, "差额")
     text += _adversarial_change(q, cur.figure.value - prev.figure.value)
     draft = Draft("answered", text, [prev, cur], results[::-1] if len(results) > 1 else results, calcs)
-    return reading_for("diff", q, [cur], [m], draft, [py, cy])
+    return reading_for("diff", q, [cur], [m], draft, list(dict.fromkeys([py, cy])))
 
 
 def _difference_of(q: Question, a: Candidate, b: Candidate, ms: list[Mention], years: list[int]) -> Reading:

@@ -444,3 +444,16 @@ def test_a_unit_named_by_its_level_is_this_department_only_at_its_level(engine, 
     assert (a.status == "answered") is answered, a.text
     if answered:  # seed 表五 合计 2023年预算数 6,182,766.44
         assert values(a)[0] == (Decimal("6182766.44"), "元"), a.text
+
+
+def test_exceeding_the_budget_is_a_difference_named_by_column(engine):
+    # legacy-final 表五 2080801 死亡抚恤: 年初预算数 18.00, 决算数 21.36 (万元) → 超了 3.36
+    a = engine.answer("西坪区退役军人事务局2080801死亡抚恤决算比年初预算超了多少万元？", doc_id="legacy-final-2023")
+    assert values(a)[0] == (Decimal("3.36"), "万元"), a.text
+    assert "年初预算数为18.00万元" in a.text and "2023年为" not in a.text, a.text
+
+
+def test_one_car_a_year_is_a_per_unit_question(engine):
+    # seed: 30231 公务用车运行维护费 80,000.00 (表六), 共有车辆 2 辆 (line 85) → 40,000.00 each
+    a = engine.answer("一辆公车一年运行费多少", doc_id=SEED_ID)
+    assert values(a)[0] == (Decimal("40000.00"), "元"), a.text
