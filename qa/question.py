@@ -464,6 +464,13 @@ def _year_word_is_name(text: str, start: int, end: int) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def counted_by() -> dict[str, tuple[str, ...]]:
+    """What each counting word counts, by the last character of its noun (vocabulary)."""
+    pairs = (pair.split(":") for pair in vocabulary().units.get("counted_by", ()))
+    return {unit: tuple(kinds.split("/")) for unit, kinds in pairs}
+
+
 def _unit_cues(q: Question) -> None:
     v, text = vocabulary(), q.text
     for key, unit in (("wan", "万元"), ("yuan", "元"), ("percent", "%")):
@@ -487,8 +494,7 @@ def _unit_cues(q: Question) -> None:
         if noun := re.match(r"[\u4e00-\u9fff]{1,6}?(?=[的了呢吗啊呀？?，,。]|$)", text[m.end() :]):
             q.cues.append(Cue(m.end(), m.end() + len(noun.group()), "counted", noun.group()))
         # ... or before it, when it names what this counting word counts ('公务用车有几辆')
-        ends = dict(pair.split(":") for pair in v.units.get("counted_by", ()))
-        kinds = tuple(ends.get(m.group(1), "").split("/")) if m.group(1) in ends else ()
+        kinds = counted_by().get(m.group(1), ())
         verbs = "|".join(map(re.escape, v.units.get("counted_verbs", ("有",))))
         before = re.search(rf"([\u4e00-\u9fff]{{1,6}}?)(?:{verbs})?$", text[: m.start()])
         if kinds and before and before.group(1).endswith(kinds):

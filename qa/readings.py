@@ -19,7 +19,7 @@ from qa import calc as C
 from qa.catalog import Entry
 from qa.lookup import Candidate, describe
 from qa.passages import Passage
-from qa.question import Question, content_positions, in_document
+from qa.question import Question, content_positions, counted_by, in_document
 
 # Which operations' cue words a reading of each operation accounts for.
 ACCOUNTS: dict[str, frozenset[str]] = {
@@ -234,19 +234,12 @@ def counts_in(unit: str, asked: str, noun: str = "") -> bool:
     groups = (set(g.split("/")) for g in vocabulary().units["count_groups"])
     if any(unit in group and asked in group for group in groups):
         return True
-    kinds = _counted_by()
+    kinds = counted_by()
     return bool(noun) and noun[-1] in kinds.get(unit, ()) and noun[-1] in kinds.get(asked, ())
 
 
 def _bare(unit: str) -> str:
     return unit.split("(")[0].split("（")[0]
-
-
-@lru_cache(maxsize=1)
-def _counted_by() -> dict[str, tuple[str, ...]]:
-    """What each counting word counts, by the last character of its noun (vocabulary)."""
-    pairs = (pair.split(":") for pair in vocabulary().units.get("counted_by", ()))
-    return {unit: tuple(kinds.split("/")) for unit, kinds in pairs}
 
 
 def counted_noun(q: Question) -> str:
@@ -268,7 +261,7 @@ def names_counted(noun: str, unit: str, texts: tuple[str, ...]) -> bool:
         return False
     if any(head in _NEGATED.sub("", t) for t in folded):
         return True
-    return noun[-1] in _counted_by().get(_bare(unit), ())
+    return noun[-1] in counted_by().get(_bare(unit), ())
 
 
 def count_texts(f) -> tuple[str, ...]:
