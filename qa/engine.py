@@ -33,6 +33,7 @@ from qa import (
     narrative,
     ops,
     overview,
+    ranking,
     structure,
 )
 from qa import calc as C
@@ -226,8 +227,8 @@ class AnswerEngine:
             ("change", lambda: overview.change(q, ms, env)),
             ("breakdown", lambda: overview.breakdown(q, ms, env)),
             ("composition", lambda: overview.breakdown(q, ms, env)),
-            ("rank", lambda: overview.rank(q, ms, env)),
-            ("list", lambda: overview.projects(q, ms, env) + overview.changed(q, ms, env)),
+            ("rank", lambda: ranking.rank(q, ms, env) + ranking.by_derived(q, ms, env)),
+            ("list", lambda: overview.projects(q, ms, env) + ranking.changed(q, ms, env)),
             ("per_unit", lambda: overview.per_unit(q, ms, env)),
             ("completion", lambda: overview.completion(q, ms, env)),
         )

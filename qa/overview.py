@@ -17,7 +17,7 @@ from qa.catalog import Entry
 from qa.context import only_cue_words
 from qa.lookup import Candidate, figures_for, is_generic, total_entries
 from qa.match import Mention
-from qa.members import Members, entry_at, members, row_figures
+from qa.members import Members, members, row_figures
 from qa.ops import (
     Env,
     acquisition,
@@ -34,7 +34,6 @@ from qa.question import Question
 from qa.readings import Draft, Reading, count_texts, names_counted
 
 _MONEY = ("元", "万元")
-_TOP = re.compile(r"前([一二两三四五六七八九十\d]+)|排名前([一二两三四五六七八九十\d]+)|([一二两三四五六七八九十\d]+)(?:样|项|个|名|位|类|笔|大)")
 
 
 # --- readings ------------------------------------------------------------------------------------
@@ -112,58 +111,6 @@ def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, qualit
     return r
 
 
-def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
-    year = default_years(q)[0]
-    low = bool(re.search(r"最少|最小|最低|最便宜", q.text))
-    n = _top_n(q)
-    out = []
-    for m in [m for m in ms if m.entries] or ([None] if _whole(q) or q.level else []):
-        for mem in members(q, m, env, year):
-            pool = list(mem.parts)
-            if not q.level:  # rank the finest items: a 类's 项, 人员经费's 基本工资 …
-                for c in mem.parts:
-                    kids = mem.children.get(c.figure.source.line)
-                    if kids:
-                        pool.remove(c)
-                        pool += kids
-            ranked = sorted((c for c in pool if c.figure.value or low), key=lambda c: (c.yuan, c.entry.code or ""))
-            ranked = ranked if low else ranked[::-1]
-            picked = ranked[:n]
-            if picked and len(ranked) >= 2:  # a ranking of one says nothing
-                out.append(_listing(q, mem, year, op="rank", shares=False, quality=_q(q, m, mem), parts=picked))
-    return out + _rank_named(q, ms, year, low)
-
-
-def _rank_named(q: Question, ms: list[Mention], year: int, low: bool) -> list[Reading]:
-    """'基本工资、津贴补贴、奖金哪个最多': the items the question names, in order of amount."""
-    named = []
-    for m in ms:
-        gs = [g for g in groups(q, m, year, asked=True) if best_of(g).figure.unit in _MONEY]
-        if len(gs) == 1:  # an item with several figures stays out (the score weighs what is left)
-            named.append((m, best_of(gs[0])))
-    if len(named) < 2:
-        return []
-    ranked = sorted(named, key=lambda p: p[1].yuan, reverse=not low)
-    top = ranked[0][1]
-    word = "最少" if low else "最多"
-    lines = "；".join(f"{W.subject(c)}{W.shown(c.figure)}" for _, c in ranked)
-    text = f"按金额{'从小到大' if low else '从大到小'}：{lines}。{word}的是{W.name_of(top.entry)}。"
-    results = [Result(c.figure.value, c.figure.unit, c.label) for _, c in ranked]
-    draft = Draft("answered", text, [c for _, c in ranked], results)
-    return [reading_for("rank", q, [c for _, c in ranked], [m for m, _ in ranked], draft, [year])]
-
-
-def _top_n(q: Question) -> int:
-    """'前三', '最多的三样' → 3; '哪一项最多' → 1; '哪几项最多' → 3."""
-    from core.text import cn_to_int
-
-    m = _TOP.search(q.text)
-    if m:
-        token = next(g for g in m.groups() if g).replace("两", "二")
-        return cn_to_int(token)
-    return 3 if re.search(r"哪几|哪些", q.text) else 1
-
-
 def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     """'有哪些项目' — the 绩效 projects with their 当年预算, else the 项目支出明细 rows."""
     if "项目" not in q.text:
@@ -219,45 +166,7 @@ def _fund_column(q: Question, found: list[Candidate]) -> tuple[str | None, list[
     return None, []
 
 
-def changed(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
-    """'哪些科目比去年减少了' — rows of the function table whose amount rose (or fell)."""
-    down = bool(re.search(r"减少|少了|下降|降了|压减|减了", q.text))
-    up = bool(re.search(r"增加|多了|增长|上升|涨了|提高", q.text))
-    if up == down:
-        return []
-    year = q.doc.year
-    table = next((t for t in env.doc.tables if role_of(t) is Role.GENERAL_EXPENSE and t.status == "data"), None)
-    if table is None:
-        return []
-    found = []
-    for r in table.rows:
-        if not r.code or (q.level and len(r.code) != q.level):
-            continue
-        e = entry_at(env, table, r.line)
-        if e is None:
-            continue
-        for prev, cur in _pair_of(q, env, e):
-            delta = cur.figure.value - prev.figure.value
-            if (down and delta < 0) or (up and delta > 0):
-                found.append((prev, cur))
-    if not found:
-        return []
-    calcs, results, lines, cands = [], [], [], []
-    for prev, cur in found:
-        d = C.difference(cur.figure.value, prev.figure.value, cur.figure.unit)
-        calcs.append(d)
-        results += [Result(cur.figure.value, cur.figure.unit, cur.label), Result(d.value, d.unit, f"{cur.entry.name}变化")]
-        lines.append(f"{cur.entry.label}：{W.shown(prev.figure)} → {W.shown(cur.figure)}（{'减少' if down else '增加'}{W.amount(abs(d.value), d.unit)}）")
-        cands += [prev, cur]
-    what = "减少" if down else "增加"
-    calcs.append(C.Calc(" + ".join(["1"] * len(found)), Decimal(len(found)), "个", 0))
-    text = f"表{W.cn(table.no)}中比{year - 1}年{what}的科目共{len(found)}个：" + "；".join(lines) + "。"
-    draft = Draft("answered", text, cands, results, calcs)
-    r = reading_for("list", q, cands, [], draft, [year - 1, year], quality=0.85)
-    return [r]
-
-
-def _pair_of(q: Question, env: Env, e: Entry) -> list[tuple[Candidate, Candidate]]:
+def pair_of(q: Question, env: Env, e: Entry) -> list[tuple[Candidate, Candidate]]:
     from qa.match import Hit
 
     m = Mention(0, 0, (Hit(e, 0, 0, "name", 1.0),))
@@ -279,7 +188,7 @@ def change(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             continue
         if not pairs and totals:
             for e in entries:
-                pairs = _pair_of(q, env, e)
+                pairs = pair_of(q, env, e)
                 if pairs:
                     break
         if pairs:

@@ -25,6 +25,8 @@ _WITH_BEFORE = re.compile(r"(?:和|与|跟|同)$")  # a comparison only when 相
 _COMPARE_AFTER = re.compile(r"^(?:的?(?:相比|比|比较|对比|来比|相较))")
 _ROLES = {r.value: r for r in Role}
 _ECON = re.compile(r"(政府|部门)(?:预算)?(?:支出)?经济(?:分类|科目)(?:科目)?")
+# '最大的几项', '花钱最多的几个', '前几名': a ranking's top few (qa.overview._top_n)
+_SUPERLATIVE_BEFORE = re.compile(r"(?:最[大多高少小低贵]的?|前)$")
 # 'where does the money come from': the income side
 _SOURCES = re.compile(
     r"(?:钱|经费|资金|收入|预算)(?:都|主要|是|都是)*(?:从哪里来|从哪儿来|从哪来|从哪|哪来|哪儿来|哪里来|来源|来自|怎么来)(?:的)?"
@@ -52,7 +54,7 @@ _TOTAL = re.compile(
 @dataclass(frozen=True)
 class Cue:
     """A word of the question with what it means: ``kind`` is op / year / unit / measure / table /
-    level / total / filler / context / particle / code / table_no / department / places."""
+    level / total / filler / context / particle / code / table_no / department / places / class."""
 
     start: int
     end: int
@@ -156,6 +158,9 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
         gov = m.group(1) == "政府"
         q.cues.append(Cue(m.start(), m.end(), "table", "政府经济分类" if gov else "部门经济分类"))
         q.roles |= {Role.BASIC_ECON_GOV, Role.PROJECT_ECON_GOV} if gov else {Role.BASIC_ECON_DEPT, Role.PROJECT_ECON_DEPT}
+    for word, digits in v.classes.items():  # '按功能分类': which scheme of 科目 (see qa.readings.score)
+        for start in _all(text, word):
+            q.cues.append(Cue(start, start + len(word), "class", digits))
     for word, leaf in v.measures.items():
         for start in _all(text, word):
             q.cues.append(Cue(start, start + len(word), "measure", leaf))
@@ -483,6 +488,8 @@ def _unit_cues(q: Question) -> None:
     counters = sorted(v.units["counters"], key=len, reverse=True)
     # '哪几项', '哪几类' ask which ones (a list), not how many
     for m in re.finditer(r"(?:(?<!哪)几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
+        if m.group().startswith("几") and _SUPERLATIVE_BEFORE.search(text[: m.start()]):
+            continue  # '最大的几项', '前几名': the top ones of a ranking, not how many there are
         if text[m.end(1) - 1 : m.end(1) + 1] in _NOT_COUNTERS:
             if text[m.end(1) - 1 : m.end(1) + 1] == "项目":  # '多少项目': a count of projects
                 q.cues.append(Cue(m.start(), m.end() + 1, "counter", "个"))

@@ -159,6 +159,10 @@ def score(reading: Reading, q: Question) -> Reading:
         titled = c.value in titles and not re.search("预算|决算", c.value)
         if c.kind == "measure" and reading.items and reading.op not in ("text", "define", "reason") and c.value not in columns and not titled:
             continue  # a column the reading does not use ('项目支出' beside 基本支出)
+        if c.kind == "class":  # '按功能分类': items coded in that scheme (功能分类 2xx, 经济分类 3xx/5xx)
+            if any((e.code or "")[:1] in c.value for e in reading.items if e.code):
+                covered.update(range(c.start, c.end))
+            continue
         if c.kind == "counted" and not _counts_what(reading, c.value):
             continue  # '几个区级学会' answered by 内设机构3个: the noun counted stays unexplained
         if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):

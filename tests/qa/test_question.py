@@ -40,6 +40,8 @@ def test_units_asked_and_numbers_stated(seed):
     assert read("劳务费合多少万元", seed).unit_asked == "万元"
     assert read("这个单位有几辆车", seed).unit_asked == "辆"
     assert read("有多少工作人员", seed).unit_asked == "人"
+    # the top few of a ranking are not a count of 项
+    assert read("办公费里最大的几项是什么", seed).unit_asked is None
     # '100万元以上的设备' states a number; the question asks for a count of 台
     assert read("100万元以上设备有几台", seed).unit_asked == "台"
 
