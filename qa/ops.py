@@ -568,12 +568,21 @@ def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             a, b = best_of(a_groups[0]), best_of(b_groups[0])
             out.append(_difference_of(q, a, b, table_ms[:2], years))
     for m in ms:
-        for prev, cur in year_pair(q, m):
-            out.append(_change(q, m, prev, cur))
+        pairs = year_pair(q, m)
+        rates = [Candidate(W.narrative_entry(env.catalog, f), f, m.start) for f in stated_for(env, m, ("增长", "下降", "增幅"), "%")]
+        for prev, cur in pairs:
+            out.append(_change(q, m, prev, cur, rates=rates))
         for f in stated_for(env, m, ("增加", "减少")):
             if f.unit not in _MONEY or (q.base_year and re.match(r"[较比]\d{4}年", f.measure) and str(q.base_year) not in f.measure):
                 continue
             c = Candidate(W.narrative_entry(env.catalog, f), f, m.start)
+            agreeing = [(p, k) for p, k in pairs if _agrees(f, p, k)]
+            if agreeing:  # the tables' two years say what the sentence says: both, as one answer
+                prev, cur = agreeing[0]
+                r = _change(q, m, prev, cur, stated=c, rates=rates, env=env)
+                r.quality = max(r.quality, m.quality * 0.97)
+                out.append(r)
+                continue
             text = f"根据说明，{W.short_item(f.item)}{f.measure}{W.shown(f)}。"
             text += _adversarial_change(q, f.value if f.measure.endswith(("增加", "增长")) else -f.value)
             calcs: list[C.Calc] = []
@@ -585,7 +594,31 @@ def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     return out
 
 
-def _change(q: Question, m: Mention, prev: Candidate, cur: Candidate) -> Reading:
+def _same_rate(f: Figure, computed: Decimal) -> bool:
+    """A stated rate ('增长11.5%', '下降37.2%') is this one at the narrative's rounding."""
+    value = -abs(f.value) if f.measure.endswith("下降") else f.value
+    return abs(value - computed) <= Decimal("0.15")
+
+
+def _agrees(f: Figure, prev: Candidate, cur: Candidate) -> bool:
+    """A stated change ('较2023年减少123,501.81元') is the difference of the two cells."""
+    delta = cur.figure.value - prev.figure.value
+    down = f.measure.endswith(("减少", "下降"))
+    return f.unit == cur.figure.unit and prev.figure.year != cur.figure.year and delta == (-f.value if down else f.value)
+
+
+def _change(
+    q: Question,
+    m: Mention,
+    prev: Candidate,
+    cur: Candidate,
+    stated: Candidate | None = None,
+    rates: Sequence[Candidate] = (),
+    env: Env | None = None,
+) -> Reading:
+    """Both years and the difference; against a previous year also the rate (the one the
+    narrative states when it is this rate at its own rounding), and the sentence that states the
+    same change when there is one."""
     signed = bool(re.search(r"正负|负数|负号|减去|变化|变动", q.text))
     d = C.difference(cur.figure.value, prev.figure.value, cur.figure.unit, signed=signed)
     direction = "增加" if cur.figure.value >= prev.figure.value else "减少"
@@ -594,11 +627,38 @@ def _change(q: Question, m: Mention, prev: Candidate, cur: Candidate) -> Reading
     # one year's two columns (决算数 against 年初预算数): named by column, not '2023年…2023年'
     was = f"{py}年" if py != cy else (prev.figure.source.column or "").split("/")[0]
     now = f"{cy}年" if py != cy else ""
-    text = f"{W.subject(cur)}{now}为{W.shown(cur.figure)}，{was}为{before}，{'变化' if signed else direction}{d.shown}。"
+    text = f"{W.subject(cur)}{now}为{W.shown(cur.figure)}，{was}为{before}，{'变化' if signed else direction}{d.shown}"
     calcs, results = [d], [Result(d.value, d.unit, "差额")]
+    rate, said = None, None
+    cands = [prev, cur]
+    if py != cy and prev.figure.value:  # a change on last year is also read as a rate
+        rate = C.growth(cur.figure.value, prev.figure.value, q.places or 1)
+        said = next((r for r in rates if _same_rate(r.figure, rate.value)), None)
+        shown = abs(said.figure.value) if said is not None else abs(rate.value)
+        text += f"，{'增长' if rate.value >= 0 else '下降'}{W.plain(shown)}%" + ("（说明所列）" if said is not None else "")
+    text += "。"
     text = with_wan(q, text, d.value, d.unit, calcs, results, "差额")
+    if said is not None:
+        results.append(Result(said.figure.value, "%", "下降幅度（说明）" if rate.value < 0 else "增长率（说明）"))
+        cands.append(said)
+    elif rate is not None:
+        calcs.append(rate)
+        results.append(Result(rate.value, "%", "增长率"))
+    if stated is not None:
+        sentence = stated.figure.sentence or ""
+        if env is not None and re.search(r"主要|原因", sentence):  # the sentence says why: quote it
+            text += f"说明中写道：「{sentence}」"
+            for f in env.figures:  # and the amounts it gives as the reason ('主要是项目支出预算减少360,000元')
+                if f.origin == "narrative" and f.sentence == sentence and f.unit in _MONEY and f != stated.figure:
+                    cands.append(Candidate(W.narrative_entry(env.catalog, f), f, 0))
+                    results.append(Result(f.value, f.unit, f"{f.item}{f.measure}"))
+        else:
+            text += f"说明中也写明：{W.short_item(stated.figure.item)}{stated.figure.measure}{W.shown(stated.figure)}。"
+        cands.append(stated)
     text += _adversarial_change(q, cur.figure.value - prev.figure.value)
-    draft = Draft("answered", text, [prev, cur], results[::-1] if len(results) > 1 else results, calcs)
+    # the difference first (with its 万元 value when asked), then the rate
+    results = [*results[:2][::-1], *results[2:]] if q.unit_asked == "万元" and len(results) > 1 and results[1].unit == "万元" else results
+    draft = Draft("answered", text, cands, results, calcs)
     return reading_for("diff", q, [cur], [m], draft, list(dict.fromkeys([py, cy])))
 
 
