@@ -54,6 +54,20 @@ def split(question: str) -> list[str]:
     return merged or [question]
 
 
+def as_context(part: str, answer: Answer) -> str:
+    """A clause answered by finding one item it did not name ('有没有哪个科目比去年少了' →
+    2060702 科普活动; '哪个科目完成率最高' → 防灾救灾) is, for the clauses after it, a question
+    about that item: '少了多少', '原因是什么' then ask about 科普活动."""
+    i = answer.interpretation
+    if answer.status != "answered" or i is None or i.operation not in ("list", "rank") or len(i.items) != 1:
+        return part
+    item = i.items[0]
+    if item.words:  # the clause named it: the question is context enough
+        return part
+    name = re.sub(r"^\d+\s*", "", item.label.split(" · ")[-1])
+    return f"{name}{part}"
+
+
 def join(question: str, answers: list[Answer]) -> Answer:
     """One answer for a message of several questions."""
     first = next((a for a in answers if a.status == "answered"), answers[0])

@@ -164,9 +164,11 @@ class AnswerEngine:
             return Answer(question, refusal, "not_found", doc_id=doc.id)
         parts = compound.split(question)
         if len(parts) > 1:
-            answers = []
-            for i, part in enumerate(parts):
-                answers.append(self._answer_one(part, [*history, *parts[:i]], doc))
+            answers: list[Answer] = []
+            earlier: list[str] = []  # the clauses before, as context (an item one of them found included)
+            for part in parts:
+                answers.append(self._answer_one(part, [*history, *earlier], doc))
+                earlier.append(compound.as_context(part, answers[-1]))
             return compound.join(question, answers)
         return self._answer_one(question, history, doc)
 

@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from core.records import Document, Figure, Result
 from core.settings import Settings
-from core.vocab import fold
+from core.vocab import fold, vocabulary
 from qa import calc as C
 from qa import compose as W
 from qa.catalog import Catalog, Entry
@@ -428,7 +428,9 @@ def _shared_words(text: str, other: str) -> list[tuple[int, int]]:
     return spans
 
 
-_ACQUIRE = re.compile(r"购置|购买|新增|添置|采购|安排购")
+def acquiring(text: str) -> bool:
+    """Does the text speak of acquiring a thing (vocabulary units.acquire)?"""
+    return any(w in text for w in vocabulary().units["acquire"])
 
 
 def part_of_total(f: Figure) -> bool:
@@ -438,7 +440,7 @@ def part_of_total(f: Figure) -> bool:
 
 
 def acquisition(f: Figure) -> bool:
-    return bool(_ACQUIRE.search(f.sentence or "") and _ACQUIRE.search((f.sentence or "")[: 40]))
+    return acquiring(f.sentence or "") and acquiring((f.sentence or "")[:40])
 
 
 def _asks_acquisition(q: Question) -> bool:
@@ -631,6 +633,7 @@ def _change(
     calcs, results = [d], [Result(d.value, d.unit, "差额")]
     rate, said = None, None
     cands = [prev, cur]
+    extra: list[tuple[int, int]] = []
     if py != cy and prev.figure.value:  # a change on last year is also read as a rate
         rate = C.growth(cur.figure.value, prev.figure.value, q.places or 1)
         said = next((r for r in rates if _same_rate(r.figure, rate.value)), None)
@@ -648,6 +651,8 @@ def _change(
         sentence = stated.figure.sentence or ""
         if env is not None and re.search(r"主要|原因", sentence):  # the sentence says why: quote it
             text += f"说明中写道：「{sentence}」"
+            # the quoted reason answers '为什么 / 原因 / 怎么' as well
+            extra = [(c.start, c.end) for c in q.cues if c.kind == "op" and c.value in ("reason", "text")]
             for f in env.figures:  # and the amounts it gives as the reason ('主要是项目支出预算减少360,000元')
                 if f.origin == "narrative" and f.sentence == sentence and f.unit in _MONEY and f != stated.figure:
                     cands.append(Candidate(W.narrative_entry(env.catalog, f), f, 0))
@@ -659,7 +664,7 @@ def _change(
     # the difference first (with its 万元 value when asked), then the rate
     results = [*results[:2][::-1], *results[2:]] if q.unit_asked == "万元" and len(results) > 1 and results[1].unit == "万元" else results
     draft = Draft("answered", text, cands, results, calcs)
-    return reading_for("diff", q, [cur], [m], draft, list(dict.fromkeys([py, cy])))
+    return reading_for("diff", q, [cur], [m], draft, list(dict.fromkeys([py, cy])), extra=extra)
 
 
 def _difference_of(q: Question, a: Candidate, b: Candidate, ms: list[Mention], years: list[int]) -> Reading:

@@ -20,6 +20,7 @@ from qa.match import Mention
 from qa.members import Members, members, row_figures
 from qa.ops import (
     Env,
+    acquiring,
     acquisition,
     best_of,
     default_years,
@@ -151,12 +152,9 @@ def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     return [r]
 
 
-_FUNDS = ("政府性基金", "国有资本经营", "一般公共预算")
-
-
 def _fund_column(q: Question, found: list[Candidate]) -> tuple[str | None, list[tuple[int, int]]]:
     """The funding column of the project table a question names ('政府性基金'), with its words."""
-    for fund in _FUNDS:
+    for fund in vocabulary().units["funds"]:
         at = q.text.find(fund)
         if at < 0:
             continue
@@ -361,12 +359,10 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
 
 # Words that end the noun after '每个' (particles, verbs, question words, a time span): '每批次花了
 # 多少' names no noun; '每个村的补助' names 村.
-_NOUN_END = "的了呢吗啊呀花要能拿给是有多少几一年平均大概约，,。？?、"
-
-
 def _noun_after(text: str) -> str:
     """The noun right after '每个' ('每个村的补助' → 村, '每辆公车一年' → 公车); '' when none."""
-    m = re.match(rf"[^{_NOUN_END}\W\d]+", text)
+    ends = re.escape("".join(vocabulary().units["noun_end"]))
+    m = re.match(rf"[^{ends}\W\d]+", text)
     return m.group() if m else ""
 
 
@@ -375,8 +371,8 @@ def _count_for(c: Candidate, counts: list[Figure]) -> Figure | None:
     beside 公务接待费) unless it is a part of a stated whole, else the stated whole ('共有车辆3辆，
     其中：执法执勤用车2辆' — each car, not each 执法 car), else the largest."""
     name = fold(c.entry.name).removesuffix("费")
-    if not re.search(r"购置|购买", name):  # running costs are per car held, not per car bought
-        counts = [f for f in counts if not (acquisition(f) or re.search(r"购置|购买|更新", f.item))] or counts
+    if not acquiring(name):  # running costs are per car held, not per car bought
+        counts = [f for f in counts if not (acquisition(f) or acquiring(f.item))] or counts
 
     def shared(f: Figure) -> int:
         return max(

@@ -39,7 +39,6 @@ _TOP_N = re.compile(
 # '怎么' before a change is 'why' ('怎么比去年还少了', '怎么没花完'), not 'how'
 # 'which' + a few words + the kind of row: the rows themselves are asked ('哪些项级科目', '哪几项功能
 # 科目', '哪些款级支出'), as the vocabulary's 哪些科目 asks them
-_WHICH_ROWS = re.compile(r"(?:哪些|哪几个|哪几项|哪几类)[\u4e00-\u9fff（）()]{1,8}?(?:科目|支出|费用|经费)")
 _HOW_COME = re.compile(r"怎么(?:会|还|就|又|突然)?[^,.?!;，。？！；]{0,8}?(?:少了|多了|减少|增加|下降|上升|降了|涨了|没花完|花不完|超了|超支|结余)")
 _NOT_COUNTERS = ("项目", "人员", "人数", "人民", "家庭", "名称", "场所", "件事", "台账", "类别", "期间")
 _PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?[\u4e00-\u9fff]{0,5}?(?:人员|人数|人口|职工|工作人员|干部|员工|编制|人(?![次民大才]))")
@@ -179,7 +178,7 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     for m in _SOURCES.finditer(text):  # where the money comes from: the income side, broken down
         q.cues.append(Cue(m.start(), m.end(), "total", "income"))
         q.cues.append(Cue(m.start(), m.end(), "op", "composition"))
-    for m in _WHICH_ROWS.finditer(text):  # '哪些项级科目', '哪几项功能科目': which rows (a list)
+    for m in _which_rows().finditer(text):  # '哪些项级科目', '哪几项功能科目': which rows (a list)
         q.cues.append(Cue(m.start(), m.end(), "op", "list"))
     for m in _HOW_COME.finditer(text):  # '怎么比去年还少了': why it changed
         q.cues.append(Cue(m.start(), m.start() + 2, "op", "reason"))
@@ -470,6 +469,13 @@ def _year_word_is_name(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def _which_rows() -> re.Pattern[str]:
+    units = vocabulary().units
+    which, kinds = "|".join(map(re.escape, units["which"])), "|".join(map(re.escape, units["row_kinds"]))
+    return re.compile(rf"(?:{which})[\u4e00-\u9fff()]{{1,8}}?(?:{kinds})")
+
+
 def counted_by() -> dict[str, tuple[str, ...]]:
     """What each counting word counts, by the last character of its noun (vocabulary)."""
     pairs = (pair.split(":") for pair in vocabulary().units.get("counted_by", ()))

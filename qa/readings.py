@@ -32,7 +32,7 @@ ACCOUNTS: dict[str, frozenset[str]] = {
     "change": frozenset({"change", "diff", "growth", "value", "yesno", "reason"}),
     "breakdown": frozenset({"breakdown", "composition", "value", "list", "sum", "share", "text", "per_unit", "topn"}),
     "rank": frozenset({"rank", "value", "breakdown", "composition", "list", "text", "topn"}),
-    "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text", "per_unit", "topn"}),
+    "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text", "per_unit", "topn", "yesno"}),
     "reason": frozenset({"reason", "change", "diff", "growth", "value", "text", "yesno"}),
     "define": frozenset({"define", "text", "breakdown", "list", "composition"}),
     "text": frozenset({"text", "list", "breakdown", "yesno"}),
@@ -252,7 +252,11 @@ def counted_noun(q: Question) -> str:
 
 
 # What a count excludes is not what it counts: '设备（不含车辆）0台' counts no cars.
-_NEGATED = re.compile(r"[（(]?(?:不含|不包括|除)[^（）()，,。；;]*[）)]?")
+@lru_cache(maxsize=1)
+def _negated() -> re.Pattern[str]:
+    """'（不含车辆）', '不包括…': words that exclude what follows (vocabulary units.negations)."""
+    words = "|".join(map(re.escape, vocabulary().units["negations"]))
+    return re.compile(rf"[（(]?(?:{words})[^（）()，,。；;]*[）)]?")
 
 
 def names_counted(noun: str, unit: str, texts: tuple[str, ...]) -> bool:
@@ -261,9 +265,9 @@ def names_counted(noun: str, unit: str, texts: tuple[str, ...]) -> bool:
     not; '几个区级学会': 内设机构3个 does not; '每个村': 绩效自评9个 does not."""
     head = noun[-2:] if len(noun) >= 3 else noun[-1:]
     folded = [fold(t) for t in texts]
-    if any(head in m.group() for t in folded for m in _NEGATED.finditer(t)):
+    if any(head in m.group() for t in folded for m in _negated().finditer(t)):
         return False
-    if any(head in _NEGATED.sub("", t) for t in folded):
+    if any(head in _negated().sub("", t) for t in folded):
         return True
     return noun[-1] in counted_by().get(_bare(unit), ())
 

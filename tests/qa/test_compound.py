@@ -26,3 +26,17 @@ def test_a_space_between_two_questions_typed_without_punctuation_splits_them():
     assert split("2024年 科普经费是多少") == ["2024年 科普经费是多少"]
     # a space before the question is finished is no question mark
     assert split("哪个项目 花了多少") == ["哪个项目 花了多少"]
+
+
+def test_an_item_one_clause_found_is_what_the_next_clauses_ask_about(engine):
+    # seed 表五: the only 项 that fell is 2060702 科普活动 (3,660,000.00 → 2,300,000.00); '少了多少'
+    # and '原因' then ask about it (line 51: 主要原因是项目科目调整、预算压减…), not about the total
+    from decimal import Decimal
+
+    from tests.qa.conftest import SEED_ID
+
+    a = engine.answer("有没有哪个项级科目今年预算比去年少了？少了多少，原因是什么", doc_id=SEED_ID)
+    assert a.status == "answered", a.text
+    lines = a.text.split("\n")
+    assert "科普活动" in lines[2] and "1,360,000.00元" in lines[3], a.text
+    assert "预算压减" in a.text and Decimal("-123501.81") not in {r.value for r in a.results}

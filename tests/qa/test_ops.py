@@ -33,3 +33,11 @@ def test_the_tables_two_years_and_the_stated_change_with_its_reason(engine):
     a = engine.answer("科协今年预算比去年少了多少", doc_id=SEED_ID)
     assert {(Decimal("123501.81"), "元"), (Decimal("236498.19"), "元"), (Decimal("360000"), "元")} <= values(a), a.text
     assert "6,182,766.44" in a.text and "6,059,264.63" in a.text
+
+
+def test_why_it_changed_is_answered_by_the_two_years_and_the_sentence_that_says_why(engine):
+    # pipe-fund 表十 三公经费 2024年 134,000.00 → 2025年 394,000.00; the narrative: 较2024年增加260,000元，
+    # 增长194.0%，主要原因是按规定更新报废执法执勤用车
+    a = engine.answer("三公经费为什么比上年增加了", doc_id="pipe-fund-budget-2025")
+    assert {(Decimal("260000.00"), "元"), (Decimal("194.0"), "%")} <= values(a), a.text
+    assert "134,000.00" in a.text and "执法执勤用车" in a.text
