@@ -22,7 +22,8 @@ Analyse = Callable[[str], tuple[Question, list[Mention]]]
 
 _LEAD = re.compile(r"^(?:那么?|那个|还有|再问一下|再问|换成|另外|然后|那请问|请问那)")
 _TAIL = re.compile(r"(?:的)?(?:那个|这个|那项|这项)?(?:呢|吗|呀|啊)?[?？。!！]*$")
-_DEMONSTRATIVE = re.compile(r"(?:这个|那个|该|此|这)(项目|科目|单位|部门|表|指标)")
+# '这个项目', '这个抽检项目' (a few words of it between): the item the previous question was about
+_DEMONSTRATIVE = re.compile(r"(?:这个|那个|该|此|这)[\u4e00-\u9fff]{0,4}?(项目|科目|单位|部门|表|指标)")
 _QUALIFIER_ONLY = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "部门经济分类", "政府经济分类",
                    "一般公共预算", "财政拨款")  # fmt: skip
 
@@ -43,7 +44,7 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
         if project:
             return text.replace(m.group(0), project)
         if item_words:
-            return text.replace(m.group(0), item_words[0])
+            return text.replace(m.group(0), _named_again(m, item_words[0]))
     if not cur_ms and not _has_total(cur):
         if not item_words and not _has_total(prev):
             return question
@@ -76,6 +77,16 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
             first = prev_ms[0]
             return prev.text[: first.start] + core + prev.text[first.end :]
     return question
+
+
+def _named_again(m: re.Match[str], words: str) -> str:
+    """'这个项目' → the previous item's words; '这个抽检项目' after '食品抽检…' → '食品抽检项目':
+    the words the demonstrative adds are kept when the previous ones lack them, and so is 项目
+    (it says the item is a project)."""
+    modifier = re.sub(r"^(?:这个|那个|该|此|这)", "", m.group(0))[: -len(m.group(1))]
+    if not modifier:
+        return words
+    return words + ("" if words.endswith(modifier) else modifier) + ("项目" if m.group(1) == "项目" else "")
 
 
 def only_cue_words(q: Question, m: Mention) -> bool:

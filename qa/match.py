@@ -310,8 +310,16 @@ def _abbreviations(text: str, entries: list[Entry], source: str, covered: list[t
         for e, v in by_first.get(ch, ()):
             run = _subsequence_run(text, i, v)
             if len(run) >= max(4, len(v) / 2) and run != v and run not in source and not _overlaps((i, i + len(run)), covered):
-                out.append(Hit(e, i, i + len(run), "abbrev", round(0.7 + 0.2 * len(run) / len(v), 3)))
+                end, quality = i + len(run), round(0.7 + 0.2 * len(run) / len(v), 3)
+                if text.startswith("项目", end) and _is_project(e):  # '食品抽检项目': a project, abbreviated
+                    end, quality = end + 2, quality + 0.1
+                out.append(Hit(e, i, end, "abbrev", quality))
     return out
+
+
+def _is_project(e: Entry) -> bool:
+    """An entry of a project table (项目支出明细, 绩效目标) or a 绩效 project's field."""
+    return bool(e.project) or (e.role is not None and e.role.value in ("项目支出明细表", "重点项目绩效目标表", "一般项目绩效目标表"))
 
 
 def _core(name: str) -> str:

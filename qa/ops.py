@@ -935,8 +935,9 @@ def total_of(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             else:
                 picked.append(best_of(gs[0]))
             used.append(m)
-    if len(used) == 1 and len(years) == 1:
-        # one item in several tables the question names ('基本支出和项目支出里的办公费'): their sum
+    if len(used) == 1 and len(years) == 1 and len(q.cue_spans("table", "measure")) >= 2:
+        # one item in several tables the question names ('基本支出和项目支出里的办公费'): their sum.
+        # Only when it names them: the same row in 收入决算表 and 支出决算表 adds up to nothing.
         gs = groups(q, used[0], years[0])
         tables = {best_of(g).entry.role for g in gs}
         if len(gs) >= 2 and len(tables) == len(gs):

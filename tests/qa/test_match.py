@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from qa.match import find_hits, heads, mentions
@@ -63,3 +65,17 @@ def test_cue_words_are_no_items(engine, seed):
     # '支出决算数' is made of the question's own words (支出, 决算数): no partial item
     _, ms = found(engine, seed, "行政运行的支出决算数")
     assert all(h.how != "partial" for m in ms for h in m.hits)
+
+
+def test_an_abbreviation_followed_by_project_names_the_project(engine):
+    # printed-budget 表十二 重点项目 食品安全监督抽检 预算金额 880,000.00 (also 表十一's row); '食品抽检'
+    # is its abbreviation, and '项目' says it is the project, not the 科目 食品安全监管 (glossary)
+    a = engine.answer("食品抽检项目安排了多少钱", doc_id="printed-budget-2024")
+    assert a.results and a.results[0].value == Decimal("880000.00"), a.text
+
+
+def test_an_everyday_name_from_the_glossary_for_a_national_classification_item(engine):
+    # document-final 表五: 2240602 森林草原防灾减灾 本年决算数 362,800.00 — people say 森林防火.
+    # '一共' never adds the row's 表二 income (512,800.00) to its 表五 spending (it said 875,600.00)
+    a = engine.answer("森林防火一共花了多少", doc_id="document-final-2023")
+    assert a.results and a.results[0].value == Decimal("362800.00"), a.text

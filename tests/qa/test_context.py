@@ -1,0 +1,12 @@
+"""Follow-ups completed from the question before (qa/context.py); values read from the fixtures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def test_a_demonstrative_with_words_of_its_own_names_the_previous_project(engine):
+    # printed-budget: the previous question is about 食品抽检; '那个抽检项目' is 食品安全监督抽检
+    # (表十二 预算金额 880,000.00), not the 科目 2013816 食品安全监管 (1,646,000.00)
+    a = engine.answer("那个抽检项目花多少钱", history=["食品抽检一年抽多少批次"], doc_id="printed-budget-2024")
+    assert a.results and a.results[0].value == Decimal("880000.00"), (a.resolved_question, a.text)
