@@ -759,6 +759,9 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                     # the part as the whole's own table shows it (三公 parts in the 三公 table)
                     same = [c for g in pg for c in g if c.entry.table_no == b.entry.table_no]
                     a = best_of(same) if same else best_of(pg[0])
+                    # a whole the narrative states: the part its own sentences state ('政府采购预算总额
+                    # 80,396,500元…。其中一般公共预算财政拨款政府采购18,010,000元'), same 口径
+                    a = _stated_part(env, b, fold(q.text[part.start : part.end])) or a
                     if _within_itself(a, b):
                         continue
                     # as sure as the part was matched: '基础设施建设' is 31005 基础设施建设 by its
@@ -787,6 +790,23 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     elif len(parts) >= 2 and len(wholes) == 1 and all(h.how == "total" for h in wholes[0].hits):
         out += _shares_of_total(q, parts, env, year, extra=[wholes[0].span])
     return out
+
+
+def _stated_part(env: Env, whole: Candidate, words: str) -> Candidate | None:
+    """The part of a stated whole that its sentence, or the '其中…' sentence after it on the same
+    line, states under the part's words."""
+    w = whole.figure
+    if w.origin != "narrative" or not w.sentence or not words:
+        return None
+    sentences = [w.sentence]
+    line = next((f.sentence for f in env.figures if f.origin == "narrative" and f.source.line == w.source.line
+                 and f.sentence and f.sentence != w.sentence and fold(f.sentence).startswith("其中")), None)  # fmt: skip
+    sentences += [line] if line else []
+    for f in env.figures:
+        same = f.origin == "narrative" and f.sentence in sentences and f is not w and f.unit == w.unit
+        if same and f.value <= w.value and words in fold(f.item):
+            return Candidate(W.narrative_entry(env.catalog, f), f, whole.mention)
+    return None
 
 
 def _titled_totals(q: Question, env: Env, whole: Mention, tables: set, year: int) -> list[list[Candidate]]:

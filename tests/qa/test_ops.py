@@ -41,3 +41,10 @@ def test_why_it_changed_is_answered_by_the_two_years_and_the_sentence_that_says_
     a = engine.answer("三公经费为什么比上年增加了", doc_id="pipe-fund-budget-2025")
     assert {(Decimal("260000.00"), "元"), (Decimal("194.0"), "%")} <= values(a), a.text
     assert "134,000.00" in a.text and "执法执勤用车" in a.text
+
+
+def test_a_share_of_a_stated_whole_takes_the_part_its_sentences_state(engine):
+    # pipe-fund line 56: 政府采购预算总额80,396,500元 … 。其中 … 政府性基金预算财政拨款政府采购62,386,500元
+    # → 62,386,500 / 80,396,500 = 77.6 %, not 表一's 政府性基金 income over the procurement total
+    a = engine.answer("政府采购预算总额中，政府性基金预算财政拨款政府采购占比多少", doc_id="pipe-fund-budget-2025")
+    assert a.results and a.results[0].value == Decimal("77.6"), a.text
