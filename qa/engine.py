@@ -202,6 +202,9 @@ class AnswerEngine:
         # items (BM25; dense once loaded), weighed below any name the question spells out
         found = [] if hits else cards.retrieved_hits(q, self.catalog, [], self.retriever)
         ms = alternatives(q, mentions(hits + found), self.catalog)
+        # '我是科普志愿者，科普经费比去年少了多少': who asks is background, not a second item
+        background = [(c.start, c.end) for c in q.cues if c.kind == "context" and c.value == "clause"]
+        ms = [m for m in ms if not any(s <= m.start and m.end <= e for s, e in background)] or ms
         # words an item stands for are content even when they look like filler ('咨询费')
         q.item_positions = {i for m in ms for i in range(m.start, m.end) if m.quality >= 0.9}
         return q, ms

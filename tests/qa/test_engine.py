@@ -457,3 +457,10 @@ def test_one_car_a_year_is_a_per_unit_question(engine):
     # seed: 30231 公务用车运行维护费 80,000.00 (表六), 共有车辆 2 辆 (line 85) → 40,000.00 each
     a = engine.answer("一辆公车一年运行费多少", doc_id=SEED_ID)
     assert values(a)[0] == (Decimal("40000.00"), "元"), a.text
+
+
+def test_who_asks_is_background_not_an_item(engine):
+    # '我是科普志愿者' says who asks; its 科普 is no second item beside 印刷费 (it was 科学技术普及)
+    doc = engine.store.document(SEED_ID)
+    q, ms = engine._analyse("我是科普志愿者，印刷费比去年少了多少", doc)
+    assert ms and all(m.start >= q.text.index("印刷费") for m in ms), [(m.start, m.end) for m in ms]
