@@ -20,7 +20,7 @@ _NUMBER_UNIT = re.compile(
     r"(?<![\d.])(?P<num>[-−]?\d(?:[\d,，]*\d)?(?:\.\d+)?)\s*"
     # a count may be written in 万 ('1.2万页', '180万画幅'): any counting word may carry it
     r"(?P<unit>万元|亿元|元|%|万?(?:个|辆|台（套）|台\(套\)|台|批次|人次|次|项|人|场次|场|家|期|篇|名|"
-    r"卷|册|件|页|画幅|亩|户|所|公里|平方米|小时))"
+    r"卷|册|件|页|画幅|亩|户|所|公里|平方米|小时|分(?![钟之])))"  # 分: a 绩效自评 score ('自评得分95分')
 )
 _YEAR = re.compile(r"(\d{4})\s*年")
 _RELATION_END = re.compile(

@@ -34,7 +34,12 @@ def test_a_wrong_gold_cannot_hide(gold_store) -> None:
             continue  # which document is meant: the choices are names, checked by the scorer
         bad = copy.deepcopy(q)
         if q["type"] == "clarify":
-            bad["gold"]["values"][-1]["value"] = _wrong(q["gold"]["values"][-1]["value"])
+            # corrupt one value into none of the others ('3名' × 3 + 1 is the '10名' beside it)
+            others = {Decimal(v["value"]) for v in q["gold"]["values"][:-1]}
+            wrong = _wrong(q["gold"]["values"][-1]["value"])
+            while Decimal(wrong) in others:
+                wrong = _wrong(wrong)
+            bad["gold"]["values"][-1]["value"] = wrong
         else:
             bad["gold"]["value"] = _wrong(q["gold"]["value"])
         if not check_question(bad, gold_store):
