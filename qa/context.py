@@ -38,7 +38,9 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
     cur_ms = [m for m in cur_ms if any(h.how != "retrieved" for h in m.hits) and not only_cue_words(cur, m)]
     prev_ms = [m for m in prev_ms if any(h.how != "retrieved" for h in m.hits)]
     text = cur.text
-    item_words = [prev.text[m.start : m.end] for m in prev_ms]
+    # the item's words without a count the previous question asked ('几辆车' → 车): '车牌多少'
+    # after '那几辆车是什么牌子' asks about the cars, not again how many
+    item_words = [re.sub(r"^(?:几|多少)[\u4e00-\u9fff](?=.)", "", prev.text[m.start : m.end]) for m in prev_ms]
     if m := _DEMONSTRATIVE.search(text):
         project = next((h.entry.project for pm in prev_ms for h in pm.hits if h.entry.project), None)
         if project:

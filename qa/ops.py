@@ -175,6 +175,16 @@ def value(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         if not per_year[years[0]] and years[0] == q.doc.year - 1:
             out += _derived_previous(q, m, env)
             continue
+        funds = [f for f in vocabulary().units["funds"] if f in q.text]
+        if years[0] == q.doc.year - 1 and any(h.how == "total" for h in m.hits) and not funds and not q.roles:
+            # last year's grand total: a table listing last year (表五, 一般公共预算 only) is a
+            # narrower 口径 when its own this-year total is not the department's (with 政府性基金)
+            derived = _derived_previous(q, m, env)
+            if derived and _narrower(per_year[years[0]], derived[0].draft.candidates[0].figure, q.doc.year):
+                # '（含基金）', '包括政府性基金': the all-funds 口径 is what they ask
+                derived[0].extra += [x.span() for x in re.finditer(r"(?:含|包括|包含)(?:政府性)?基金", q.text)]
+                out += derived
+                continue
         compound = _compound(m, per_year[years[0]])
         if compound is not None:
             out.append(_sum_reading(q, compound, [m], years, op="value"))
@@ -205,6 +215,16 @@ def _enumerated(q: Question, ms: list[Mention]) -> bool:
         if gap and not _SEPARATORS.search(gap):
             return False
     return True
+
+
+def _narrower(groups_: list[list[Candidate]], total: Figure, year: int) -> bool:
+    """Do the candidates' own tables total less than ``total`` this year (another 口径)?"""
+    def yuan(f: Figure) -> Decimal:
+        return f.value * 10000 if f.unit == "万元" else f.value
+
+    firsts = [best_of(g) for g in groups_]
+    this_year = [[f for f in c.entry.figures if f.year == year and f.unit in _MONEY] for c in firsts]
+    return bool(firsts) and all(fs and all(yuan(f) != yuan(total) for f in fs) for fs in this_year)
 
 
 def _derived_previous(q: Question, m: Mention, env: Env) -> list[Reading]:

@@ -322,13 +322,14 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     # a 绩效 target counts what it names too ('享受高龄津贴老人人数4100人' for '每个老人'), when named
     measures = ("数量", "指标值") if noun else ("数量",)
     # in the counting word itself: 台 takes 台（套）, 人 never takes 人次 (visits are not people)
-    counts = [
-        f
-        for f in env.figures
-        if re.split(r"[(（]", f.unit)[0] == counter and f.measure in measures and f.value > 0
-    ]
+    counts = [f for f in env.figures if _counts_by(f.unit, counter) and f.measure in measures and f.value > 0]
+    strict = False
     if noun:
-        counts = [f for f in counts if names_counted(noun, f.unit, count_texts(f))]
+        named = [f for f in counts if names_counted(noun, f.unit, count_texts(f))]
+        # an occasion counted ('一批客人', '一场会议'): the noun is who or what takes part; the count
+        # is of the occasions, and must be stated about the item itself ('公务接待42批次')
+        strict = not named and counter in _OCCASIONS
+        counts = named or (counts if strict else [])
     if not counts:
         return []
     out = []
@@ -338,7 +339,7 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             c = best_of(g)
             if c.figure.unit not in _MONEY:
                 continue
-            n = _count_for(c, counts)
+            n = _count_for(c, counts, related_only=strict)
             if n is None:
                 continue
             calc = C.Calc(
@@ -353,7 +354,9 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             results = [Result(calc.value, calc.unit, f"平均每{counter}"), Result(c.figure.value, c.figure.unit, c.label),
                        Result(n.value, n.unit, n.item)]  # fmt: skip
             draft = Draft("answered", text, [c, cn], results, [calc])
-            out.append(reading_for("per_unit", q, [c], [m], draft, [year]))
+            # who takes part in an occasion ('一批客人') is accounted for by the occasions' count
+            extra = [(m_per.end(), m_per.end() + len(noun))] if strict and m_per else []
+            out.append(reading_for("per_unit", q, [c], [m], draft, [year], extra=extra))
     return out
 
 
@@ -366,7 +369,20 @@ def _noun_after(text: str) -> str:
     return m.group() if m else ""
 
 
-def _count_for(c: Candidate, counts: list[Figure]) -> Figure | None:
+_OCCASIONS = ("次", "批", "场", "批次", "场次")
+
+
+def _counts_by(unit: str, counter: str) -> bool:
+    """A count in ``unit`` answers '每{counter}': the same word ('台（套）' for 台), or one of its
+    group ('批次' for 批) — never 人次 for 人 (visits are not people)."""
+    base = re.split(r"[(（]", unit)[0]
+    if base == counter:
+        return True
+    groups = [set(g.split("/")) for g in vocabulary().units.get("count_groups", ())]
+    return "人" not in (base, counter) and any(base in g and counter in g for g in groups)
+
+
+def _count_for(c: Candidate, counts: list[Figure], related_only: bool = False) -> Figure | None:
     """The count an amount is divided by: the one stated about the same thing ('公务接待13批次'
     beside 公务接待费) unless it is a part of a stated whole, else the stated whole ('共有车辆3辆，
     其中：执法执勤用车2辆' — each car, not each 执法 car), else the largest."""
@@ -387,6 +403,8 @@ def _count_for(c: Candidate, counts: list[Figure]) -> Figure | None:
     related = [f for f in counts if shared(f) >= 2 and not part_of_total(f)]
     if related:
         return max(related, key=lambda f: (shared(f), f.value, -f.source.line))
+    if related_only:
+        return None
     wholes = [f for f in counts if stated_as_total(f)]
     return max(wholes or counts, key=lambda f: (f.value, -f.source.line))
 

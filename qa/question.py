@@ -493,7 +493,8 @@ def _unit_cues(q: Question) -> None:
                 q.unit_asked = q.unit_asked or unit
     counters = sorted(v.units["counters"], key=len, reverse=True)
     # '哪几项', '哪几类' ask which ones (a list), not how many
-    for m in re.finditer(r"(?:(?<!哪)几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
+    # '那几辆车是什么牌子': 那几/这几 point at things already known (those cars), they count nothing
+    for m in re.finditer(r"(?:(?<![哪那这])几|多少)(" + "|".join(map(re.escape, counters)) + ")", text):
         if m.group().startswith("几") and _SUPERLATIVE_BEFORE.search(text[: m.start()]):
             continue  # '最大的几项', '前几名': the top ones of a ranking, not how many there are
         if text[m.end(1) - 1 : m.end(1) + 1] in _NOT_COUNTERS:
@@ -504,7 +505,7 @@ def _unit_cues(q: Question) -> None:
         q.cues.append(Cue(m.start(), m.end(), "counter", m.group(1)))
         q.unit_asked = m.group(1) if q.unit_asked in (None, "元") else q.unit_asked
         # the noun after the counting word says what is counted ('几辆公务车'): a count explains it
-        if noun := re.match(r"[\u4e00-\u9fff]{1,6}?(?=[的了呢吗啊呀？?，,。]|$)", text[m.end() :]):
+        if noun := re.match(r"[\u4e00-\u9fff]{1,6}?(?=[的了呢吗啊呀是？?，,。]|$)", text[m.end() :]):
             q.cues.append(Cue(m.end(), m.end() + len(noun.group()), "counted", noun.group()))
         # ... or before it, when it names what this counting word counts ('公务用车有几辆')
         kinds = counted_by().get(m.group(1), ())

@@ -48,3 +48,13 @@ def test_a_share_of_a_stated_whole_takes_the_part_its_sentences_state(engine):
     # → 62,386,500 / 80,396,500 = 77.6 %, not 表一's 政府性基金 income over the procurement total
     a = engine.answer("政府采购预算总额中，政府性基金预算财政拨款政府采购占比多少", doc_id="pipe-fund-budget-2025")
     assert a.results and a.results[0].value == Decimal("77.6"), a.text
+
+
+def test_last_years_grand_total_is_not_a_narrower_tables_total(engine):
+    # pipe-fund 表五 lists 2024 only for 一般公共预算 (合计 34,288,545.20); the department's 2024 total
+    # with 政府性基金 is 166,860,554.80 − 8,972,009.60 = 157,888,545.20 (line 14/15): never 表五's
+    a = engine.answer("住建委2024年部门预算总收入是多少（含基金）", doc_id="pipe-fund-budget-2025")
+    assert Decimal("34288545.20") not in {r.value for r in a.results}, a.text
+    # naming the fund keeps 表五's own total
+    b = engine.answer("去年一般公共预算支出合计多少", doc_id="pipe-fund-budget-2025")
+    assert b.results and b.results[0].value == Decimal("34288545.20"), b.text

@@ -57,3 +57,10 @@ def test_a_named_fund_table_is_broken_down_by_its_own_rows(engine):
     # pipe-fund 表十一 (政府性基金): 合计 130,164,500 — not 表五's 36,696,054.80
     a = engine.answer("住建委今年政府性基金那部分钱都花在哪了", doc_id="pipe-fund-budget-2025")
     assert a.results[0].value == Decimal("130164500.00"), a.text
+
+
+def test_an_occasion_per_unit_divides_by_the_count_of_the_occasions(engine):
+    # final-accounts: 30217 公务接待费 决算 14,283.00 元; the narrative: 全年国内公务接待42批次 →
+    # 14,283.00 / 42 = 340.07 元 per 批 (the guests of a 批 are who takes part, not what is counted)
+    a = engine.answer("接待一批客人大概要花多少钱", doc_id="final-accounts-2023")
+    assert (Decimal("340.07"), "元") in values(a) and a.formula, a.text

@@ -109,3 +109,9 @@ def test_haoduo_asks_how_much_as_southwestern_mandarin_does():
 
     assert "有多少" in normalise("渝北科协今年总共有好多预算哦")
     assert normalise("好多项目") == "好多项目"  # 'many projects' is not a question word
+
+
+def test_those_few_things_are_pointed_at_not_counted(seed):
+    # '那几辆车' / '这几个项目' are the cars and projects already spoken of: no count asked
+    assert read("那几辆车是什么牌子", seed).unit_asked is None
+    assert read("这几个项目是干什么的", seed).unit_asked is None
