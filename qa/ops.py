@@ -584,7 +584,9 @@ def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     out: list[Reading] = []
     years = default_years(q)
     table_ms = [m for m in ms if any(e.kind != "narrative" for e in m.entries)] or ms
-    if len(table_ms) >= 2 and len(set(q.years) - {q.base_year}) <= 1:
+    # two items against each other ('A比B多多少'); a question against a base year ('收支比2023年减少')
+    # compares each with its own past instead
+    if len(table_ms) >= 2 and len(set(q.years) - {q.base_year}) <= 1 and not q.base_year:
         a_groups, b_groups = groups(q, table_ms[0], years[0]), groups(q, table_ms[1], years[0])
         if a_groups and b_groups:
             a, b = best_of(a_groups[0]), best_of(b_groups[0])
