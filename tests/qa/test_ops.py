@@ -58,3 +58,9 @@ def test_last_years_grand_total_is_not_a_narrower_tables_total(engine):
     # naming the fund keeps 表五's own total
     b = engine.answer("去年一般公共预算支出合计多少", doc_id="pipe-fund-budget-2025")
     assert b.results and b.results[0].value == Decimal("34288545.20"), b.text
+
+
+def test_against_a_base_year_two_totals_are_not_subtracted_from_each_other(engine):
+    # seed 表一 收入合计 = 表五 支出合计 = 6,059,264.63: '收支…比2023年减少' is never their 0.00 difference
+    a = engine.answer("科协2024年收支预算均比2023年减少多少", doc_id=SEED_ID)
+    assert Decimal("0.00") not in {r.value for r in a.results}, a.text
