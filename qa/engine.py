@@ -29,11 +29,13 @@ from qa import (
     context,
     corpus,
     decide,
+    difference,
     guard,
     narrative,
     ops,
     overview,
     ranking,
+    shares,
     structure,
 )
 from qa import calc as C
@@ -225,9 +227,9 @@ class AnswerEngine:
         found += ops.value(q, ms, env)
         steps = (
             ("count", lambda: ops.count(q, ms, env) + structure.structural_counts(q, ms, env)),
-            ("diff", lambda: ops.diff(q, ms, env)),
-            ("growth", lambda: ops.growth(q, ms, env)),
-            ("share", lambda: ops.share(q, raw, env)),
+            ("diff", lambda: difference.diff(q, ms, env)),
+            ("growth", lambda: difference.growth(q, ms, env)),
+            ("share", lambda: shares.share(q, raw, env)),
             ("sum", lambda: ops.total_of(q, ms, env)),
             ("change", lambda: overview.change(q, ms, env)),
             ("breakdown", lambda: overview.breakdown(q, ms, env)),

@@ -1,0 +1,49 @@
+"""Differences and growth rates (qa/difference.py): two years of one item with its rate and the
+sentence that states the same change. Values read from the disclosures' lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.qa.conftest import SEED_ID
+
+
+def values(a):
+    return {(r.value, r.unit) for r in a.results}
+
+
+def test_a_change_on_last_year_also_gives_the_rate_with_its_formula(engine):
+    # 表十 公务用车运行费: 2023年 90,000.00 → 2024年 80,000.00: −10,000.00, (80000 − 90000) / 90000 = −11.1 %
+    a = engine.answer("公务用车运行费比去年少了多少", doc_id=SEED_ID)
+    assert {(Decimal("10000.00"), "元"), (Decimal("-11.1"), "%")} <= values(a), a.text
+    assert "90000" in a.formula.replace(",", "")
+
+
+def test_the_rate_the_narrative_states_is_shown_not_a_recomputed_one(engine):
+    # line 57: 其他行政事业单位养老支出 较2023年增加28,870元，增长11.5% (28,870 / 252,140 = 11.45 %):
+    # the answer must not print 11.4 beside the disclosure's 11.5
+    a = engine.answer("其他行政事业单位养老支出今年比去年涨了多少", doc_id=SEED_ID)
+    assert (Decimal("11.5"), "%") in values(a) and (Decimal("11.4"), "%") not in values(a), a.text
+    assert (Decimal("28870.00"), "元") in values(a)
+
+
+def test_the_tables_two_years_and_the_stated_change_with_its_reason(engine):
+    # 表五 合计 2023年 6,182,766.44 → 2024年 6,059,264.63; line 25: 支出较2023年减少123,501.81元，
+    # 主要是基本支出预算增加236,498.19元，项目支出预算减少360,000元
+    a = engine.answer("科协今年预算比去年少了多少", doc_id=SEED_ID)
+    assert {(Decimal("123501.81"), "元"), (Decimal("236498.19"), "元"), (Decimal("360000"), "元")} <= values(a), a.text
+    assert "6,182,766.44" in a.text and "6,059,264.63" in a.text
+
+
+def test_why_it_changed_is_answered_by_the_two_years_and_the_sentence_that_says_why(engine):
+    # pipe-fund 表十 三公经费 2024年 134,000.00 → 2025年 394,000.00; the narrative: 较2024年增加260,000元，
+    # 增长194.0%，主要原因是按规定更新报废执法执勤用车
+    a = engine.answer("三公经费为什么比上年增加了", doc_id="pipe-fund-budget-2025")
+    assert {(Decimal("260000.00"), "元"), (Decimal("194.0"), "%")} <= values(a), a.text
+    assert "134,000.00" in a.text and "执法执勤用车" in a.text
+
+
+def test_against_a_base_year_two_totals_are_not_subtracted_from_each_other(engine):
+    # seed 表一 收入合计 = 表五 支出合计 = 6,059,264.63: '收支…比2023年减少' is never their 0.00 difference
+    a = engine.answer("科协2024年收支预算均比2023年减少多少", doc_id=SEED_ID)
+    assert Decimal("0.00") not in {r.value for r in a.results}, a.text
