@@ -15,6 +15,7 @@ from qa import compose as W
 from qa.lookup import Candidate
 from qa.match import Mention
 from qa.ops import (
+    MONEY,
     Env,
     best_of,
     current_of,
@@ -29,7 +30,6 @@ from qa.ops import (
 from qa.question import Question
 from qa.readings import Draft, Reading
 
-_MONEY = ("元", "万元")
 
 def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     out: list[Reading] = []
@@ -48,7 +48,7 @@ def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         for prev, cur in pairs:
             out.append(_change(q, m, prev, cur, rates=rates))
         for f in stated_for(env, m, ("增加", "减少")):
-            if f.unit not in _MONEY or (q.base_year and re.match(r"[较比]\d{4}年", f.measure) and str(q.base_year) not in f.measure):
+            if f.unit not in MONEY or (q.base_year and re.match(r"[较比]\d{4}年", f.measure) and str(q.base_year) not in f.measure):
                 continue
             c = Candidate(W.narrative_entry(env.catalog, f), f, m.start)
             agreeing = [(p, k) for p, k in pairs if _agrees(f, p, k)]
@@ -127,7 +127,7 @@ def _change(
             # the quoted reason answers '为什么 / 原因 / 怎么' as well
             extra = [(c.start, c.end) for c in q.cues if c.kind == "op" and c.value in ("reason", "text")]
             for f in env.figures:  # and the amounts it gives as the reason ('主要是项目支出预算减少360,000元')
-                if f.origin == "narrative" and f.sentence == sentence and f.unit in _MONEY and f != stated.figure:
+                if f.origin == "narrative" and f.sentence == sentence and f.unit in MONEY and f != stated.figure:
                     cands.append(Candidate(W.narrative_entry(env.catalog, f), f, 0))
                     results.append(Result(f.value, f.unit, f"{f.item}{f.measure}"))
         else:
@@ -204,7 +204,7 @@ def _growth_from_stated_change(q: Question, m: Mention, env: Env) -> list[Readin
     figure and the change the narrative states ('基本支出预算增加236,498.19元'): last year is
     this year ∓ the change, and the rate is the change over last year, both calculations shown."""
     for f in stated_for(env, m, ("增加", "减少")):
-        if f.unit not in _MONEY or (re.search(r"\d{4}年", f.measure) and str(q.doc.year - 1) not in f.measure):
+        if f.unit not in MONEY or (re.search(r"\d{4}年", f.measure) and str(q.doc.year - 1) not in f.measure):
             continue
         current = current_of(env, f, m, q)
         if current is None or current.figure.unit != f.unit:

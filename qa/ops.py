@@ -29,9 +29,9 @@ from qa.match import Hit, Mention
 from qa.question import Question, wants_money
 from qa.readings import Draft, Reading, counted_noun, counts_in
 
-_MONEY = ("元", "万元")
+MONEY = ("元", "万元")  # the amounts (every other unit counts or is a rate)
 _PERF_WORDS = ("指标", "绩效", "目标", "满意", "权重", "完成时间", "社会效益")
-_COUNT_UNITS_MONEY_OK = ("指标值",)
+_COUNT_UNITSMONEY_OK = ("指标值",)
 
 
 @dataclass
@@ -70,14 +70,14 @@ def hit_quality(m: Mention | None, e: Entry, q: Question) -> float:
 def unit_ok(q: Question, f: Figure, e: Entry) -> bool:
     """The unit asked against the figure's unit: 次/个/人 are never answered in 元, and vice versa."""
     asked = q.unit_asked
-    if asked in _MONEY or (asked is None and wants_money(q) and e.kind not in ("indicator",)):
-        if f.unit not in _MONEY and not (asked is None and f.unit == "%"):
+    if asked in MONEY or (asked is None and wants_money(q) and e.kind not in ("indicator",)):
+        if f.unit not in MONEY and not (asked is None and f.unit == "%"):
             return e.kind == "indicator" and asked is None
         return True
     if asked == "%":
         return f.unit == "%"
     if asked:  # a counting word
-        return f.unit not in _MONEY and f.unit != "%" and (asked in f.unit or f.unit in asked or asked == "个")
+        return f.unit not in MONEY and f.unit != "%" and (asked in f.unit or f.unit in asked or asked == "个")
     return True
 
 
@@ -220,7 +220,7 @@ def _narrower(groups_: list[list[Candidate]], total: Figure, year: int) -> bool:
         return f.value * 10000 if f.unit == "万元" else f.value
 
     firsts = [best_of(g) for g in groups_]
-    this_year = [[f for f in c.entry.figures if f.year == year and f.unit in _MONEY] for c in firsts]
+    this_year = [[f for f in c.entry.figures if f.year == year and f.unit in MONEY] for c in firsts]
     return bool(firsts) and all(fs and all(yuan(f) != yuan(total) for f in fs) for fs in this_year)
 
 
@@ -229,7 +229,7 @@ def _derived_previous(q: Question, m: Mention, env: Env) -> list[Reading]:
     states ('比2023年预算增加3,713.74元'), with the calculation shown."""
     out = []
     for f in stated_for(env, m, ("增加", "减少")):
-        if f.unit not in _MONEY or (re.search(r"\d{4}年", f.measure) and str(q.doc.year - 1) not in f.measure):
+        if f.unit not in MONEY or (re.search(r"\d{4}年", f.measure) and str(q.doc.year - 1) not in f.measure):
             continue
         current = current_of(env, f, m, q)
         if current is None:
@@ -300,7 +300,7 @@ def _rate_recomputed(c: Candidate, cands: list[Candidate], calcs: list[C.Calc], 
     f = c.figure
     if f.unit != "%" or f.value != f.value.to_integral_value() or not re.search(r"增幅|增长|增减|变动", f.source.column or ""):
         return ""
-    row = [g for g in c.entry.figures if g.source.line == f.source.line and g.unit in _MONEY]
+    row = [g for g in c.entry.figures if g.source.line == f.source.line and g.unit in MONEY]
     by_year = {y: next((g for g in row if g.year == y), None) for y in (f.year, (f.year or 0) - 1)}
     cur, prev = by_year[f.year], by_year[(f.year or 0) - 1]
     if cur is None or prev is None or not prev.value:
@@ -349,14 +349,14 @@ def count(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                 figs = [f for f in e.figures if f.measure == "数量"]
             else:
                 figs = figures_for(e, q, years[0], q.doc.kind)
-            figs = [f for f in figs if f.unit not in _MONEY and f.unit != "%" and _count_unit_ok(q, f)]
+            figs = [f for f in figs if f.unit not in MONEY and f.unit != "%" and _count_unit_ok(q, f)]
             if not figs:
                 continue
             f = _holdings_first(q, figs, years)
             c = Candidate(e, f, m.start)
             draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
             out.append(reading_for("count", q, [c], [m], draft, years))
-    if q.unit_asked and q.unit_asked not in _MONEY and q.unit_asked != "%":
+    if q.unit_asked and q.unit_asked not in MONEY and q.unit_asked != "%":
         out += _stated_counts(q, env, years)
     return out
 
@@ -365,7 +365,7 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
     figs = [
         f
         for f in env.figures
-        if f.origin == "narrative" and f.measure == "数量" and f.unit not in _MONEY and _count_unit_ok(q, f)
+        if f.origin == "narrative" and f.measure == "数量" and f.unit not in MONEY and _count_unit_ok(q, f)
     ]
     out = []
     for f in figs:
@@ -440,7 +440,7 @@ def _holdings_first(q: Question, figs: list[Figure], years: list[int]) -> Figure
 
 def _count_unit_ok(q: Question, f: Figure) -> bool:
     asked = q.unit_asked
-    if asked in (None, "个") or asked in _MONEY or asked == "%":
+    if asked in (None, "个") or asked in MONEY or asked == "%":
         return True
     return asked in f.unit or f.unit in asked or f.unit.startswith(asked[0]) or counts_in(f.unit, asked, counted_noun(q))
 
@@ -486,8 +486,8 @@ def year_pair(q: Question, m: Mention) -> list[tuple[Candidate, Candidate]]:
 def _budget_final(q: Question, m: Mention) -> list[tuple[Candidate, Candidate]]:
     out = []
     for e in m.entries:
-        budget = [f for f in e.figures if "预算" in (f.source.column or "") and f.unit in _MONEY]
-        final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in _MONEY]
+        budget = [f for f in e.figures if "预算" in (f.source.column or "") and f.unit in MONEY]
+        final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in MONEY]
         if budget and final:
             out.append((Candidate(e, budget[0], m.start), Candidate(e, final[0], m.start)))
             break

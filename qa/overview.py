@@ -19,6 +19,7 @@ from qa.lookup import Candidate, figures_for, is_generic, total_entries
 from qa.match import Mention
 from qa.members import Members, members, row_figures
 from qa.ops import (
+    MONEY,
     Env,
     acquiring,
     acquisition,
@@ -33,9 +34,6 @@ from qa.ops import (
 )
 from qa.question import Question
 from qa.readings import Draft, Reading, count_texts, names_counted
-
-_MONEY = ("元", "万元")
-
 
 # --- readings ------------------------------------------------------------------------------------
 
@@ -81,7 +79,7 @@ def _line(c: Candidate, whole: Candidate | None, shares: bool, calcs: list, resu
 
 def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, quality: float, parts=None) -> Reading:
     ranked = parts is not None
-    parts = parts if ranked else sorted(mem.parts, key=lambda c: -c.yuan if c.figure.unit in _MONEY else 0)
+    parts = parts if ranked else sorted(mem.parts, key=lambda c: -c.yuan if c.figure.unit in MONEY else 0)
     calcs: list = []
     results: list[Result] = []
     whole = mem.whole
@@ -99,7 +97,7 @@ def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, qualit
         # the whole first for a breakdown; after the ranked items for a ranking
         at = len(results) if op == "rank" else 0
         results.insert(at, Result(whole.figure.value, whole.figure.unit, whole.label))
-    order = "按金额从大到小：" if len(parts) > 1 and all(c.figure.unit in _MONEY for c in parts) else ""
+    order = "按金额从大到小：" if len(parts) > 1 and all(c.figure.unit in MONEY for c in parts) else ""
     text = head + order + "；".join(lines) + "。"
     draft = Draft("answered", text, cands, results, calcs)
     r = reading_for(op, q, cands, [], draft, [year], quality=quality)
@@ -200,7 +198,7 @@ def _stated_change(q: Question, env: Env, m: Mention | None, entries: list[Entry
     base = q.base_year or q.doc.year - 1
     found = []
     for e in entries:
-        found += [f for f in stated(env, e, ("增加", "减少")) if f.unit in _MONEY]
+        found += [f for f in stated(env, e, ("增加", "减少")) if f.unit in MONEY]
         found += [f for f in stated(env, e, ("持平",))]
     # against the previous year ('较2023年', '比上年'), not against the budget
     found = [f for f in found if str(base) in f.measure or "上年" in f.measure or not re.search(r"预算|\d{4}", f.measure)]
@@ -249,7 +247,7 @@ def _sentence_figures(env: Env, p, have: list[Candidate]) -> list[Candidate]:
     figs = [
         f
         for f in env.figures
-        if f.origin == "narrative" and f.sentence and f.sentence in p.text and f.unit in _MONEY and f not in seen
+        if f.origin == "narrative" and f.sentence and f.sentence in p.text and f.unit in MONEY and f not in seen
     ]
     return [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in figs]
 
@@ -337,7 +335,7 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     for m in ms:
         for g in groups(q, m, year):
             c = best_of(g)
-            if c.figure.unit not in _MONEY:
+            if c.figure.unit not in MONEY:
                 continue
             n = _count_for(c, counts, related_only=strict)
             if n is None:
@@ -422,8 +420,8 @@ def completion(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         if m is not None and all(e.kind == "narrative" for e in entries):
             entries = entries + total_entries(env.catalog, env.doc.id)  # '一般公共预算财政拨款支出决算数'
         for e in entries:
-            budget = [f for f in e.figures if "预算" in (f.source.column or "") and f.unit in _MONEY]
-            final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in _MONEY]
+            budget = [f for f in e.figures if "预算" in (f.source.column or "") and f.unit in MONEY]
+            final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in MONEY]
             if not budget or not final or not budget[0].value:
                 continue
             b, a = Candidate(e, budget[0], 0), Candidate(e, final[0], 0)

@@ -16,8 +16,8 @@ from qa import compose as W
 from qa.lookup import Candidate
 from qa.match import Mention
 from qa.members import entry_at, members
-from qa.ops import Env, best_of, default_years, groups, reading_for
-from qa.overview import _MONEY, _listing, _q, _whole, pair_of
+from qa.ops import MONEY, Env, best_of, default_years, groups, reading_for
+from qa.overview import _listing, _q, _whole, pair_of
 from qa.question import Question
 from qa.readings import Draft, Reading
 
@@ -54,7 +54,7 @@ def _rank_named(q: Question, ms: list[Mention], year: int, low: bool) -> list[Re
     """'基本工资、津贴补贴、奖金哪个最多': the items the question names, in order of amount."""
     named = []
     for m in ms:
-        gs = [g for g in groups(q, m, year, asked=True) if best_of(g).figure.unit in _MONEY]
+        gs = [g for g in groups(q, m, year, asked=True) if best_of(g).figure.unit in MONEY]
         if len(gs) == 1:  # an item with several figures stays out (the score weighs what is left)
             named.append((m, best_of(gs[0])))
     if len(named) < 2:
@@ -181,10 +181,10 @@ def _budget_final(e, table) -> list[tuple[Candidate, Candidate]]:
     def budgetary(column: str | None) -> bool:
         return "预算" in (column or "") and "决算" not in (column or "") and not (column or "").endswith("%")
 
-    final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in _MONEY]
+    final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in MONEY]
     if not final:
         return []
-    budget = [f for f in e.figures if budgetary(f.source.column) and f.unit in _MONEY]
+    budget = [f for f in e.figures if budgetary(f.source.column) and f.unit in MONEY]
     if not budget:
         row = next((r for r in table.rows if r.line == final[0].source.line), None)
         column = next((c for c in table.columns if budgetary(c)), None)

@@ -13,11 +13,10 @@ from qa import calc as C
 from qa import compose as W
 from qa.lookup import GENERIC, Candidate, distinct_values, figures_for, is_generic, narrow, total_entries
 from qa.match import Mention
-from qa.ops import Env, best_of, default_years, groups, hit_quality, reading_for, stated_for
+from qa.ops import MONEY, Env, best_of, default_years, groups, hit_quality, reading_for, stated_for
 from qa.question import Question
 from qa.readings import Draft, Reading
 
-_MONEY = ("元", "万元")
 # 'Y中X占', 'Y里面X占': the words that put the whole before its part
 _CONTAINER = re.compile(r"^(?:的)?(?:里面|里头|当中|之中|中|里|内|中间)")
 
@@ -205,7 +204,7 @@ def _shares_of_total(q: Question, parts: list[Mention], env: Env, year: int, ext
         Candidate(e, f, 0)
         for e in totals_
         for f in figures_for(e, q, year, q.doc.kind, amounts=True, named=False)
-        if f.unit in _MONEY
+        if f.unit in MONEY
     ]
     whole = narrow(q, whole) if whole else whole
     if not whole:
