@@ -68,6 +68,19 @@ def as_context(part: str, answer: Answer) -> str:
     return f"{name}{part}"
 
 
+def gave_reason(answer: Answer) -> bool:
+    """Does an answer quote the disclosure saying why its own figure is what it is — a quote
+    that gives a reason and states one of the answer's results ('说明中写道：「支出较2023年减少
+    123,501.81元，主要是…」')? A reason quoted about another figure does not count."""
+    if answer.status != "answered":
+        return False
+    # the answer's own figure and its change, not the amounts the quote itself gives as reasons
+    own = [r for r in answer.results[:1]] + [r for r in answer.results if r.label.endswith(("差额", "变化额"))]
+    shown = {f"{abs(r.value):,}" for r in own} | {f"{abs(r.value):,}".rstrip("0").rstrip(".") for r in own}
+    quotes = re.findall(r"「([^」]*)」", answer.text)
+    return any(re.search(r"主要|原因|由于|因为", q) and any(v and v in q for v in shown) for q in quotes)
+
+
 def join(question: str, answers: list[Answer]) -> Answer:
     """One answer for a message of several questions."""
     first = next((a for a in answers if a.status == "answered"), answers[0])

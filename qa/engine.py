@@ -44,7 +44,7 @@ from qa.documents import DocumentNames
 from qa.llm import LLMPhraser
 from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
 from qa.passages import Passage, doc_passages
-from qa.question import Question, department_spans, normalise, read, short_names
+from qa.question import Question, content_positions, department_spans, normalise, read, short_names
 from qa.readings import Draft, Reading, score
 from qa.verify import unverified_numbers
 
@@ -169,10 +169,19 @@ class AnswerEngine:
             answers: list[Answer] = []
             earlier: list[str] = []  # the clauses before, as context (an item one of them found included)
             for part in parts:
+                if answers and self._only_why(part, doc) and compound.gave_reason(answers[-1]):
+                    continue  # '…少了多少？为啥' — the answer before already quotes why
                 answers.append(self._answer_one(part, [*history, *earlier], doc))
                 earlier.append(compound.as_context(part, answers[-1]))
             return compound.join(question, answers)
         return self._answer_one(question, history, doc)
+
+    def _only_why(self, part: str, doc: Document) -> bool:
+        """A clause that asks nothing but why ('为啥', '原因是什么'): every word it has is a reason cue."""
+        q = read(part, doc, self._years[doc.id])
+        why = {i for c in q.cues if c.kind == "op" and c.value == "reason" for i in range(c.start, c.end)}
+        return bool(why) and content_positions(q) <= why | {i for s, e in q.cue_spans("op") for i in range(s, e)
+                                                              if q.text[s:e] in ("是什么", "什么", "呢", "是")}
 
     def _labelled(self, answer: Answer) -> Answer:
         """In a corpus of several departments the reading says which disclosure it read."""

@@ -40,3 +40,15 @@ def test_an_item_one_clause_found_is_what_the_next_clauses_ask_about(engine):
     lines = a.text.split("\n")
     assert "科普活动" in lines[2] and "1,360,000.00元" in lines[3], a.text
     assert "预算压减" in a.text and Decimal("-123501.81") not in {r.value for r in a.results}
+
+
+def test_a_why_after_an_answer_that_quotes_why_is_not_asked_again(engine):
+    # seed line 25: 支出较2023年减少123,501.81元，主要是…项目支出预算减少360,000元 — the first clause's
+    # answer quotes it; '为啥' alone must not add '没有找到' after it
+    from tests.qa.conftest import SEED_ID
+
+    a = engine.answer("科协今年预算比去年少了多少？为啥", doc_id=SEED_ID)
+    assert a.status == "answered" and "360,000" in a.text and "没有找到" not in a.text, a.text
+    # a reason quoted about another item does not stand for the one asked: the clause is answered
+    b = engine.answer("科普活动预算多少？为什么减少", doc_id=SEED_ID)
+    assert "院士专家工作站" in b.text, b.text
