@@ -16,6 +16,14 @@ from qa.question import Question
 from qa.readings import Draft, Reading
 
 
+def says_why(text: str) -> bool:
+    """Does a sentence of the disclosure give a reason (vocabulary units.reasons: '主要原因是…',
+    '主要是…', '由于…')? Shared by every answer that quotes a reason."""
+    from core.vocab import vocabulary
+
+    return any(w in text for w in vocabulary().units["reasons"])
+
+
 def plain(v: Decimal) -> str:
     return format(v, "f")
 

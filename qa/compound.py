@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from core.records import Answer
+from qa.compose import says_why
 
 # A clause asks something of its own when it holds a question word.
 _ASKS = re.compile(
@@ -78,7 +79,7 @@ def gave_reason(answer: Answer) -> bool:
     own = [r for r in answer.results[:1]] + [r for r in answer.results if r.label.endswith(("差额", "变化额"))]
     shown = {f"{abs(r.value):,}" for r in own} | {f"{abs(r.value):,}".rstrip("0").rstrip(".") for r in own}
     quotes = re.findall(r"「([^」]*)」", answer.text)
-    return any(re.search(r"主要|原因|由于|因为", q) and any(v and v in q for v in shown) for q in quotes)
+    return any(says_why(q) and any(v and v in q for v in shown) for q in quotes)
 
 
 def join(question: str, answers: list[Answer]) -> Answer:

@@ -122,7 +122,7 @@ def _change(
         results.append(Result(rate.value, "%", "增长率"))
     if stated is not None:
         sentence = stated.figure.sentence or ""
-        if env is not None and re.search(r"主要|原因", sentence):  # the sentence says why: quote it
+        if env is not None and W.says_why(sentence):  # the sentence says why: quote it
             text += f"说明中写道：「{sentence}」"
             # the quoted reason answers '为什么 / 原因 / 怎么' as well
             extra = [(c.start, c.end) for c in q.cues if c.kind == "op" and c.value in ("reason", "text")]

@@ -179,9 +179,8 @@ class AnswerEngine:
     def _only_why(self, part: str, doc: Document) -> bool:
         """A clause that asks nothing but why ('为啥', '原因是什么'): every word it has is a reason cue."""
         q = read(part, doc, self._years[doc.id])
-        why = {i for c in q.cues if c.kind == "op" and c.value == "reason" for i in range(c.start, c.end)}
-        return bool(why) and content_positions(q) <= why | {i for s, e in q.cue_spans("op") for i in range(s, e)
-                                                              if q.text[s:e] in ("是什么", "什么", "呢", "是")}
+        words = {i for c in q.cues if c.kind == "op" and c.value in ("reason", "text") for i in range(c.start, c.end)}
+        return q.has_op("reason") and content_positions(q) <= words
 
     def _labelled(self, answer: Answer) -> Answer:
         """In a corpus of several departments the reading says which disclosure it read."""

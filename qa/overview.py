@@ -294,7 +294,7 @@ def _reason(q: Question, env: Env, e: Entry) -> list:
     best = []
     for p in doc_passages(env.doc):
         body = fold(p.text)
-        explains = ("原因" in body or "主要是" in body) and re.search(r"增加|减少|持平|增长|下降", body)
+        explains = W.says_why(body) and re.search(r"增加|减少|持平|增长|下降", body)
         if name in body and explains and len(p.text) <= 220:
             best.append(p)
     best.sort(key=lambda p: (not fold(p.text).startswith(name[:2]), len(p.text)))

@@ -10,6 +10,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from core.records import Result
+from core.vocab import vocabulary
 from ingest.roles import Role, role_of
 from qa import calc as C
 from qa import compose as W
@@ -20,10 +21,6 @@ from qa.ops import MONEY, Env, best_of, default_years, groups, reading_for
 from qa.overview import _listing, _q, _whole, pair_of
 from qa.question import Question
 from qa.readings import Draft, Reading
-
-# which way an amount moved, as people say it
-_DOWN = re.compile(r"减少|少了|下降|降了|压减|减了|降幅|缩减")
-_UP = re.compile(r"增加|多了|增长|上升|涨了|提高|超出|超支")
 
 _TOP = re.compile(r"前([一二两三四五六七八九十\d]+)|排名前([一二两三四五六七八九十\d]+)|([一二两三四五六七八九十\d]+)(?:样|项|个|名|位|类|笔|大)")
 
@@ -83,7 +80,7 @@ def _top_n(q: Question) -> int:
 def changed(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     """'哪些科目比去年减少了', '哪些涨了、哪些降了' — rows of the function table whose amount rose
     (or fell, or each), against the previous year or, in a 决算, against its 年初预算."""
-    ways = [w for w, cue in (("增加", _UP), ("减少", _DOWN)) if cue.search(q.text)]
+    ways = [w for w, key in (("增加", "rises"), ("减少", "falls")) if _says(q, key)]
     if not ways or q.has_op("rank"):
         return []  # '哪些增加最多' ranks them (by_derived)
     year = q.doc.year
@@ -122,6 +119,11 @@ def changed(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     draft = Draft("answered", text, cands, results, calcs)
     r = reading_for("list", q, cands, [], draft, [year] if final else [year - 1, year], quality=0.85)
     return [r]
+
+
+def _says(q: Question, key: str) -> bool:
+    """Does the question say the amount rose / fell (vocabulary units.rises / units.falls)?"""
+    return any(w in q.text for w in vocabulary().units[key])
 
 
 # --- rows ranked by a derived measure ----------------------------------------------------------
@@ -165,7 +167,7 @@ def by_derived(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             stated = _stated_rate(e, cur) if measure == "completion" else None
             scored.append((stated.figure.value if stated else calc.value, prev, cur, calc, stated))
     pool = len(scored)
-    down = bool(_DOWN.search(q.text))
+    down = _says(q, "falls")
     low = bool(_LOW.search(q.text)) and not down
     if measure != "completion":  # '增加最多' ranks the rows that grew, '减少最多' those that fell
         scored = [s for s in scored if (s[0] < 0 if down else s[0] > 0)]
@@ -241,7 +243,7 @@ def _derived_reading(q: Question, table, measure: str, picked: list, final: bool
         results += [Result(cur.figure.value, cur.figure.unit, cur.label), Result(prev.figure.value, prev.figure.unit, prev.label)]
         cands += [prev, cur]
         lines.append(line)
-    down, low = bool(_DOWN.search(q.text)), bool(_LOW.search(q.text))
+    down, low = _says(q, "falls"), bool(_LOW.search(q.text))
     what = {
         "completion": "完成年初预算比例最低" if low else "完成年初预算比例最高",
         "growth": ("降幅" if down else "增幅") + ("最小" if low else "最大"),
