@@ -307,8 +307,10 @@ def _check_computed(store: Store, doc_id: str, q: Mapping[str, Any]) -> list[str
             continue
         if not any(f.value == n or (f.yuan is not None and f.yuan == n) for f in figs):
             problems.append(f"derivation input {n} is not a stored figure at the question's inputs")
-    if unit not in MONEY and unit != "%" and unit != "":
-        problems.append(f"a computed gold is money or a percentage, not {unit!r}")
+    # A difference of two counts keeps their counting word (3辆 - 2辆 = 1辆): a computed gold is money,
+    # a percentage, or the unit its inputs are printed in.
+    if unit not in MONEY and unit not in ("%", "") and not any(f.unit == unit for f in figs):
+        problems.append(f"a computed gold is money, a percentage or its inputs' unit, not {unit!r}")
     return problems
 
 
