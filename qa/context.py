@@ -91,15 +91,20 @@ def _named_again(m: re.Match[str], words: str) -> str:
     return words + ("" if words.endswith(modifier) else modifier) + ("项目" if m.group(1) == "项目" else "")
 
 
-def only_cue_words(q: Question, m: Mention) -> bool:
+def only_cue_words(q: Question, m: Mention, *, asking: bool = True) -> bool:
     """A mention made of nothing but operation and column words ('完成年初预算的', a label the
-    narrative uses) names no item: the follow-up still needs the previous one."""
+    narrative uses) names no item: the follow-up still needs the previous one. ``asking=False``:
+    the asking words ('支出' of '行政运行支出决算是多少') count as cue words too — beside an item the
+    question names, a narrative label '支出决算' is its measure, not a second item."""
     if not all(h.entry.kind == "narrative" for h in m.hits):
         return False  # a table's row or column ('项目支出') is an item even when a cue word names it
     ops = {i for c in q.cues if c.kind == "op" and c.value != "value" for i in range(c.start, c.end)}
     spans = q.cue_spans("op", "measure", "unit", "particle", "year")
     covered = {i for s, e in spans for i in range(s, e)}
     inside = range(m.start, m.end)
+    if not asking:  # an asking word outside a column name ('支出' of '支出决算', not '经费' of '人员经费')
+        columns = {i for s, e in q.cue_spans("measure") for i in range(s, e)}
+        ops |= {i for c in q.cues if c.kind == "op" and c.value == "value" for i in range(c.start, c.end)} - columns
     return any(i in ops for i in inside) and all(i in covered or q.text[i] in "的了" for i in inside)
 
 

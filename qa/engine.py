@@ -225,7 +225,7 @@ class AnswerEngine:
         ms = total_mentions(q, self.catalog, ms)
         # a narrative label made of the question's operation words ('完成年初预算的') is no item
         # beside one the question names: it would become the head of '基本公共卫生服务完成年初预算的'
-        ms = [m for m in ms if not context.only_cue_words(q, m)] or ms
+        ms = [m for m in ms if not context.only_cue_words(q, m, asking=False)] or ms
         raw, ms = ms, heads(q, ms, self.catalog)  # shares need both the part and the whole: the raw mentions
         cued = q.ops()
         guards = self._guards(q, doc)

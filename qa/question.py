@@ -121,6 +121,21 @@ def _replace_outside(text: str, word: str, target: str) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
+@lru_cache(maxsize=1)
+def _comparison() -> re.Pattern[str]:
+    words = "|".join(sorted(map(re.escape, vocabulary().units["comparatives"]), key=len, reverse=True))
+    # 比 + what is compared against (a few words) + a direction word + at most a verb + 多少/几
+    return re.compile(rf"比[^，,。？?！!；;]{{1,16}}?(?P<how>(?:{words})[^，,。？?！!；;多少几百%]{{0,4}}?(?:多少|几))")
+
+
+def _comparison_cues(q: Question) -> None:
+    """'X比Y省了多少', 'X比Y多支出了多少元': a comparison asking how much, whatever its verb, is a
+    difference (the vocabulary's diff list names the usual phrasings; this is the construction)."""
+    for m in _comparison().finditer(q.text):
+        if not any(c.kind == "op" and c.value in ("diff", "growth") and m.start() <= c.start < m.end() for c in q.cues):
+            q.cues.append(Cue(m.start("how"), m.end("how"), "op", "diff"))
+
+
 def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Question:
     """The question's cue words and slots, against one document (its year resolves 今年/去年)."""
     text = normalise(raw)
@@ -146,6 +161,7 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
                 q.cues.append(Cue(start - 1, start + len(cue), "op", "list"))  # '哪几个' asks which ones
                 continue
             q.cues.append(Cue(start, start + len(cue), "op", op))
+    _comparison_cues(q)
     for word, table in v.tables.items():
         for start in _all(text, word):
             end = start + len(word)

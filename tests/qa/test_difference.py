@@ -47,3 +47,12 @@ def test_against_a_base_year_two_totals_are_not_subtracted_from_each_other(engin
     # seed 表一 收入合计 = 表五 支出合计 = 6,059,264.63: '收支…比2023年减少' is never their 0.00 difference
     a = engine.answer("科协2024年收支预算均比2023年减少多少", doc_id=SEED_ID)
     assert Decimal("0.00") not in {r.value for r in a.results}, a.text
+
+
+def test_the_final_account_against_its_budget_whatever_the_verb(engine):
+    # kexie-final-2023 line 26: 行政运行 年初预算1,752,522.33元，支出决算1,801,346.58元，比年初预算增加48,824.25元;
+    # line 27: 科普活动 年初预算3,660,000.00元，支出决算3,412,860.00元，减少247,140.00元
+    a = engine.answer("行政运行支出决算比年初预算多支出了多少元", doc_id="kexie-final-2023")
+    assert (Decimal("48824.25"), "元") in values(a), a.text
+    a = engine.answer("科普活动决算比年初预算省了多少", doc_id="kexie-final-2023")
+    assert (Decimal("247140.00"), "元") in values(a), a.text

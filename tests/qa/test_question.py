@@ -54,6 +54,15 @@ def test_operations_are_cued_with_their_words(seed):
     assert "rank" in read("哪三项公用经费最多", seed).ops()
 
 
+@pytest.mark.parametrize("text", ["决算比年初预算省了多少万元", "决算比年初预算多支出了多少元", "比去年高出几万"])
+def test_a_comparison_asking_how_much_is_a_difference_whatever_its_verb(seed, text):
+    assert "diff" in read(text, seed).ops()
+
+
+def test_a_comparison_asking_a_rate_is_no_difference(seed):
+    assert "diff" not in read("比上年增长了百分之几", seed).ops()
+
+
 def test_the_departments_own_name_and_fillers_need_no_explaining(seed):
     q = read("请问一下渝北区科协的邮电费", seed)
     content = "".join(q.text[i] for i in sorted(content_positions(q)))
