@@ -56,7 +56,7 @@ def answer(question: str, text: str, scope: Scope, ask: Ask, verify: Verify) -> 
         combined = f"{names}的公开文件中没有找到这一项，无法排出名次；以上是给出了数字的部门。"
         results = []
     elif op != "list" and len(got) >= 2 and (op in ("rank", "compare") or not missing):
-        combined, calcs, results = _combine(op, got, scope, lowest)
+        combined, calcs, results = _combine(op, got, scope, lowest, _subtracts(text))
     else:
         results = [r for _, r in got]
         if missing and op != "list":
@@ -227,7 +227,7 @@ def _names(scope: Scope) -> str:
         kinds = {(d.year, d.kind) for d in scope.docs}
         note = "；各文件的年度或类型不同，数字口径不完全可比" if len(kinds) > 1 else ""
         return f"收录的全部部门（每个部门最新的一份公开文件）{note}"
-    return "、".join(_label(d, scope) for d in scope.docs)
+    return "、".join(f"{d.department} {d.year}年{d.kind}" for d in scope.docs)
 
 
 def _body(text: str) -> str:
@@ -235,8 +235,13 @@ def _body(text: str) -> str:
     return re.sub(r"^（理解为：[^）]*）\s*", "", text).strip()
 
 
+def _subtracts(text: str) -> bool:
+    """'A减去B': the order is the question's, not larger first."""
+    return any(w in text for w in vocabulary().units["subtract"])
+
+
 def _combine(
-    op: str, got: list[tuple[Document, Result]], scope: Scope, lowest: bool
+    op: str, got: list[tuple[Document, Result]], scope: Scope, lowest: bool, ordered: bool = False
 ) -> tuple[str, list[C.Calc], list[Result]]:
     units = {r.unit for _, r in got}
     money = units <= set(_MONEY)
@@ -254,8 +259,8 @@ def _combine(
         word = "最少" if lowest else "最多"
         if len(ties) > 1:
             line = f"{'、'.join(names[i] for i in ties)}相同，都是{format_amount(vals[top][1], unit)}。从{'少' if lowest else '多'}到{'多' if lowest else '少'}：{listing}。"
-        else:
-            line = f"{names[top]}{word}（{format_amount(vals[top][1], unit)}）。从{'少' if lowest else '多'}到{'多' if lowest else '少'}：{listing}。"
+        else:  # the first named in full: which department it is, beyond its short label
+            line = f"{names[top]}{word}（{vals[top][0].department}，{format_amount(vals[top][1], unit)}）。从{'少' if lowest else '多'}到{'多' if lowest else '少'}：{listing}。"
         return line, [], [Result(v, unit, names[i]) for i, (_, v) in enumerate(vals)]
     if op == "sum":
         c = C.total([v for _, v in vals], unit)
@@ -279,6 +284,8 @@ def _combine(
                 [c], [Result(c.value, "%", "增长率")])  # fmt: skip
     if scope.across == "years":  # the later year against the earlier
         (d1, a), (d2, b) = sorted([(d1, a), (d2, b)], key=lambda x: -x[0].year)
+    elif b > a and not ordered:  # two departments: the larger first ('哪个花得多？多了多少' → 'A比B多…')
+        (d1, a), (d2, b) = (d2, b), (d1, a)
     c = C.difference(a, b, unit)
     n1, n2 = _label(d1, scope), _label(d2, scope)
     if c.value == 0:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from core.records import Document, Scope
 from core.text import department_aliases, short_department
 from core.vocab import vocabulary
-from qa.question import department_mentions
+from qa.question import department_mentions, short_names
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:年度?|(?!\d))")
 _OFFSETS = {"current": 0, "previous": -1, "before_previous": -2, "next": 1}
@@ -78,8 +78,14 @@ def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[t
     """Departments the text names, with where; a name inside a longer one another department
     matches ('科协' inside '渝北区科协') is that other department's."""
     found = department_mentions(text, [ds[0] for ds in by_dept.values()])
-    if not found:  # '档按馆': one wrong character in the department's own name
-        found = {dep: spans for dep in by_dept if (spans := _typo_spans(text, dep))}
+    # '档按馆', '卫建委跟农业农村委': one wrong character in a department's own name, where the
+    # text names no other department
+    taken = [s for spans in found.values() for s in spans]
+    for dep in by_dept:
+        if dep not in found:
+            spans = [t for t in _typo_spans(text, dep) if not any(t[0] < e and s < t[1] for s, e in taken)]
+            if spans:
+                found[dep] = spans
     out = {}
     for dep, spans in found.items():
         others = [s for d, ss in found.items() if d != dep for s in ss]
@@ -102,6 +108,26 @@ def _typo_spans(text: str, department: str) -> list[tuple[int, int]]:
             wrong = [k for k, (a, b) in enumerate(zip(window, name, strict=True)) if a != b]
             if len(wrong) == 1 and wrong[0] not in (0, len(name) - 1):
                 out.append((i, i + len(name)))
+    return out or _typo_short(text, own)
+
+
+def _typo_short(text: str, own: str) -> list[tuple[int, int]]:
+    """'卫建委' for 卫生健康委员会: a short form people make of the name ('卫健委', see
+    ``qa.question.short_names``) with one wrong character inside it."""
+    suffixes = vocabulary().institutions
+    out: list[tuple[int, int]] = []
+    for i in (k for k, ch in enumerate(text) if ch == own[0]):
+        for length in (3, 4):
+            window = text[i : i + length]
+            if len(window) < length or any(a <= i < b for a, b in out):
+                continue
+            for j in range(1, length - 1):
+                if window[j] in own:
+                    continue
+                fixed = (window[:j] + ch + window[j + 1 :] for ch in own[1:-1])
+                if any(short_names(f, own, suffixes) == [(0, length)] for f in fixed):
+                    out.append((i, i + length))
+                    break
     return out
 
 

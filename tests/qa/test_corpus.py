@@ -115,6 +115,26 @@ def test_a_wrong_character_in_the_department_name(engine) -> None:
     assert engine.answer("江北区科协2024年的公务接待费").status == "not_found"
 
 
+def test_a_wrong_character_in_a_short_name_beside_another_department(engine) -> None:
+    # '卫建委' for 卫健委 (pdftext-final-2023 line 370: 30231 公务用车运行维护费 58,734.18);
+    # final-accounts-2023 line 244: 云峰区农业农村委 78,460.26 — the larger is named first
+    a = engine.answer("卫建委跟农业农村委2023年哪个公车运行费花得多？多了多少")
+    assert set(a.interpretation.doc_ids) == {"pdftext-final-2023", "final-accounts-2023"}
+    assert [(r.value, r.unit) for r in a.results] == [(Decimal("19726.08"), "元")], a.text
+    assert "云峰区农业农村委 2023年决算比梧桐区卫生健康委 2023年决算多19,726.08元" in a.text
+
+
+def test_a_subtraction_keeps_the_order_asked(engine) -> None:
+    # 妇联 公务接待费 0.90万元, 科协 21,000.00元
+    a = engine.answer("妇联的公务接待费减去科协的是多少")
+    assert [(r.value, r.unit) for r in a.results] == [(Decimal("-12000.00"), "元")], a.text
+
+
+def test_a_ranking_names_the_first_department_in_full(engine) -> None:
+    a = engine.answer("科协和妇联哪个三公经费多")
+    assert "渝北区科协 2024年预算最多（重庆市渝北区科学技术协会，101,000.00元）" in a.text, a.text
+
+
 def test_each_department_is_asked_the_year_named_beside_it(engine) -> None:
     a = engine.answer("妇联今年的公务接待费比档案馆2025年的多多少")
     assert {d for d in a.interpretation.doc_ids} == {"notoc-budget-2024", "archive-budget-2025"}
