@@ -28,7 +28,7 @@ _YEAR = re.compile(r"(?<!\d)20\d{2}(?:年度?)?")
 _TIMES = re.compile(r"(?:的)?(?:几倍|多少倍|倍数)")
 _WHICH = re.compile(r"哪一个|哪个|哪家|哪边|哪一家|谁")
 _MORE = re.compile(r"(?:最多|最高|最大|更多|更高|更大|多一些|多些|多|高|大)$")
-_LESS = re.compile(r"(?:最少|最低|最小|更少|更低|更小|少一些|少些|少|低|小)$")
+_LESS = re.compile(r"(?:最少|最低|最小|更少|更低|更小|少一些|少些|(?<!多)少|低|小)$")  # not the 少 of 多少
 _MONEY = {"元": Decimal(1), "万元": Decimal(10000)}
 _LOWEST = re.compile(r"(?:最|更|谁|哪个|哪家|得|的)(?:少|低|小)|(?:少|低|小)一些")
 _REGIONS = re.compile(r"(?:[^省市区县]{1,6}?[省市区县])*")  # '重庆市渝北区' before the department's own name
@@ -232,7 +232,7 @@ def _names(scope: Scope) -> str:
 
 def _body(text: str) -> str:
     """A document's answer without its own reading line (the cross answer states the reading)."""
-    return re.sub(r"^（理解为：[^）]*）\s*", "", text).strip()
+    return re.sub(r"^（理解为：(?:[^（）]|（[^（）]*）)*）\s*", "", text).strip()  # '因公出国（境）费' inside
 
 
 def _subtracts(text: str) -> bool:

@@ -342,6 +342,10 @@ class AnswerEngine:
         compares = any(w in text for op in ("diff", "growth") for w in vocabulary().operations[op]) or any(
             w in text for w in vocabulary().corpus.get("compare", ())
         )
+        if scope.ask and not scope.spans and earlier.across and any(w in text for w in vocabulary().corpus["referring"]):
+            # '那它一辆车一年的运行费是多少' after '哪家单位的公车最多': the department ranked first
+            if first := self._ranked_first(history[-1], earlier):
+                return question, Scope((first,))
         if scope.across and not across.cut(text, scope)[1] and earlier.docs:
             # '那最少的是哪家？' after a ranking: the same item, the new operation
             _, sub, _ = across.cut(normalise(history[-1]), earlier)
@@ -383,11 +387,31 @@ class AnswerEngine:
         _, sub, _ = across.cut(before, earlier)
         new = context.resolve(question, [sub], lambda t: self._analyse(t, earlier.docs[0]))
         old_item, new_item = across.item_words(sub), across.item_words(normalise(new))
+        if old_item and old_item not in before:
+            # '科协和妇联今年谁的三公经费多' cut to '今年的三公经费多': the item is what the earlier
+            # question names ('三公经费'), found where it stands in that question
+            named = [m for m in self._analyse(before, earlier.docs[0])[1] if m.quality >= 0.9]
+            longest = max(named, key=lambda m: m.end - m.start, default=None)
+            old_item = before[longest.start : longest.end] if longest else ""
         if not old_item or old_item not in before or not new_item:
             return question, scope
         asked = before.replace(old_item, new_item, 1)
         again = corpus.resolve(asked, docs, years)
         return asked, again if again.docs else scope
+
+    def _ranked_first(self, question: str, scope: Scope) -> Document | None:
+        """The document a ranking across departments puts first (the largest, or the smallest
+        when it asks for that), from that question's own answer."""
+        op, _, lowest = across.cut(normalise(question), scope)
+        if op not in ("rank", "compare"):
+            return None
+        answer = self.answer(question)
+        shown = [r for r in answer.results if r.unit in ops.MONEY or r.unit == answer.results[0].unit]
+        if answer.status != "answered" or not shown:
+            return None
+        yuan = {r: r.value * (10000 if r.unit == "万元" else 1) for r in shown}
+        best = (min if lowest else max)(shown, key=yuan.__getitem__)
+        return next((d for d in scope.docs if across.label(d) == best.label), None)
 
     def _own_department(self, text: str, doc: Document) -> str:
         """A follow-up completed from a question about another department ('那妇联呢？' after

@@ -135,6 +135,28 @@ def test_a_ranking_names_the_first_department_in_full(engine) -> None:
     assert "渝北区科协 2024年预算最多（重庆市渝北区科学技术协会，101,000.00元）" in a.text, a.text
 
 
+def test_a_follow_up_across_departments_changes_the_item_where_the_question_named_it(engine) -> None:
+    # '科协和妇联…谁的三公经费多' then '那公务接待费呢': 科协 21,000.00 − 妇联 0.90万元
+    a = engine.answer("那公务接待费呢", history=["科协和妇联今年谁的三公经费多？多多少"])
+    assert [(r.value, r.unit) for r in a.results] == [(Decimal("12000.00"), "元")], a.text
+
+
+def test_it_after_a_ranking_is_the_department_ranked_first(engine) -> None:
+    # printed-budget-2024 line 163: 共有车辆8辆 (the most of the corpus); line 362: 30231 186,000.00
+    a = engine.answer("那它平均下来一辆车一年的运行维护费预算是多少？", history=["哪家单位的公车最多，有几辆？"])
+    assert a.doc_id == "printed-budget-2024", a.text
+    assert (Decimal("23250.00"), "元") in _values(a), a.text
+
+
+def test_how_much_is_no_ask_for_the_least(engine) -> None:
+    # '安排了多少' ends on 少: it asks an amount, not which department has the least; only
+    # wanyuan-budget-2024 line 45 has 因公出国（境）费 8.60万元, the others print 0
+    a = engine.answer("这些部门里谁有出国的经费？安排了多少")
+    last = a.text.splitlines()[-1]
+    assert last.startswith("云岭示范区文旅委 2024年预算最多"), last
+    assert "【云岭示范区文旅委 2024年预算】表六" in a.text  # each document's own reading line removed whole
+
+
 def test_each_department_is_asked_the_year_named_beside_it(engine) -> None:
     a = engine.answer("妇联今年的公务接待费比档案馆2025年的多多少")
     assert {d for d in a.interpretation.doc_ids} == {"notoc-budget-2024", "archive-budget-2025"}
