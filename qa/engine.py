@@ -342,10 +342,10 @@ class AnswerEngine:
         compares = any(w in text for op in ("diff", "growth") for w in vocabulary().operations[op]) or any(
             w in text for w in vocabulary().corpus.get("compare", ())
         )
-        if scope.ask and not scope.spans and earlier.across and any(w in text for w in vocabulary().corpus["referring"]):
-            # '那它一辆车一年的运行费是多少' after '哪家单位的公车最多': the department ranked first
-            if first := self._ranked_first(history[-1], earlier):
-                return question, Scope((first,))
+        # '那它一辆车一年的运行费是多少' after '哪家单位的公车最多': the department ranked first
+        pointed = scope.ask and not scope.spans and earlier.across and any(w in text for w in vocabulary().corpus["referring"])
+        if pointed and (first := self._ranked_first(history[-1], earlier)):
+            return question, Scope((first,))
         if scope.across and not across.cut(text, scope)[1] and earlier.docs:
             # '那最少的是哪家？' after a ranking: the same item, the new operation
             _, sub, _ = across.cut(normalise(history[-1]), earlier)
