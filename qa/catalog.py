@@ -152,18 +152,28 @@ def _unnamed_row_entries(doc: Document, table: Table, row: Row, by_cell: dict, c
     return out
 
 
+# The amount of a 绩效 project, as the forms label it (a row of its form, or a column of a table
+# with one project per row).
+PROJECT_AMOUNTS = ("当年预算", "年度资金总额", "资金总额", "项目金额")
+
+
 def _form_entries(doc: Document, table: Table, by_cell: dict, common: dict) -> list[Entry]:
-    project = next(
-        (r.cells[0].raw for r in table.rows if r.name in ("专项资金名称", "项目名称") and r.cells), None
-    )
-    common = {**common, "project": project}
+    # One table may hold several projects' forms, one after another, each opened by its own
+    # 项目名称 row: a row belongs to the project named last above it (the first one for rows above).
+    # (A header row '项目名称 | 项目金额 | 绩效指标 …' of a table with one project per row names none.)
+    names = [
+        (i, r.cells[0].raw)
+        for i, r in enumerate(table.rows)
+        if r.name in ("专项资金名称", "项目名称") and r.cells and r.cells[0].raw not in PROJECT_AMOUNTS
+    ]
     out = []
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
         figs = _figs(doc, row, by_cell)
         if not figs:
             continue
+        project = next((n for at, n in reversed(names) if at <= i), names[0][1] if names else None)
         kind = "indicator" if row.cell("指标值") is not None else "form"
-        out.append(_entry(row.name, kind, figs, **common))
+        out.append(_entry(row.name, kind, figs, **{**common, "project": project}))
     return out
 
 

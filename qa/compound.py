@@ -82,6 +82,13 @@ def gave_reason(answer: Answer) -> bool:
     return any(says_why(q) and any(v and v in q for v in shown) for q in quotes)
 
 
+def listed(answer: Answer) -> bool:
+    """An answer listing several amounts (the projects, a breakdown, a ranking)."""
+    op = answer.interpretation.operation if answer.interpretation else None
+    amounts = [r for r in answer.results if r.unit in ("元", "万元")]
+    return answer.status == "answered" and op in ("list", "breakdown", "composition", "rank") and len(amounts) >= 2
+
+
 def join(question: str, answers: list[Answer]) -> Answer:
     """One answer for a message of several questions."""
     first = next((a for a in answers if a.status == "answered"), answers[0])

@@ -171,6 +171,8 @@ class AnswerEngine:
             for part in parts:
                 if answers and self._only_why(part, doc) and compound.gave_reason(answers[-1]):
                     continue  # '…少了多少？为啥' — the answer before already quotes why
+                if answers and self._only_amounts(part, earlier[-1], doc) and compound.listed(answers[-1]):
+                    continue  # '有哪几个项目，各给了多少钱' — the listing before gives each amount
                 answers.append(self._answer_one(part, [*history, *earlier], doc))
                 earlier.append(compound.as_context(part, answers[-1]))
             return compound.join(question, answers)
@@ -181,6 +183,15 @@ class AnswerEngine:
         q = read(part, doc, self._years[doc.id])
         words = {i for c in q.cues if c.kind == "op" and c.value in ("reason", "text") for i in range(c.start, c.end)}
         return q.has_op("reason") and content_positions(q) <= words
+
+    def _only_amounts(self, part: str, before: str, doc: Document) -> bool:
+        """A clause that asks only how much of each ('各给了多少钱', '每个项目多少钱'): no word of
+        its own beyond asking words and the words of the clause before."""
+        q = read(part, doc, self._years[doc.id])
+        if not q.ops() <= {"value", "per_unit", "breakdown"}:
+            return False
+        asking = {i for c in q.cues if c.kind in ("op", "particle", "unit") for i in range(c.start, c.end)}
+        return all(q.text[i] in before for i in content_positions(q) - asking)
 
     def _labelled(self, answer: Answer) -> Answer:
         """In a corpus of several departments the reading says which disclosure it read."""

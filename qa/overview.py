@@ -13,7 +13,7 @@ from core.vocab import fold, vocabulary
 from ingest.roles import Role, role_of
 from qa import calc as C
 from qa import compose as W
-from qa.catalog import Entry
+from qa.catalog import PROJECT_AMOUNTS, Entry
 from qa.context import only_cue_words
 from qa.lookup import Candidate, figures_for, is_generic, total_entries
 from qa.match import Mention
@@ -118,7 +118,10 @@ def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     found = [
         Candidate(e, e.figures[0], 0)
         for e in env.entries()
-        if e.project and e.kind == "form" and e.name in ("当年预算", "年度资金总额", "资金总额", "项目金额") and e.figures
+        if e.kind == "form" and e.figures and (
+            (e.project and e.name in PROJECT_AMOUNTS)  # a form per project: its amount row
+            or (not e.project and e.figures[0].source.column.split("/")[-1] in PROJECT_AMOUNTS)  # a row per project
+        )
     ]
     title = "绩效目标表列出的项目"
     fund_span: list[tuple[int, int]] = []

@@ -64,3 +64,18 @@ def test_an_occasion_per_unit_divides_by_the_count_of_the_occasions(engine):
     # 14,283.00 / 42 = 340.07 元 per 批 (the guests of a 批 are who takes part, not what is counted)
     a = engine.answer("接待一批客人大概要花多少钱", doc_id="final-accounts-2023")
     assert (Decimal("340.07"), "元") in values(a) and a.formula, a.text
+
+
+def test_several_project_forms_in_one_table_each_keep_their_own_name(engine):
+    # gbk-budget-2024 lines 215–261: five 项目名称 rows, each followed by its 年度资金总额
+    a = engine.answer("统计局2024年有哪几个项目", doc_id="gbk-budget-2024")
+    for name, amount in (("统计执法检查及统计法治宣传", "60,000.00"), ("统计数据采集及联网直报平台运维", "120,000.00"),
+                         ("第五次全国经济普查", "1,250,000.00"), ("住户调查辅助调查员劳务补助", "168,000.00")):  # fmt: skip
+        assert f"{name} {amount}元" in a.text, a.text
+
+
+def test_a_table_with_one_project_per_row_lists_its_projects(engine):
+    # webpage-budget-2024 表10: 项目名称 | 项目金额 | 绩效指标 …; 纸质文献采购 620,000.00, 古籍保护与修复 150,000.00
+    a = engine.answer("图书馆今年有哪几个项目，各给了多少钱", doc_id="webpage-budget-2024")
+    assert "纸质文献采购 620,000.00元" in a.text and "古籍保护与修复 150,000.00元" in a.text, a.text
+    assert "没有找到" not in a.text  # '各给了多少钱' is answered by the listing itself
