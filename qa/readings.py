@@ -150,6 +150,7 @@ def score(reading: Reading, q: Question) -> Reading:
     columns = " ".join(
         [c.figure.source.column or "" for c in reading.draft.candidates] + [e.name for e in reading.items]
     )
+    figure_columns = " ".join(c.figure.source.column or "" for c in reading.draft.candidates)
     # a table's title names its subject ('项目支出' of 一般公共预算财政拨款项目支出决算表), not a column:
     # every table of a 决算 says 决算
     titles = " ".join(fold(e.table_title or "") for e in reading.items)
@@ -157,6 +158,11 @@ def score(reading: Reading, q: Question) -> Reading:
         if c.kind in ("table", "table_no") and not _names_table(reading, c):
             continue  # a table the reading's figures are not from stays unexplained
         titled = c.value in titles and not re.search("预算|决算", c.value)
+        # '决算' of a 决算's own sentence ('2023年度一般公共预算财政拨款支出23,770,604.85元'): what
+        # the document states without a column is of its own kind
+        if c.kind == "measure" and c.value == q.doc.kind and reading.items and not re.search("预算|决算", figure_columns):
+            covered.update(range(c.start, c.end))
+            continue
         if c.kind == "measure" and reading.items and reading.op not in ("text", "define", "reason") and c.value not in columns and not titled:
             continue  # a column the reading does not use ('项目支出' beside 基本支出)
         if c.kind == "class":  # '按功能分类': items coded in that scheme (功能分类 2xx, 经济分类 3xx/5xx)

@@ -55,3 +55,10 @@ def test_a_share_of_the_named_whole(engine):
 def test_a_year_the_budget_cannot_have_is_said_plainly(engine):
     a = engine.answer("后年的水费预算", doc_id=SEED_ID)
     assert a.status == "not_found" and "2026" in a.text
+
+
+def test_the_final_accounts_own_kind_is_explained_by_its_own_sentence(engine):
+    # pdftext-final-2023 line 57: 2023年度一般公共预算财政拨款支出23,770,604.85元 — a 决算's sentence
+    # states 决算 figures; '决算' in the question is no word the reading leaves out
+    a = engine.answer("2023年度一般公共预算财政拨款支出决算是多少万元", doc_id="pdftext-final-2023")
+    assert a.status == "answered" and any(r.value == Decimal("23770604.85") for r in a.results), a.text
