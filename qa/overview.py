@@ -53,7 +53,7 @@ def _whole(q: Question) -> bool:
     """No item named: the whole budget, when the question asks how it is made up."""
     return q.has_op("composition") or any(c.kind == "total" for c in q.cues) or (bool(
         re.search(r"钱|经费|预算|支出|收入", q.text)
-    ) and q.has_op("rank"))
+    ) and q.has_op("rank", "breakdown"))  # '钱是怎么分的', '预算主要花在哪几块': the whole budget
 
 
 def _q(q: Question, m: Mention | None, mem: Members) -> float:

@@ -79,3 +79,9 @@ def test_a_table_with_one_project_per_row_lists_its_projects(engine):
     a = engine.answer("图书馆今年有哪几个项目，各给了多少钱", doc_id="webpage-budget-2024")
     assert "纸质文献采购 620,000.00元" in a.text and "古籍保护与修复 150,000.00元" in a.text, a.text
     assert "没有找到" not in a.text  # '各给了多少钱' is answered by the listing itself
+
+
+def test_how_the_money_is_divided_with_no_item_named_is_the_whole_budget(engine):
+    # notoc-budget-2024 表五: 合计 368.03万元, 201 一般公共服务支出 261.33万元 (71.0 %)
+    a = engine.answer("区妇联今年预算的钱是怎么分的", doc_id="notoc-budget-2024")
+    assert {(Decimal("261.33"), "万元"), (Decimal("71.0"), "%")} <= values(a), a.text
