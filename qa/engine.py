@@ -253,7 +253,7 @@ class AnswerEngine:
             ("change", lambda: overview.change(q, ms, env)),
             ("breakdown", lambda: overview.breakdown(q, ms, env)),
             ("composition", lambda: overview.breakdown(q, ms, env)),
-            ("rank", lambda: ranking.rank(q, ms, env) + ranking.by_derived(q, ms, env)),
+            ("rank", lambda: ranking.rank(q, ms, env) + ranking.by_derived(q, ms, env) + ranking.projects(q, env)),
             ("list", lambda: overview.projects(q, ms, env) + ranking.changed(q, ms, env)),
             ("per_unit", lambda: overview.per_unit(q, ms, env)),
             ("completion", lambda: overview.completion(q, ms, env)),

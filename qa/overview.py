@@ -110,11 +110,9 @@ def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, qualit
     return r
 
 
-def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
-    """'有哪些项目' — the 绩效 projects with their 当年预算, else the 项目支出明细 rows."""
-    if "项目" not in q.text:
-        return []
-    year = default_years(q)[0]
+def project_amounts(q: Question, env: Env, year: int) -> tuple[list[Candidate], str, list[tuple[int, int]]]:
+    """The department's projects with their amounts: the 绩效 forms' amounts, else the rows of the
+    项目支出 table (of the fund the question names); with what lists them and the fund's words."""
     found = [
         Candidate(e, e.figures[0], 0)
         for e in env.entries()
@@ -141,6 +139,15 @@ def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                     if f.source.column == column and f.value and f.source.line == c.figure.source.line
                 ]
                 title = f"表{W.cn(table.no)}{table.title}中由{column.split('/')[-1]}安排的项目"
+    return found, title, fund_span
+
+
+def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
+    """'有哪些项目' — the 绩效 projects with their 当年预算, else the 项目支出明细 rows."""
+    if "项目" not in q.text:
+        return []
+    year = default_years(q)[0]
+    found, title, fund_span = project_amounts(q, env, year)
     if not found:
         return []
     lines = [f"{c.entry.project or c.entry.name} {W.shown(c.figure)}" for c in found]

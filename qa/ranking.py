@@ -18,7 +18,7 @@ from qa.lookup import Candidate
 from qa.match import Mention
 from qa.members import entry_at, members
 from qa.ops import MONEY, Env, best_of, default_years, groups, reading_for
-from qa.overview import _listing, _q, _whole, pair_of
+from qa.overview import _listing, _q, _whole, pair_of, project_amounts
 from qa.question import Question
 from qa.readings import Draft, Reading
 
@@ -45,6 +45,26 @@ def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             if picked and len(ranked) >= 2:  # a ranking of one says nothing
                 out.append(_listing(q, mem, year, op="rank", shares=False, quality=_q(q, m, mem), parts=picked))
     return out + _rank_named(q, ms, year, low)
+
+
+def projects(q: Question, env: Env) -> list[Reading]:
+    """'钱最多的三个项目是哪些': the department's projects (qa.overview.project_amounts) by amount."""
+    if not re.search(r"项目(?!支出)", q.text):
+        return []
+    year = default_years(q)[0]
+    found, title, fund_span = project_amounts(q, env, year)
+    if len(found) < 2:
+        return []
+    low = bool(re.search(r"最少|最小|最低|最便宜", q.text))
+    ranked = sorted(found, key=lambda c: c.yuan, reverse=not low)[: _top_n(q)]
+    lines = "；".join(f"{c.entry.project or c.entry.name} {W.shown(c.figure)}" for c in ranked)
+    text = f"{title}共{len(found)}个，按金额从{'小到大' if low else '大到小'}：{lines}。"
+    results = [Result(c.figure.value, c.figure.unit, c.label) for c in ranked]
+    count = C.Calc(" + ".join(["1"] * len(found)), Decimal(len(found)), "个", 0)  # '共30个' is counted
+    r = reading_for("rank", q, ranked, [], Draft("answered", text, ranked, results, [count]), [year], quality=0.92)
+    # the projects are 项目支出's: its word is the scope, not another item
+    r.spans = [m.span() for m in re.finditer(r"项目(?:支出)?", q.text)] + fund_span
+    return [r]
 
 
 def _rank_named(q: Question, ms: list[Mention], year: int, low: bool) -> list[Reading]:

@@ -65,3 +65,11 @@ def test_a_classification_scheme_named_is_accounted_for_by_its_codes(engine):
     # '按功能分类' is what 表五's 2xx codes are: the list of 类 that fell answers, not an ask-back
     a = engine.answer("按功能分类，哪几类支出比去年减少了", doc_id=SEED_ID)
     assert a.status == "answered" and (Decimal("-610000.00"), "元") in values(a), a.text
+
+
+def test_the_largest_projects_are_ranked_from_the_project_table(engine):
+    # workbook-budget-2024 表九 项目支出预算表 (12 projects): 农村最低生活保障金 8,460,000.00,
+    # 城乡社区治理及社区工作者补贴 5,200,000.00, 农村特困人员救助供养金 4,530,000.00 are the largest
+    a = engine.answer("民政局今年项目支出里哪几个项目钱最多？", doc_id="workbook-budget-2024")
+    assert [r.value for r in a.results][:3] == [Decimal("8460000.00"), Decimal("5200000.00"), Decimal("4530000.00")], a.text
+    assert a.status == "answered" and "共12个" in a.text
