@@ -265,7 +265,7 @@ class AnswerEngine:
                     continue  # the same readings
                 found += run()
         found += narrative.empty_tables(q, env) + narrative.code_names(q, ms) + narrative.functions(q, ms, env)
-        found += narrative.form_fields(q, ms, env) + narrative.contacts(q, env)
+        found += narrative.form_fields(q, ms, env) + narrative.contacts(q, env) + narrative.sections(q, env)
         for op in ("reason", "define", "text"):
             if op in cued:
                 found += narrative.passages(q, ms, env, op) + narrative.anchored(q, ms, env, op)

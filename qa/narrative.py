@@ -13,7 +13,7 @@ from qa import compose as W
 from qa.match import Mention
 from qa.ops import Env
 from qa.passages import Passage, best_passages, doc_passages
-from qa.question import Question
+from qa.question import Question, content_positions
 from qa.readings import Draft, Reading
 
 
@@ -46,7 +46,7 @@ def passages(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
     best = found[0]
     spans = _spans_in(q, best)
     quality = 0.8 if op != "text" else 0.75
-    draft = _numbers(q, _quote(found), env)
+    draft = _numbers(q, _quote(found), env, named=any(m.quality >= 0.9 for m in ms))
     return [Reading(op, draft, spans=spans, quality=quality, strict=True)]
 
 
@@ -88,7 +88,7 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
         if not best:
             continue
         best.sort(key=lambda rp: -rp[0])
-        draft = _numbers(q, _quote([p for _, p in best]), env)
+        draft = _numbers(q, _quote([p for _, p in best]), env, named=True)
         entry = m.entries[0]
         out.append(Reading(op, draft, items=[entry], spans=[m.span], hows=[m.hits[0].how],
                            extra=list(m.extra), quality=m.quality * (0.97 if op != "text" else 0.85)))  # fmt: skip
@@ -104,7 +104,7 @@ def form_fields(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                 field = fold(p.provenance.row or "")
                 if field and field in q.text and fold(project) in fold(p.context):
                     start = q.text.find(field)
-                    draft = _numbers(q, _quote([p]), env)
+                    draft = _numbers(q, _quote([p]), env, named=True)
                     out.append(Reading("text", draft, spans=[m.span, (start, start + len(field))], extra=list(m.extra),
                                        quality=m.quality * 0.97))  # fmt: skip
                     break
@@ -149,9 +149,13 @@ def functions(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     return []
 
 
-def _numbers(q: Question, draft: Draft, env: Env) -> Draft:
+def _numbers(q: Question, draft: Draft, env: Env, named: bool = False) -> Draft:
     """Attach the passage's figures when the question asks for numbers or targets."""
     if re.search(r"数字|数据|指标|目标|任务", q.text):
+        return with_figures(draft, env)
+    # '钱从哪来，又是怎么花的': an overview of the whole budget answered by a paragraph states the
+    # paragraph's figures (of an item the question names, a paragraph found by words may be another's)
+    if q.has_op("breakdown", "composition", "change") and not q.has_op("value", "count") and not named:
         return with_figures(draft, env)
     return draft
 
@@ -177,7 +181,9 @@ def with_figures(draft: Draft, env: Env) -> Draft:
     if not draft.passages:
         return draft
     p = draft.passages[0]
-    figs = [f for f in env.figures if f.origin == "narrative" and f.source.line == p.provenance.line and f.sentence and f.sentence in p.text]
+    # a paragraph wraps over several lines (PDF text): its figures are those of its own sentences
+    at = p.provenance.line
+    figs = [f for f in env.figures if f.origin == "narrative" and at <= f.source.line <= at + 20 and f.sentence and f.sentence in p.text]
     if not figs:
         return draft
     from core.records import Result
@@ -225,3 +231,46 @@ def code_names(q: Question, ms: list[Mention]) -> list[Reading]:
             out.append(Reading("text", Draft("answered", text), items=[e], spans=[m.span], hows=["code"], quality=0.9))
     return out
 
+
+
+_HEAD_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])\s*")
+_HEAD_TAIL = re.compile(r"(?:的)?(?:情况说明|情况|说明|概况)$")
+_SECTION_OPS = ("text", "breakdown", "composition", "change")
+
+
+def sections(q: Question, env: Env) -> list[Reading]:
+    """'收支总体是个什么情况': the section whose heading holds the question's topic words
+    ('一、收入支出决算总体情况说明'), character by character, as people shorten it (收支 for
+    收入支出): its first paragraph, with the figures it states."""
+    if not q.has_op(*_SECTION_OPS):
+        return []
+    cued = {i for c in q.cues if c.kind != "measure" for i in range(c.start, c.end)}
+    own = {i for s, e in q.cue_spans("measure") if q.text[s:e] == env.doc.kind for i in range(s, e)}
+    topic = sorted(i for i in content_positions(q) if i not in cued | own)
+    if len(topic) < 3:
+        return []
+    best: tuple[float, list[int], object] | None = None
+    for s in env.doc.sections:
+        core = fold(_HEAD_TAIL.sub("", _HEAD_NUMBER.sub("", s.heading.strip())))
+        if not s.paragraphs or len(core) < 3:
+            continue
+        plain = core.replace(env.doc.kind, "")  # '决算' of a 决算's heading is no topic word
+        matched = [i for i in topic if q.text[i] in plain]  # the topic's characters within the heading
+        fit = min(len(matched) / len(topic), len(matched) / max(len(plain), 1))
+        if len(matched) >= 3 and fit >= 0.6 and (best is None or fit > best[0]):
+            best = (fit, matched, s)
+    if best is None:
+        return []
+    _, matched, section = best
+    para = section.paragraphs[0]
+    lines = set(para.lines or (para.line,))
+    passage = Passage(para.text, env.doc.cite(para.line, section=" > ".join(section.path)), context=section.heading)
+    figs = [f for f in env.figures if f.origin == "narrative" and f.source.line in lines and f.sentence and f.sentence in para.text]
+    from core.records import Result
+    from qa.lookup import Candidate
+
+    cands = [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in figs]
+    text = f"根据公开文件“{section.heading.strip()}”：「{para.text}」"
+    draft = Draft("answered", text, cands, [Result(f.value, f.unit, f.item) for f in figs], passages=[passage])
+    spans = [(i, i + 1) for i in matched] + q.cue_spans("op")
+    return [Reading("text", draft, spans=spans, quality=0.85, strict=True)]

@@ -1,0 +1,32 @@
+"""Answers from the disclosure's own words (qa/narrative.py). Values read from the fixtures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def values(a):
+    return {(r.value, r.unit) for r in a.results}
+
+
+def test_a_section_named_by_its_heading_in_short_words(engine):
+    # pdftext-final-2023 line 35: 一、收入支出决算总体情况说明; line 36: 收、支总计均为24,249,185.25元,
+    # 本年收入合计22,964,585.25元 … 年末结转和结余352,180.40元 ('收支' shortens 收入支出)
+    a = engine.answer("梧桐区卫健委2023年决算收支总体是个什么情况", doc_id="pdftext-final-2023")
+    assert a.status == "answered" and "收入支出决算总体情况说明" in a.text, a.text
+    assert {(Decimal("24249185.25"), "元"), (Decimal("22964585.25"), "元"), (Decimal("352180.40"), "元")} <= values(a)
+
+
+def test_an_overview_answered_by_a_paragraph_states_its_figures(engine):
+    # webpage-budget-2024 二、收支预算总体情况: 收入预算6,652,805.60元 … 其他收入85,000元
+    a = engine.answer("清浦区图书馆今年的钱从哪来，又是怎么花的", doc_id="webpage-budget-2024")
+    assert {(Decimal("6652805.60"), "元"), (Decimal("85000"), "元")} <= values(a), a.text
+
+
+def test_a_paragraph_found_for_a_named_item_adds_no_figures_of_others(engine):
+    # '工资这块怎么构成的' names 工资: a paragraph found by its words is quoted, its other figures
+    # (基本支出, 公用经费) are not given as the answer
+    from tests.qa.conftest import SEED_ID
+
+    a = engine.answer("科协工资这块怎么构成的", doc_id=SEED_ID)
+    assert (Decimal("557089.56"), "元") not in values(a), a.text
