@@ -88,10 +88,15 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+# '24年', '23年度': a year as people shorten it (never an amount or a span: '1.5年', '10年间').
+_SHORT_YEAR = re.compile(r"(?<![\d.近每满第约])(1[5-9]|2\d|3[0-5])(?=年(?!间|内|来|以来|多|左右|代|前|后))")
+
+
 def normalize_question(text: str) -> str:
-    """NFKC folds full-width digits/letters; OpenCC folds traditional characters."""
+    """NFKC folds full-width digits/letters; OpenCC folds traditional characters; a two-digit
+    year is written out ('24年' → '2024年')."""
     text = unicodedata.normalize("NFKC", text)
-    return to_simplified(text).strip()
+    return _SHORT_YEAR.sub(r"20\1", to_simplified(text).strip())
 
 
 _CN_DIGITS = "一二三四五六七八九"

@@ -256,12 +256,18 @@ def _combine(
         top = order[0]
         ties = [i for i in order if vals[i][1] == vals[top][1]]
         listing = "，".join(f"{names[i]} {format_amount(vals[i][1], unit)}" for i in order)
-        word = "最少" if lowest else "最多"
+        word = ("更少" if lowest else "更多") if len(vals) == 2 else ("最少" if lowest else "最多")
         if len(ties) > 1:
             line = f"{'、'.join(names[i] for i in ties)}相同，都是{format_amount(vals[top][1], unit)}。从{'少' if lowest else '多'}到{'多' if lowest else '少'}：{listing}。"
         else:  # the first named in full: which department it is, beyond its short label
             line = f"{names[top]}{word}（{vals[top][0].department}，{format_amount(vals[top][1], unit)}）。从{'少' if lowest else '多'}到{'多' if lowest else '少'}：{listing}。"
-        return line, [], [Result(v, unit, names[i]) for i, (_, v) in enumerate(vals)]
+        results = [Result(v, unit, names[i]) for i, (_, v) in enumerate(vals)]
+        if op == "compare" and len(vals) == 2 and len(ties) == 1:  # two of them: by how much, too
+            big, small = (order[1], order[0]) if lowest else (order[0], order[1])
+            c = C.difference(vals[big][1], vals[small][1], unit)
+            line += f"{names[big]}比{names[small]}多{format_amount(c.value, unit)}（计算：{c.expr} = {c.shown}）。"
+            return line, [c], [*results, Result(c.value, unit, "差额")]
+        return line, [], results
     if op == "sum":
         c = C.total([v for _, v in vals], unit)
         return f"合计{c.shown}（计算：{c.expr} = {c.shown}）。", [c], [Result(c.value, unit, "合计")]

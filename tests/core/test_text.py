@@ -19,3 +19,14 @@ def test_numerals(token: str, value: int) -> None:
 def test_a_numeral_it_cannot_read_never_raises(token: str) -> None:
     # '表八“三公”' with the quotes folded away reads '八三'; the question must still be answered
     assert isinstance(cn_to_int(token), int)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("24年科协和档案馆", "2024年科协和档案馆"), ("23年度决算", "2023年度决算"), ("25年和24年", "2025年和2024年"),
+     ("近30年来", "近30年来"), ("干了10年", "干了10年"), ("1.5年", "1.5年"), ("24年前", "24年前")],
+)  # fmt: skip
+def test_a_two_digit_year_is_written_out_and_nothing_else(text, folded):
+    from core.text import normalize_question
+
+    assert normalize_question(text) == folded

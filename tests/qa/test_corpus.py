@@ -67,8 +67,10 @@ def test_a_picked_document_is_answered_alone(engine) -> None:
 def test_which_of_two_departments_spends_more(engine) -> None:
     answer = engine.answer("妇联跟科协比，三公经费哪家高？")
     assert answer.status == "answered"
-    assert _values(answer) == {(Decimal("101000.00"), "元"), (Decimal("25000.00"), "元")}
-    assert answer.text.splitlines()[-1].startswith("渝北区科协 2024年预算最多")
+    assert _values(answer) == {(Decimal("101000.00"), "元"), (Decimal("25000.00"), "元"), (Decimal("76000.00"), "元")}
+    assert answer.text.splitlines()[-1].startswith("渝北区科协 2024年预算更多")
+    # two of them: by how much, too (101,000.00 − 2.50万元)
+    assert "渝北区科协 2024年预算比青溪区妇联 2024年预算多76,000.00元" in answer.text
     assert set(answer.interpretation.doc_ids) == {"notoc-budget-2024", SEED_ID}
 
 
@@ -132,7 +134,7 @@ def test_a_subtraction_keeps_the_order_asked(engine) -> None:
 
 def test_a_ranking_names_the_first_department_in_full(engine) -> None:
     a = engine.answer("科协和妇联哪个三公经费多")
-    assert "渝北区科协 2024年预算最多（重庆市渝北区科学技术协会，101,000.00元）" in a.text, a.text
+    assert "渝北区科协 2024年预算更多（重庆市渝北区科学技术协会，101,000.00元）" in a.text, a.text
 
 
 def test_a_follow_up_across_departments_changes_the_item_where_the_question_named_it(engine) -> None:
