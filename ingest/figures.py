@@ -138,12 +138,17 @@ def _text_figures(
     for s_start, sentence in _spans(flat, _SENTENCE):
         subject = ""
         lead = ""  # the last clause without a number: '1.行政运行（2010501）：2024年预算数…'
+        # '预算总额697,000元（货物45,000元、服务652,000元），比2024年减少…': the parts inside the
+        # parenthesis are its own items; after it closes, the sentence is about the total again
+        outer: str | None = None
         for c_start, clause in _spans(sentence, _CLAUSE):
             if not _NUMBER_UNIT.search(clause):
                 lead = _clean_subject(re.sub(r"\s+", "", _LIST_MARK.sub("", clause.strip())))
             for m in _NUMBER_UNIT.finditer(clause):
                 if _is_not_a_figure(clause, m):
                     continue
+                if outer is None and _unclosed(clause[: m.start()]):
+                    outer = subject
                 before = _NUMBER_UNIT.sub("", clause[: m.start()]).replace(doc.department, "")
                 label, relation = _label(before)
                 after = _counted_noun(clause[m.end() :], m.group("unit"))
@@ -188,6 +193,14 @@ def _text_figures(
                     origin="narrative",
                     sentence=sentence.strip(),
                 )
+            if outer is not None and re.search(r"[）)]", clause) and not _unclosed(clause):
+                subject, outer = outer, None
+
+
+def _unclosed(text: str) -> bool:
+    """Does ``text`` open a parenthesis it does not close?"""
+    opened = max(text.rfind("（"), text.rfind("("))
+    return opened >= 0 and not re.search(r"[）)]", text[opened:])
 
 
 def _range_low(doc, m, item, sentence, lines, offsets, position, section, table, row, column):

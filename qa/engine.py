@@ -157,7 +157,17 @@ class AnswerEngine:
                     lambda sub, d: self._answer_one(sub, [], d), self._unverified_across,
                 )  # fmt: skip
             doc_id = scope.docs[0].id
-            return self._labelled(self._answer_in(question, history, doc_id))
+            answer = self._labelled(self._answer_in(question, history, doc_id))
+            if answer.status == "not_found" and (each := self._year_by_year(scope)) is not None:
+                # '档案馆政府采购今年比去年降了多少': the newer document prints last year's columns,
+                # not this item — each year from its own document
+                again = across.answer(
+                    question, normalise(asked), each,
+                    lambda sub, d: self._answer_one(sub, [], d), self._unverified_across,
+                )  # fmt: skip
+                if again.status == "answered":
+                    return again
+            return answer
         return self._answer_in(question, history, doc_id)
 
     def _answer_in(self, question: str, history: Sequence[str], doc_id: str | None) -> Answer:
@@ -409,6 +419,15 @@ class AnswerEngine:
         asked = before.replace(old_item, new_item, 1)
         again = corpus.resolve(asked, docs, years)
         return asked, again if again.docs else scope
+
+    def _year_by_year(self, scope: Scope) -> Scope | None:
+        """The department's own document of each year the question asks (two or more), when
+        the one document picked covers them only by its previous-year columns."""
+        dep = scope.docs[0].department
+        own = sorted((d for d in self.store.documents if d.department == dep), key=lambda d: (-d.year, d.kind != "预算"))
+        docs = [next((d for d in own if d.year == y), None) for y in sorted(set(scope.years), reverse=True)]
+        docs = list(dict.fromkeys(d for d in docs if d is not None))
+        return Scope(tuple(docs), across="years", spans=scope.spans, years=scope.years) if len(docs) >= 2 else None
 
     def _ranked_first(self, question: str, scope: Scope) -> Document | None:
         """The document a ranking across departments puts first (the largest, or the smallest

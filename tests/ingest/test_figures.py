@@ -103,6 +103,21 @@ def test_a_figure_in_parentheses_is_about_the_words_inside_them():
     assert _label("科普活动（项）预算")[0].startswith("科普活动")
 
 
+def test_after_a_parenthesis_closes_the_sentence_is_about_the_total_again(seed_parsed):
+    # archive-budget-2025 line 69: '政府采购预算总额697,000.00元（…服务预算652,000.00元），比2024年
+    # 829,500.00元减少132,500.00元，下降16.0%' — the fall is the 预算总额's, not the 服务's
+    from dataclasses import replace
+
+    from ingest.figures import _text_figures
+
+    doc = replace(seed_parsed.document, id="t", department="重庆市石溪区档案馆")
+    text = ("政府采购预算总额697,000.00元（政府采购货物预算45,000.00元、政府采购服务预算652,000.00元），"
+            "比2024年829,500.00元减少132,500.00元，下降16.0%。")  # fmt: skip
+    figs = {(f.value, f.unit): f.item for f in _text_figures(doc, text, (1,))}
+    assert figs[(Decimal("652000.00"), "元")] == "政府采购服务"
+    assert figs[(Decimal("16.0"), "%")] == figs[(Decimal("132500.00"), "元")] == "政府采购预算总额"
+
+
 def test_what_was_completed_is_its_own_item_not_a_completion_rate() -> None:
     from ingest.figures import _label
 

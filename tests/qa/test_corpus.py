@@ -159,6 +159,17 @@ def test_how_much_is_no_ask_for_the_least(engine) -> None:
     assert "【云岭示范区文旅委 2024年预算】表六" in a.text  # each document's own reading line removed whole
 
 
+def test_this_year_against_last_from_each_years_own_document(engine) -> None:
+    # 档案馆 2025 budget 表六 30206 电费 61,200.00, its 2024 budget 58,400.00: the 2025 budget has
+    # no 2024 column for it, the 2024 budget does
+    a = engine.answer("档案馆今年电费预算比去年涨了多少")
+    assert set(a.interpretation.doc_ids) == {"archive-budget-2025", "quirks-budget-2024"}, a.text
+    assert (Decimal("2800.00"), "元") in _values(a), a.text
+    # 政府采购预算总额 697,000.00 (2025, line 69) 比2024年829,500.00元…下降16.0%: the total's fall
+    b = engine.answer("档案馆政府采购今年比去年降了百分之多少？")
+    assert (Decimal("-16.0"), "%") in _values(b) and "政府采购预算总额下降16.0%" in b.text, b.text
+
+
 def test_each_department_is_asked_the_year_named_beside_it(engine) -> None:
     a = engine.answer("妇联今年的公务接待费比档案馆2025年的多多少")
     assert {d for d in a.interpretation.doc_ids} == {"notoc-budget-2024", "archive-budget-2025"}
