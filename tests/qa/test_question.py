@@ -27,6 +27,10 @@ def test_relative_years_against_the_budget_year(seed):
     assert q.years == [2023] and not q.out_of_range
 
 
+def test_these_two_years_are_this_year_and_the_one_before(seed):
+    assert sorted(read("机关运行经费这两年是涨了还是降了", seed).years) == [2023, 2024]
+
+
 def test_a_year_compared_against_is_the_base(seed):
     q = read("2024年水费比2023年多了吗", seed)
     assert q.years == [2024] and q.base_year == 2023
