@@ -124,7 +124,7 @@ def cut(text: str, scope: Scope) -> tuple[str, str, bool]:
         # each document is asked its own year below ('妇联今年的…比档案馆2024年的')
         for m in _YEAR.finditer(text):
             mark(entity, *m.span())
-        mark_words(entity, [w for key in ("current", "previous", "before_previous", "next") for w in v.years.get(key, ())])
+        mark_words(entity, [w for key in ("current", "previous", "before_previous", "next", "both") for w in v.years.get(key, ())])
         # each document's own kind is said again below ('实际花的' is the 决算's)
         if scope.across == "years":
             mark_words(entity, ("预算", "决算", *v.corpus.get("final", ())))

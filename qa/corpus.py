@@ -71,7 +71,7 @@ def _own_part(text: str, named: Mapping[str, list[tuple[int, int]]], depts: list
 
 def _years_said(text: str) -> bool:
     v = vocabulary()
-    return bool(_YEAR.search(text)) or any(w in text for key in _OFFSETS for w in v.years.get(key, ()))
+    return bool(_YEAR.search(text)) or any(w in text for key in (*_OFFSETS, "both") for w in v.years.get(key, ()))
 
 
 def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[tuple[int, int]]]:
@@ -186,4 +186,6 @@ def _years(text: str, newest: Document) -> set[int]:
     for key, offset in _OFFSETS.items():
         if any(w in text for w in v.years.get(key, ())):
             out.add(newest.year if newest.kind == "决算" and offset in (0, -1) else newest.year + offset)
+    if any(w in text for w in v.years.get("both", ())):  # '这两年': the newest year and the one before
+        out |= {newest.year, newest.year - 1}
     return out

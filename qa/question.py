@@ -440,13 +440,13 @@ def _year_cues(q: Question, covered: set[int]) -> None:
         if m.group(0).endswith(("年", "度")) or m.end() == len(stripped) or not stripped[m.end()].isdigit():
             found.append((m.start(), m.end(), int(m.group(1)), _is_base(text, m.start(), m.end())))
     final = doc.kind == "决算"
-    offsets = (("current", 0), ("previous", -1), ("before_previous", -2), ("next", 1))
+    offsets = (("both", 0), ("both", -1), ("current", 0), ("previous", -1), ("before_previous", -2), ("next", 1))
     taken: list[tuple[int, int]] = []
     for key, offset in offsets:
-        for word in v.years[key]:
+        for word in v.years.get(key, ()):
             for start in _all(text, word):
                 end = start + len(word)
-                if _inside((start, end), taken) or _year_word_is_name(text, start, end):
+                if (key != "both" and _inside((start, end), taken)) or _year_word_is_name(text, start, end):
                     continue
                 taken.append((start, end))
                 base = _is_base(text, start, end)
