@@ -44,7 +44,15 @@ from qa.documents import DocumentNames
 from qa.llm import LLMPhraser
 from qa.match import Mention, alternatives, find_hits, heads, mentions, total_mentions
 from qa.passages import Passage, doc_passages
-from qa.question import Question, content_positions, department_spans, normalise, read, short_names
+from qa.question import (
+    Question,
+    content_positions,
+    department_spans,
+    mark_aside,
+    normalise,
+    read,
+    short_names,
+)
 from qa.readings import Draft, Reading, score
 from qa.verify import unverified_numbers
 
@@ -233,6 +241,7 @@ class AnswerEngine:
         # items (BM25; dense once loaded), weighed below any name the question spells out
         found = [] if hits else cards.retrieved_hits(q, self.catalog, [], self.retriever)
         ms = alternatives(q, mentions(hits + found), self.catalog)
+        mark_aside(q, [(m.start, m.end) for m in ms if m.quality >= 0.75])
         # '我是科普志愿者，科普经费比去年少了多少': who asks is background, not a second item
         background = [(c.start, c.end) for c in q.cues if c.kind == "context" and c.value == "clause"]
         ms = [m for m in ms if not any(s <= m.start and m.end <= e for s, e in background)] or ms

@@ -240,6 +240,22 @@ def _background(q: Question) -> None:
             q.cues.append(Cue(start, end, "context", "clause"))
 
 
+def mark_aside(q: Question, named: Sequence[tuple[int, int]]) -> None:
+    """'…增幅是多少？表里那格显示不出来': a last clause, after one that asks, with nothing in it
+    but particles and words no item of the disclosure has (``named``: where items are named)
+    says something aside; the reading need not account for it."""
+    clauses = [m.span() for m in re.finditer(r"[^,，。;；!！?？]+", q.text)]
+    if len(clauses) < 2:
+        return
+    start, end = clauses[-1]
+    inside = [c for c in q.cues if start <= c.start and c.end <= end]
+    asks = [c for c in q.cues if c.end <= start and c.kind == "op"]
+    if asks and all(c.kind in ("particle", "filler", "context") for c in inside) and not any(
+        a < end and start < b for a, b in named
+    ):
+        q.cues.append(Cue(start, end, "context", "clause"))
+
+
 def _all(text: str, word: str) -> list[int]:
     out, start = [], text.find(word)
     while word and start >= 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import content_positions, normalise, read, short_names
+from qa.question import content_positions, mark_aside, normalise, read, short_names
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +128,18 @@ def test_those_few_things_are_pointed_at_not_counted(seed):
     # '那几辆车' / '这几个项目' are the cars and projects already spoken of: no count asked
     assert read("那几辆车是什么牌子", seed).unit_asked is None
     assert read("这几个项目是干什么的", seed).unit_asked is None
+
+
+def test_a_last_clause_saying_something_aside_needs_no_explaining(seed):
+    q = read("培训费比去年增长了百分之几，表里那格显示不出来", seed)
+    mark_aside(q, [(0, 3)])
+    aside = [c for c in q.cues if c.kind == "context" and c.value == "clause"]
+    assert [q.text[c.start : c.end] for c in aside] == ["表里那格显示不出来"]
+    assert not content_positions(q) & set(range(aside[0].start, aside[0].end))
+    # a last clause naming an item, or a year, is part of the question
+    q = read("三公经费多少，2023年的", seed)
+    mark_aside(q, [(0, 4)])
+    assert not any(c.kind == "context" and c.value == "clause" for c in q.cues)
+    q = read("培训费多少，差旅费", seed)
+    mark_aside(q, [(0, 3), (6, 9)])
+    assert not any(c.kind == "context" and c.value == "clause" for c in q.cues)
