@@ -88,7 +88,9 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
         if not best:
             continue
         best.sort(key=lambda rp: -rp[0])
-        draft = _numbers(q, _quote([p for _, p in best]), env, named=True)
+        # why the named item changed: the sentence's own figures (its amounts, the change) are stated
+        # (only for an item named as it is: a loose match may be another item's sentence)
+        draft = _numbers(q, _quote([p for _, p in best]), env, named=True, stated=op == "reason" and m.quality >= 0.9)
         entry = m.entries[0]
         out.append(Reading(op, draft, items=[entry], spans=[m.span], hows=[m.hits[0].how],
                            extra=list(m.extra), quality=m.quality * (0.97 if op != "text" else 0.85)))  # fmt: skip
@@ -149,9 +151,10 @@ def functions(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     return []
 
 
-def _numbers(q: Question, draft: Draft, env: Env, named: bool = False) -> Draft:
-    """Attach the passage's figures when the question asks for numbers or targets."""
-    if re.search(r"数字|数据|指标|目标|任务", q.text):
+def _numbers(q: Question, draft: Draft, env: Env, named: bool = False, stated: bool = False) -> Draft:
+    """Attach the passage's figures when the question asks for numbers or targets (``stated``:
+    the passage is the named item's own sentence, and its figures are the answer's)."""
+    if stated or re.search(r"数字|数据|指标|目标|任务", q.text):
         return with_figures(draft, env)
     # '钱从哪来，又是怎么花的': an overview of the whole budget answered by a paragraph states the
     # paragraph's figures (of an item the question names, a paragraph found by words may be another's)

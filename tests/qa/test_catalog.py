@@ -1,0 +1,19 @@
+"""The catalogue's names of an item (qa/catalog.py): the ways a question may name it."""
+
+from __future__ import annotations
+
+from qa.catalog import name_variants
+
+
+def test_a_narrative_label_is_asked_without_its_kind_or_total_word():
+    # final-accounts-2023 line 49: '一般公共预算财政拨款支出决算数为37,727,787.24元' is asked as
+    # '…支出决算'; archive-budget-2025 line 69: '政府采购预算总额' as '政府采购'
+    assert "一般公共预算财政拨款支出决算" in name_variants("一般公共预算财政拨款支出决算数", "narrative")
+    assert "政府采购" in name_variants("政府采购预算总额", "narrative")
+    # a short label keeps its word: '项目预算' is not '项目'
+    assert "项目" not in name_variants("项目预算", "narrative")
+
+
+def test_a_row_name_drops_its_generic_suffix_and_keeps_its_brackets_optional():
+    variants = name_variants("因公出国(境)费用")
+    assert {"因公出国费用", "因公出国(境)费"} <= set(variants)
