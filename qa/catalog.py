@@ -242,6 +242,9 @@ def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
         out |= {v[:-2] for v in out if v.endswith(("预算", "决算")) and len(v) >= 6}
         return [v for v in out if len(v) >= 4 or (len(v) >= 3 and v == base)]
     out.add(re.sub(r"\([^)]*\)", "", base))
+    # '政府性基金预算财政拨款资金' is asked as '政府性基金(预算)': the fund's own money
+    if fund := re.match(r"^(政府性基金|国有资本经营)预算(?:财政)?拨款(?:资金|收入|支出)?(?:合计)?$", base):
+        out |= {fund.group(1), fund.group(1) + "预算"}
     for suffix in _SUFFIX_DROPS:
         if base.endswith(suffix) and len(base) - len(suffix) >= 4:
             out.add(base[: -len(suffix)])

@@ -194,7 +194,7 @@ def score(reading: Reading, q: Question) -> Reading:
     return reading
 
 
-_CALCULATED = ("diff", "growth", "share", "completion")
+_CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "composition")  # asked, and a single figure does not do it
 
 
 def _opposed(reading: Reading, q: Question) -> float:

@@ -17,3 +17,9 @@ def test_a_narrative_label_is_asked_without_its_kind_or_total_word():
 def test_a_row_name_drops_its_generic_suffix_and_keeps_its_brackets_optional():
     variants = name_variants("因公出国(境)费用")
     assert {"因公出国费用", "因公出国(境)费"} <= set(variants)
+
+
+def test_a_funds_own_row_is_asked_by_the_funds_name():
+    # pipe-fund-budget-2025 表一: '政府性基金预算财政拨款资金 130,164,500.00' asked as '政府性基金有多少钱'
+    assert {"政府性基金", "政府性基金预算"} <= set(name_variants("政府性基金预算财政拨款资金"))
+    assert "政府性基金" not in name_variants("政府性基金预算财政拨款支出表")

@@ -62,3 +62,10 @@ def test_the_final_accounts_own_kind_is_explained_by_its_own_sentence(engine):
     # states 决算 figures; '决算' in the question is no word the reading leaves out
     a = engine.answer("2023年度一般公共预算财政拨款支出决算是多少万元", doc_id="pdftext-final-2023")
     assert a.status == "answered" and any(r.value == Decimal("23770604.85") for r in a.results), a.text
+
+
+def test_one_figure_does_not_answer_where_the_money_went(engine):
+    # pipe-fund-budget-2025: '政府性基金那部分钱都花在哪了' asks a breakdown; the fund's total alone
+    # (表一 130,164,500.00) is not the answer
+    a = engine.answer("住建委今年政府性基金那部分钱都花在哪了", doc_id="pipe-fund-budget-2025")
+    assert not (a.status == "answered" and [(r.value, r.unit) for r in a.results] == [(Decimal("130164500.00"), "元")]), a.text
