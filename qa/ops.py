@@ -375,7 +375,10 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         # the sentence's other words explain the question too, without making the figure surer
         spans += [s for s in _shared_words(q.text, fold(f.sentence or "")) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
-        quality = 0.6 + 0.3 * ratio + (0.1 if re.search(r"共有|共计|合计|总计|总数|^共", item) or stated_as_total(f) else 0)
+        # a stated total first — for people, only of the ones the question names: 编制, 在职 and 退休
+        # are different counts, not parts of one total ('妇联有多少人' asks back which)
+        total = re.search(r"共有|共计|合计|总计|总数|^共", item) or stated_as_total(f)
+        quality = 0.6 + 0.3 * ratio + (0.1 if total and (ratio > 0 or f.unit not in ("人", "名")) else 0)
         if acquisition(f) != _asks_acquisition(q):
             quality *= 0.8  # holdings for '有几辆', purchases for '买几辆'
         elif _asks_acquisition(q):

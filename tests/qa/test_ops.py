@@ -18,3 +18,12 @@ def test_last_years_grand_total_is_not_a_narrower_tables_total(engine):
     # naming the fund keeps 表五's own total
     b = engine.answer("去年一般公共预算支出合计多少", doc_id="pipe-fund-budget-2025")
     assert b.results and b.results[0].value == Decimal("34288545.20"), b.text
+
+
+def test_how_many_people_with_none_named_is_asked_back(engine):
+    # notoc-budget-2024: 2024年末编制数11名，实有在职人员10名，退休人员3名 — different counts
+    a = engine.answer("妇联有多少人", doc_id="notoc-budget-2024")
+    assert a.status == "clarify", a.text
+    assert {(Decimal("11"), "名"), (Decimal("10"), "名"), (Decimal("3"), "名")} <= {(r.value, r.unit) for r in a.results}
+    b = engine.answer("妇联在职的有几个人", doc_id="notoc-budget-2024")
+    assert b.status == "answered" and [(r.value, r.unit) for r in b.results] == [(Decimal("10"), "名")], b.text
