@@ -570,6 +570,70 @@ def _columns_as_measures(q: Question, ms: list[Mention]) -> list[Mention]:
     return out
 
 
+_JOINERS = re.compile(r"^[、和及与跟,，\s]*$")
+
+
+def merge_parts(q: Question, ms: list[Mention]) -> list[Mention]:
+    """'油费维修费啥的', '油钱修车钱保险': beside an everyday word for a 科目 (油费 → 公务用车运行
+    维护费), the words the glossary lists as what that 科目 pays for (燃料、维修、保险 …) are its
+    parts, not items of their own: one mention of the 科目 over the whole run."""
+    descriptions = {fold(g.name): fold(g.description) for g in vocabulary().glossary if g.description}
+    out: list[Mention] = []
+    for m in sorted(ms, key=lambda m: m.start):
+        prev = out[-1] if out else None
+        if prev is not None and _JOINERS.match(q.text[prev.end : m.start]):
+            same = {h.entry for h in prev.hits if h.how == "glossary"} & {h.entry for h in m.hits if h.how == "glossary"}
+            if same:  # '油钱修车钱': two everyday words for the one 科目
+                hits = tuple(Hit(h.entry, prev.start, m.end, h.how, h.quality) for h in prev.hits if h.entry in same)
+                out[-1] = Mention(prev.start, m.end, hits, (*prev.extra, *m.extra))
+                continue
+            for a, b in ((prev, m), (m, prev)):
+                glossed = [h for h in a.hits if h.how == "glossary" and fold(h.entry.name) in descriptions]
+                words = re.sub(r"(?:费用|费|钱)$", "", q.text[b.start : b.end])
+                if glossed and len(words) >= 2 and words in descriptions[fold(glossed[0].entry.name)]:
+                    hits = tuple(Hit(h.entry, prev.start, m.end, h.how, h.quality) for h in glossed)
+                    out[-1] = Mention(prev.start, m.end, hits, (*prev.extra, *m.extra))
+                    break
+            else:
+                out.append(m)
+            continue
+        out.append(m)
+    return [_with_its_thing(q, m) for m in out]
+
+
+def _with_its_thing(q: Question, m: Mention) -> Mention:
+    """'那辆车一年的油费': a word of the 科目's own name before its everyday word (车 of 公务用车
+    运行维护费) says what it is for, within the clause."""
+    glossed = [h for h in m.hits if h.how == "glossary"]
+    if not glossed:
+        return m
+    name = fold(glossed[0].entry.name)
+    extra = list(m.extra)
+    # the nearest word before it, across only fillers and particles ('车' of '那辆车一年的油费')
+    free = {i for s, e in q.cue_spans("filler", "particle") for i in range(s, e)}
+    k = m.start - 1
+    while k >= 0 and k in free:
+        k -= 1
+    end = k + 1
+    while k >= 0 and q.text[k] in name:
+        k -= 1
+    if k + 1 < end and not any(a < end and k + 1 < b for a, b in extra):
+        extra.append((k + 1, end))
+    # '油钱修车钱保险': what it pays for, listed after it (the glossary's description names it)
+    described = next((fold(g.description) for g in vocabulary().glossary if fold(g.name) == name), "")
+    end = m.end
+    while described and (j := re.match(r"[、和及与跟,，\s]*", q.text[end:])) is not None:
+        start = end + j.end()
+        word = next((q.text[start : start + n] for n in (4, 3, 2)
+                     if re.sub(r"(?:费用|费|钱)$", "", q.text[start : start + n]) in described
+                     and len(re.sub(r"(?:费用|费|钱)$", "", q.text[start : start + n])) >= 2), "")  # fmt: skip
+        if not word:
+            break
+        extra.append((start, start + len(word)))
+        end = start + len(word)
+    return Mention(m.start, m.end, m.hits, tuple(extra)) if len(extra) > len(m.extra) else m
+
+
 def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Mention]:
     """'总支出', '预算总额', '收入合计': the department's grand total, as a mention of its own."""
     from qa.lookup import total_entries

@@ -153,10 +153,19 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     if m := _PLACES.search(text):
         q.places = _places(m)
         q.cues.append(Cue(m.start(), m.end(), "places", str(q.places)))
+    # '油费维修费啥的', '会议费什么的': 'and such' after a list asks nothing
+    etc = [(s, s + len(w)) for w in v.units.get("etc", ()) for s in _all(text, w)]
+    for s, e in etc:
+        q.cues.append(Cue(s, e, "filler", text[s:e]))
     for cue, op in v.cues():
         for start in _all(text, cue):
+            if any(s <= start and start + len(cue) <= e for s, e in etc):
+                continue
             if op == "diff" and text[start - 1 : start] in ("至", "最") and cue[0] in "少多":
                 continue  # '至少多少场次', '最多多少': a bound of a target, not a change
+            if op == "count" and cue.startswith("几") and text[start - 1 : start] in ("那", "这"):
+                q.cues.append(Cue(start - 1, start + len(cue), "particle", "那几"))  # '那几辆车': those cars
+                continue
             if op == "count" and text[start - 1 : start] == "哪":
                 q.cues.append(Cue(start - 1, start + len(cue), "op", "list"))  # '哪几个' asks which ones
                 continue

@@ -21,7 +21,7 @@ def test_last_years_grand_total_is_not_a_narrower_tables_total(engine):
 
 
 def test_how_many_people_with_none_named_is_asked_back(engine):
-    # notoc-budget-2024: 2024年末编制数11名，实有在职人员10名，退休人员3名 — different counts
+    # notoc-budget-2024 line 9: 2024年末编制数11名，实有在职人员10名，退休人员3名 — different counts
     a = engine.answer("妇联有多少人", doc_id="notoc-budget-2024")
     assert a.status == "clarify", a.text
     assert {(Decimal("11"), "名"), (Decimal("10"), "名"), (Decimal("3"), "名")} <= {(r.value, r.unit) for r in a.results}
