@@ -179,6 +179,16 @@ def score(reading: Reading, q: Question) -> Reading:
                 unused_calc.update(range(c.start, c.end))
     content = content_positions(q) | q.item_positions
     runs = _runs(sorted(i for i in content if i not in covered))
+    # a word of the item's own name said again ('结余结转', '…结转和结余，结转到下一年的') is explained
+    names = [fold(e.name) for e in reading.items]
+    again = [
+        run for run in runs
+        if len(run) >= 2 and not set(run) & q.item_positions  # not words naming another item
+        and any(q.text[run[0] : run[-1] + 1] in n for n in names)
+    ]  # fmt: skip
+    for run in again:
+        covered.update(run)
+    runs = [run for run in runs if run not in again]
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}

@@ -69,3 +69,12 @@ def test_one_figure_does_not_answer_where_the_money_went(engine):
     # (表一 130,164,500.00) is not the answer
     a = engine.answer("住建委今年政府性基金那部分钱都花在哪了", doc_id="pipe-fund-budget-2025")
     assert not (a.status == "answered" and [(r.value, r.unit) for r in a.results] == [(Decimal("130164500.00"), "元")]), a.text
+
+
+def test_money_left_at_the_years_end_is_its_carry_over(engine):
+    # final-accounts-2023 表一: 年末结转和结余 715,302.37; legacy-final-2023 表一: 年末结转和结余 8.36万元 —
+    # '年底' is 年末, '没花完/没用完' is 结转和结余, and '结转到下一年' repeats the item's own word
+    a = engine.answer("年底还有多少钱没花完结转到下一年", doc_id="final-accounts-2023")
+    assert a.status == "answered" and [r.value for r in a.results] == [Decimal("715302.37")], a.text
+    b = engine.answer("他们2023年底还剩多少钱没用完", doc_id="legacy-final-2023")
+    assert b.status == "answered" and [(r.value, r.unit) for r in b.results] == [(Decimal("8.36"), "万元")], b.text
