@@ -235,7 +235,7 @@ def _provenance(doc, lines, offsets, position, section, table, row, column) -> P
 # Words before a number that name no item: a comparison, a verb, a particle.
 _NOT_AN_ITEM = re.compile(
     r"^(?:[比较与同](?:上年度?|去年|年初预算数?|预算数?|\d{4}年度?(?:决算数?|预算数?)?)?(?:相比|相较)?[,，]?|"
-    r"(?:(?:年初)?(?:预算|决算)数?)?(?:为|达|达到|增至|提高至|降至|减至|增加到|提高到|降到)|各|总|共|其中)$"
+    r"(?:预算|决算)?(?:为|达|达到|增至|提高至|降至|减至|增加到|提高到|降到)|各|总|共|其中)$"
 )
 _BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?$")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")

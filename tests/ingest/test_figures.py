@@ -118,14 +118,6 @@ def test_after_a_parenthesis_closes_the_sentence_is_about_the_total_again(seed_p
     assert figs[(Decimal("16.0"), "%")] == figs[(Decimal("132500.00"), "元")] == "政府采购预算总额"
 
 
-def test_the_measure_and_its_verb_name_no_item() -> None:
-    # gbk-budget-2024 line 43: '…（2010599）：2024年未安排预算，2023年预算数为86000.00元'
-    from ingest.figures import _NOT_AN_ITEM
-
-    assert _NOT_AN_ITEM.match("预算数为") and _NOT_AN_ITEM.match("年初预算数为") and _NOT_AN_ITEM.match("预算为")
-    assert not _NOT_AN_ITEM.match("科普活动预算为")
-
-
 def test_what_was_completed_is_its_own_item_not_a_completion_rate() -> None:
     from ingest.figures import _label
 
