@@ -46,6 +46,9 @@ def breakdown(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     for m in subjects:
         for mem in members(q, m, env, year):
             out.append(_listing(q, mem, year, op="breakdown", shares=True, quality=_q(q, m, mem)))
+    if not out and subjects != [None] and q.roles:
+        # '政府性基金那部分钱都花在哪': the fund's own row has no parts; the table it names does
+        out += [_listing(q, mem, year, op="breakdown", shares=True, quality=0.85) for mem in members(q, None, env, year)]
     return out
 
 
