@@ -238,8 +238,6 @@ def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
         out |= {v[:-2] for v in out if v.endswith(("总额", "总计", "合计")) and len(v) >= 6}
         # '…支出决算数' is asked as '…支出决算'
         out |= {v[:-1] for v in out if v.endswith(("预算数", "决算数")) and len(v) >= 6}
-        # '政府采购预算总额' is asked as '政府采购（是多少）': the kind word is its measure, not its name
-        out |= {v[:-2] for v in out if v.endswith(("预算", "决算")) and len(v) >= 6}
         return [v for v in out if len(v) >= 4 or (len(v) >= 3 and v == base)]
     out.add(re.sub(r"\([^)]*\)", "", base))
     # '政府性基金预算财政拨款资金' is asked as '政府性基金(预算)': the fund's own money
