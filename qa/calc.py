@@ -51,6 +51,11 @@ def share(part: Decimal, whole: Decimal, places: int = 1) -> Calc:
     return Calc(f"{_n(part)} / {_n(whole)} * 100", q(part / whole * 100, places), "%", places)
 
 
+def tally(n: int, unit: str = "个") -> Calc:
+    """'共30个': things counted one by one, shown as the sum of ones."""
+    return Calc(" + ".join(["1"] * n), Decimal(n), unit, 0)
+
+
 def total(values: list[Decimal], unit: str) -> Calc:
     return Calc(" + ".join(_n(v) for v in values), sum(values, Decimal(0)), unit, _places_of(*values))
 

@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from core.vocab import fold, vocabulary
 from qa.catalog import Catalog, Entry
@@ -573,11 +574,17 @@ def _columns_as_measures(q: Question, ms: list[Mention]) -> list[Mention]:
 _JOINERS = re.compile(r"^[、和及与跟,，\s]*$")
 
 
+@cache
+def _descriptions() -> dict[str, str]:
+    """The glossary's description of each 科目, by name (built once, not per question)."""
+    return {fold(g.name): fold(g.description) for g in vocabulary().glossary if g.description}
+
+
 def merge_parts(q: Question, ms: list[Mention]) -> list[Mention]:
     """'油费维修费啥的', '油钱修车钱保险': beside an everyday word for a 科目 (油费 → 公务用车运行
     维护费), the words the glossary lists as what that 科目 pays for (燃料、维修、保险 …) are its
     parts, not items of their own: one mention of the 科目 over the whole run."""
-    descriptions = {fold(g.name): fold(g.description) for g in vocabulary().glossary if g.description}
+    descriptions = _descriptions()
     out: list[Mention] = []
     for m in sorted(ms, key=lambda m: m.start):
         prev = out[-1] if out else None
@@ -620,7 +627,7 @@ def _with_its_thing(q: Question, m: Mention) -> Mention:
     if k + 1 < end and not any(a < end and k + 1 < b for a, b in extra):
         extra.append((k + 1, end))
     # '油钱修车钱保险': what it pays for, listed after it (the glossary's description names it)
-    described = next((fold(g.description) for g in vocabulary().glossary if fold(g.name) == name), "")
+    described = _descriptions().get(name, "")
     end = m.end
     while described and (j := re.match(r"[、和及与跟,，\s]*", q.text[end:])) is not None:
         start = end + j.end()

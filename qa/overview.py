@@ -156,7 +156,7 @@ def projects(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     lines = [f"{c.entry.project or c.entry.name} {W.shown(c.figure)}" for c in found]
     results = [Result(c.figure.value, c.figure.unit, c.label) for c in found]
     text = f"{title}共{len(found)}个：" + "；".join(lines) + "。"
-    calc = C.Calc(" + ".join(["1"] * len(found)), Decimal(len(found)), "个", 0)
+    calc = C.tally(len(found))
     draft = Draft("answered", text, found, [Result(Decimal(len(found)), "个", "项目数"), *results], [calc])
     r = reading_for("list", q, found, [], draft, [year], quality=0.92)
     r.spans = [m.span() for m in re.finditer("项目", q.text)] + fund_span

@@ -27,7 +27,7 @@ _TOP = re.compile(r"前([一二两三四五六七八九十\d]+)|排名前([一�
 
 def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     year = default_years(q)[0]
-    low = bool(re.search(r"最少|最小|最低|最便宜", q.text))
+    low = _asks_lowest(q)
     n = _top_n(q)
     out = []
     for m in [m for m in ms if m.entries] or ([None] if _whole(q) or q.level else []):
@@ -47,6 +47,10 @@ def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     return out + _rank_named(q, ms, year, low)
 
 
+def _asks_lowest(q: Question) -> bool:
+    return bool(re.search(r"最少|最小|最低|最便宜", q.text))
+
+
 def projects(q: Question, env: Env) -> list[Reading]:
     """'钱最多的三个项目是哪些': the department's projects (qa.overview.project_amounts) by amount."""
     if not re.search(r"项目(?!支出)", q.text):
@@ -55,12 +59,12 @@ def projects(q: Question, env: Env) -> list[Reading]:
     found, title, fund_span = project_amounts(q, env, year)
     if len(found) < 2:
         return []
-    low = bool(re.search(r"最少|最小|最低|最便宜", q.text))
+    low = _asks_lowest(q)
     ranked = sorted(found, key=lambda c: c.yuan, reverse=not low)[: _top_n(q)]
     lines = "；".join(f"{c.entry.project or c.entry.name} {W.shown(c.figure)}" for c in ranked)
     text = f"{title}共{len(found)}个，按金额从{'小到大' if low else '大到小'}：{lines}。"
     results = [Result(c.figure.value, c.figure.unit, c.label) for c in ranked]
-    count = C.Calc(" + ".join(["1"] * len(found)), Decimal(len(found)), "个", 0)  # '共30个' is counted
+    count = C.tally(len(found))  # '共30个' is counted
     r = reading_for("rank", q, ranked, [], Draft("answered", text, ranked, results, [count]), [year], quality=0.92)
     # the projects are 项目支出's: its word is the scope, not another item
     r.spans = [m.span() for m in re.finditer(r"项目(?:支出)?", q.text)] + fund_span
@@ -133,7 +137,7 @@ def changed(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             lines.append(f"{cur.entry.label}：{W.shown(prev.figure)} → {W.shown(cur.figure)}（{way}{W.amount(abs(d.value), d.unit)}）")
             cands += [prev, cur]
         if pairs:
-            calcs.append(C.Calc(" + ".join(["1"] * len(pairs)), Decimal(len(pairs)), "个", 0))
+            calcs.append(C.tally(len(pairs)))
         sections.append(f"{way}的科目共{len(pairs)}个" + ("：" + "；".join(lines) if lines else ""))
     text = f"表{W.cn(table.no)}中{against}" + "；".join(sections) + "。"
     draft = Draft("answered", text, cands, results, calcs)

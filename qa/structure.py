@@ -60,7 +60,7 @@ def structural_counts(q: Question, ms: list[Mention], env: Env) -> list[Reading]
             continue
         n = len(items)
         unit = "张" if "张" in q.text else "条" if "条" in q.text else "个"
-        calc = C.Calc(" + ".join(["1"] * n), Decimal(n), unit, 0)
+        calc = C.tally(n, unit)
         text = f"{what}共{n}{unit}：{'、'.join(items[:25])}。"
         draft = Draft("answered", text, results=[Result(Decimal(n), unit, what)], calcs=[calc])
         out.append(Reading("count", draft, spans=[s for s in spans if s[0] >= 0], quality=0.95))
