@@ -159,6 +159,11 @@ def _text_figures(
                     year = _year_of(before)
                     label, relation = lead, f"{year}年{label}" if year else label
                     subject = lead
+                elif subject and not lead and not relation and _BARE_MEASURE.match(bare := re.sub(r"[为是]$", "", label)):
+                    # '“三公”经费…决算为94,836.40元，年初预算为111,000.00元': the sentence's subject,
+                    # in another column
+                    # (the document's own kind, '决算为' in a 决算, is the figure itself)
+                    label, relation = subject, "" if bare.rstrip("数") == doc.kind else bare
                 if _NOT_AN_ITEM.match(label):
                     label = ""  # '比上年增加', '预算为', '提高至': no item named, the sentence's subject is
                 if label:

@@ -293,6 +293,7 @@ def _parse_form(raw: RawTable, warn: Warn) -> tuple[list[Row], list[str]]:
         previous = cells
         first = next((c for c in cells if c), "")
         if indicator_cols and not (first and _is_form_key(first) and cells.index(first) == 0):
+            rows.append(_project_name(line.no, cells, indicator_cols))
             rows.append(_project_row(line.no, cells, indicator_cols))
             rows.append(_indicator_row(line.no, cells, indicator_cols, warn))
             continue
@@ -320,6 +321,19 @@ def _form_fields(line_no: int, cells: list[str]) -> list[Row]:
 def _is_form_key(text: str) -> bool:
     key = squash(text)
     return any(key.startswith(squash(k)) for k in _FORM_KEYS)
+
+
+_PROJECT_COLUMNS = ("项目名称", "项目", "专项资金名称")
+
+
+def _project_name(line_no: int, cells: list[str], cols: list[str]) -> Row | None:
+    """'妇女创业就业技能培训经费 | 产出指标 | 数量指标 | 培训妇女人数 …': a table of many
+    projects' indicators names each project once, in its first column, on its first indicator;
+    the rows below with that cell blank are the same project's. Kept as the form's 项目名称
+    field, so every indicator belongs to the project named last above it (qa.catalog)."""
+    if not cells or not cells[0] or not cols or squash(cols[0]) not in _PROJECT_COLUMNS:
+        return None
+    return Row(line_no, "项目名称", (Cell("值", join_cjk_spaces(cells[0]), "text", None),))
 
 
 def _project_row(line_no: int, cells: list[str], cols: list[str]) -> Row | None:

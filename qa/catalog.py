@@ -198,7 +198,10 @@ def _entry(name: str, kind: EntryKind, figures: tuple[Figure, ...], **kw) -> Ent
 
 
 def _is_relation(measure: str) -> bool:
-    return measure in ("金额", "数量", "比例", "下限") or bool(re.match(r"^(较|比|占|增|减|下降)", measure))
+    """A measure that says how, not what: never a name of the item ('年初预算' is a column)."""
+    return measure in ("金额", "数量", "比例", "下限") or bool(
+        re.match(r"^(较|比|占|增|减|下降)", measure) or re.fullmatch(r"(?:年初|调整)?(?:预算|决算)数?", measure)
+    )
 
 
 _SUFFIX_DROPS = ("支出", "费用", "资金", "经费")

@@ -14,9 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from core.records import Document, Scope
-from core.text import department_aliases, short_department
 from core.vocab import vocabulary
-from qa.question import department_mentions, short_names
+from qa.question import department_mentions, department_typos
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:年度?|(?!\d))")
 _OFFSETS = {"current": 0, "previous": -1, "before_previous": -2, "next": 1}
@@ -83,7 +82,7 @@ def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[t
     taken = [s for spans in found.values() for s in spans]
     for dep in by_dept:
         if dep not in found:
-            spans = [t for t in _typo_spans(text, dep) if not any(t[0] < e and s < t[1] for s, e in taken)]
+            spans = [t for t in department_typos(text, dep) if not any(t[0] < e and s < t[1] for s, e in taken)]
             if spans:
                 found[dep] = spans
     out = {}
@@ -92,42 +91,6 @@ def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[t
         kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in others)]
         if kept:
             out[dep] = kept
-    return out
-
-
-def _typo_spans(text: str, department: str) -> list[tuple[int, int]]:
-    """The department's own name (no place: a wrong place is another department, '江北区科协')
-    of three or more characters, written with one wrong character before its last one."""
-    cut = [i + 1 for i, ch in enumerate(department) if ch in "省市区县"]
-    own = department[max(cut, default=0) :]
-    names = {own, short_department(own), *(a for a in department_aliases(own) if len(a) < len(own))}
-    out = []
-    for name in (n for n in names if len(n) >= 3):
-        for i in range(len(text) - len(name) + 1):
-            window = text[i : i + len(name)]
-            wrong = [k for k, (a, b) in enumerate(zip(window, name, strict=True)) if a != b]
-            if len(wrong) == 1 and wrong[0] not in (0, len(name) - 1):
-                out.append((i, i + len(name)))
-    return out or _typo_short(text, own)
-
-
-def _typo_short(text: str, own: str) -> list[tuple[int, int]]:
-    """'卫建委' for 卫生健康委员会: a short form people make of the name ('卫健委', see
-    ``qa.question.short_names``) with one wrong character inside it."""
-    suffixes = vocabulary().institutions
-    out: list[tuple[int, int]] = []
-    for i in (k for k, ch in enumerate(text) if ch == own[0]):
-        for length in (3, 4):
-            window = text[i : i + length]
-            if len(window) < length or any(a <= i < b for a, b in out):
-                continue
-            for j in range(1, length - 1):
-                if window[j] in own:
-                    continue
-                fixed = (window[:j] + ch + window[j + 1 :] for ch in own[1:-1])
-                if any(short_names(f, own, suffixes) == [(0, length)] for f in fixed):
-                    out.append((i, i + length))
-                    break
     return out
 
 

@@ -5,7 +5,7 @@ ask-back; an ask-back is worse than a right answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.records import Result
 from qa import compose as W
@@ -42,7 +42,52 @@ def decide(q: Question, readings: list[Reading], nothing: Draft) -> Decision:
     ]
     if close and best.draft.results:
         return Decision(best, _clarify([best, *close]))
+    siblings = [r for r in answered[1:] if _siblings(best, r)]
+    if siblings:
+        # in the sentence's order, each item named in the reading line
+        told = sorted([best, *siblings], key=lambda r: _at(r.draft.candidates[0].figure))
+        merged = replace(best, items=[e for r in told for e in r.items])
+        return Decision(merged, _together(told))
     return Decision(best, best.draft)
+
+
+SIBLINGS = 0.1  # a sentence's facts the question tells apart no better than this are answered together
+
+
+def _siblings(best: Reading, r: Reading) -> bool:
+    """'全年国内公务接待31批次、217人次……外事接待0批次、0人次' asked '接待了多少人次': two facts of
+    one sentence, counted alike, each found by the same words of the question and neither by
+    more — the question does not choose between them, and both are what the sentence says."""
+    if r.op != best.op or r.op not in ("count", "value") or best.score - r.score > SIBLINGS:
+        return False
+    if r.value_key() == best.value_key() or sorted(r.spans) != sorted(best.spans) or r.covered != best.covered:
+        return False
+    a, b = best.draft.candidates[:1], r.draft.candidates[:1]
+    if not a or not b or a[0].figure.origin != "narrative" or b[0].figure.origin != "narrative":
+        return False
+    fa, fb = a[0].figure, b[0].figure
+    if fa.sentence != fb.sentence or fa.source.line != fb.source.line or fa.unit != fb.unit:
+        return False
+    # '共有车辆1辆，其中，机要通信用车1辆、其他用车0辆': a whole and its parts are no siblings
+    first, last = sorted((_at(fa), _at(fb)))
+    return "其中" not in (fa.sentence or "")[first:last]
+
+
+def _at(f) -> int:
+    at = (f.sentence or "").find(f.item)
+    return at if at >= 0 else len(f.sentence or "")
+
+
+def _together(readings: list[Reading]) -> Draft:
+    first = readings[0].draft
+    return Draft(
+        first.status,
+        "\n".join(r.draft.text for r in readings),
+        [c for r in readings for c in r.draft.candidates[:1]] + first.candidates[1:],
+        [res for r in readings for res in r.draft.results[:1]] + first.results[1:],
+        [c for r in readings for c in r.draft.calcs],
+        first.passages,
+    )
 
 
 def _rank(op: str) -> int:

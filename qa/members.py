@@ -51,6 +51,9 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
         return [got] if got and got.parts else []
     out: list[Members] = []
     projects = {h.entry.project for h in m.hits if h.how == "project" and h.entry.project}
+    # a project named by its row of the 项目支出 table, when only its indicators carry its name
+    indicated = {e.project for e in env.entries() if e.kind == "indicator" and e.project}
+    projects |= {e.name for e in m.entries if e.kind == "row" and e.name in indicated}
     for project in sorted(projects):
         got = _indicators_of(q, env, project)
         if got is not None and got.parts:

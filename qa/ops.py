@@ -367,13 +367,25 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         for f in env.figures
         if f.origin == "narrative" and f.measure == "数量" and f.unit not in MONEY and _count_unit_ok(q, f)
     ]
+    # a 绩效 target counted in people or things ('资助困境女童人数 = 50人' of the 春蕾计划 project),
+    # its project's name standing for the sentence around it
+    # (a target is a plan for the document's own year: never what was done, nor another year)
+    planned = years[0] == q.doc.year and not re.search(r"实际|实有|完成了", q.text)
+    targets = [
+        (f, e)
+        for e in (env.entries() if planned else ())
+        if e.kind == "indicator"
+        for f in e.figures
+        if (f.source.column or "") == "指标值" and f.unit not in MONEY and f.unit != "%" and _count_unit_ok(q, f)
+    ]
     out = []
-    for f in figs:
-        item = fold(f.item)
+    for f, entry in [*((f, None) for f in figs), *targets]:
+        item = fold(f.item if entry is None else entry.name)
         spans = _shared_words(q.text, item)
         ratio = min(1.0, sum(e - s for s, e in spans) / max(1, len(item)))
         # the sentence's other words explain the question too, without making the figure surer
-        spans += [s for s in _shared_words(q.text, fold(f.sentence or "")) if s not in spans]
+        around = fold((f.sentence or "") if entry is None else (entry.project or ""))
+        spans += [s for s in _shared_words(q.text, around) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
         # a stated total first — for people, only of the ones the question names: 编制, 在职 and 退休
         # are different counts, not parts of one total ('妇联有多少人' asks back which)
@@ -385,7 +397,7 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
             quality += 0.1  # '买几辆': the purchase the disclosure states is what is asked
         if part_of_total(f) and ratio < 1:
             quality *= 0.8  # '共有车辆3辆，其中：执法执勤用车2辆' — the total unless a part is named
-        c = Candidate(W.narrative_entry(env.catalog, f), f, 0)
+        c = Candidate(W.narrative_entry(env.catalog, f) if entry is None else entry, f, 0)
         draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
         out.append(Reading("count", draft, items=[c.entry], spans=spans, hows=["partial"], years=years, quality=round(quality, 3)))
     return out

@@ -121,7 +121,8 @@ def project_amounts(q: Question, env: Env, year: int) -> tuple[list[Candidate], 
         for e in env.entries()
         if e.kind == "form" and e.figures and (
             (e.project and e.name in PROJECT_AMOUNTS)  # a form per project: its amount row
-            or (not e.project and e.figures[0].source.column.split("/")[-1] in PROJECT_AMOUNTS)  # a row per project
+            # a row per project (named by it: the project of its indicators below)
+            or (e.project in (None, e.name) and e.figures[0].source.column.split("/")[-1] in PROJECT_AMOUNTS)
         )
     ]
     title = "绩效目标表列出的项目"

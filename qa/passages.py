@@ -207,6 +207,8 @@ def doc_passages(doc: Document, with_missing: bool = False) -> Iterator[Passage]
             continue
         project = next((r.cells[0].raw for r in table.rows if r.name == "专项资金名称" and r.cells), "")
         for row in table.rows:
+            if row.name in ("专项资金名称", "项目名称"):
+                continue  # a name says nothing of its own; it is the context of the fields below
             for cell in row.cells:
                 if cell.kind == "text" and len(cell.raw) >= 4:
                     prov = doc.cite(row.line, table_no=table.no, table_title=table.full_title, row=row.name, column=cell.column)

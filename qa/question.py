@@ -287,8 +287,18 @@ def _level_word(text: str, start: int) -> bool:
 
 
 def _department_cues(q: Question) -> None:
-    """The department's own name or short name is not an item (科协 in 科协's disclosure)."""
-    for start, end in department_spans(q.text, q.doc):
+    """The department's own name or short name is not an item (科协 in 科协's disclosure), nor
+    is it with one wrong character ('档按馆' in 档案馆's disclosure, whose 2012604 档案馆 row
+    it would otherwise be read as, one edit away)."""
+    spans = department_spans(q.text, q.doc) or department_typos(q.text, fold(q.doc.department))
+    # '科协会议费': the shortening '科协会' would take the first character of 会议费; the shorter
+    # name at the same place leaves the disclosure's word whole
+    spans = [
+        (s, e)
+        for s, e in spans
+        if not any(s == s2 and e2 < e and in_document(q.doc, q.text[e2 : e + 1]) for s2, e2 in spans)
+    ]
+    for start, end in spans:
         q.cues.append(Cue(start, end, "department", q.text[start:end]))
 
 
@@ -326,6 +336,42 @@ def department_spans(text: str, doc: Document) -> list[tuple[int, int]]:
         if start < c[0]:
             spans.append((start, c[1]))
     return spans
+
+
+def department_typos(text: str, department: str) -> list[tuple[int, int]]:
+    """The department's own name (no place: a wrong place is another department, '江北区科协')
+    of three or more characters, written with one wrong character before its last one."""
+    cut = [i + 1 for i, ch in enumerate(department) if ch in "省市区县"]
+    own = department[max(cut, default=0) :]
+    names = {own, short_department(own), *(a for a in department_aliases(own) if len(a) < len(own))}
+    out = []
+    for name in (n for n in names if len(n) >= 3):
+        for i in range(len(text) - len(name) + 1):
+            window = text[i : i + len(name)]
+            wrong = [k for k, (a, b) in enumerate(zip(window, name, strict=True)) if a != b]
+            if len(wrong) == 1 and wrong[0] not in (0, len(name) - 1):
+                out.append((i, i + len(name)))
+    return out or _typo_short(text, own)
+
+
+def _typo_short(text: str, own: str) -> list[tuple[int, int]]:
+    """'卫建委' for 卫生健康委员会: a short form people make of the name ('卫健委', see
+    ``qa.question.short_names``) with one wrong character inside it."""
+    suffixes = vocabulary().institutions
+    out: list[tuple[int, int]] = []
+    for i in (k for k, ch in enumerate(text) if ch == own[0]):
+        for length in (3, 4):
+            window = text[i : i + length]
+            if len(window) < length or any(a <= i < b for a, b in out):
+                continue
+            for j in range(1, length - 1):
+                if window[j] in own:
+                    continue
+                fixed = (window[:j] + ch + window[j + 1 :] for ch in own[1:-1])
+                if any(short_names(f, own, suffixes) == [(0, length)] for f in fixed):
+                    out.append((i, i + length))
+                    break
+    return out
 
 
 def department_mentions(text: str, docs: Sequence[Document]) -> dict[str, list[tuple[int, int]]]:
@@ -481,6 +527,8 @@ def _year_cues(q: Question, covered: set[int]) -> None:
                 if final and not base and key in ("current", "previous"):
                     # A 决算 is read the year after: '去年花了多少' is the 决算 year itself.
                     year = doc.year
+                elif final and key == "before_previous" and word == "前年":
+                    year = doc.year - 1  # … and '前年' the year before it, which the 决算 compares with
                 found.append((start, end, year, base))
     for start, end, year, base in sorted(found):
         q.cues.append(Cue(start, end, "base" if base else "year", str(year)))

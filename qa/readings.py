@@ -255,6 +255,9 @@ def counts_in(unit: str, asked: str, noun: str = "") -> bool:
     if any(unit in group and asked in group for group in groups):
         return True
     kinds = counted_by()
+    if asked == "个" and unit in ("人", "名"):
+        # people are counted in 个 in speech ('多少个女孩'): a count of people answers it
+        return bool(noun) and noun[-1] in kinds.get(unit, ())
     return bool(noun) and noun[-1] in kinds.get(unit, ()) and noun[-1] in kinds.get(asked, ())
 
 

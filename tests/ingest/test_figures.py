@@ -127,3 +127,21 @@ def test_what_was_completed_is_its_own_item_not_a_completion_rate() -> None:
     assert _label("完成年初预算的") == ("", "完成预算")
     assert _label("完成农业技术培训") == ("完成农业技术培训", "")
     assert _label("完成数字化加工")[1] == ""
+
+
+def test_a_bare_measure_after_the_subject_is_that_subject_in_another_column(seed_parsed):
+    # kexie-final-2023 line 37: '2023年度“三公”经费财政拨款支出决算为94,836.40元，年初预算为
+    # 111,000.00元，完成预算的85.4%，…比2022年决算数101,284.50元减少6,448.10元' — every figure is
+    # the 三公经费's; '年初预算为' names a column, not an item
+    from dataclasses import replace
+
+    from ingest.figures import _text_figures
+
+    doc = replace(seed_parsed.document, id="t", kind="决算", year=2023)
+    text = ("2023年度“三公”经费财政拨款支出决算为94,836.40元，年初预算为111,000.00元，完成预算的85.4%，"
+            "比2022年决算数101,284.50元减少6,448.10元，下降6.4%。")  # fmt: skip
+    figs = {f.value: f for f in _text_figures(doc, text, (1,))}
+    assert {f.item for f in figs.values()} == {"三公经费财政拨款支出决算"}
+    assert figs[Decimal("111000.00")].measure == "年初预算"
+    assert figs[Decimal("94836.40")].measure == "金额"  # the 决算's own kind is the figure itself
+    assert figs[Decimal("6448.10")].measure == "比2022年减少"

@@ -94,3 +94,20 @@ def test_a_planted_error_is_caught_in_other_layouts(tmp_path, name, old, new, ch
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     failed = [c.name for c in parse_one(path).audit.checks if not c.passed and not c.skipped]
     assert any(f.startswith(check) for f in failed), failed
+
+
+def test_each_indicator_of_a_many_project_table_names_its_project():
+    # notoc-budget-2024 表11: the 项目名称 column is printed on a project's first indicator only
+    # (line 262 '妇女创业就业技能培训经费 | 产出指标 | 数量指标 | 培训妇女人数 | ≥ | 600 | 人'; lines
+    # 263-266 leave it blank); every row keeps the project named last above it
+    doc = parse_one(FIXTURES / "notoc-budget-2024.txt").document
+    table = next(t for t in doc.tables if t.no == 11)
+    project, of = None, {}
+    for row in table.rows:
+        if row.name == "项目名称":
+            project = row.cells[0].raw
+        elif row.cell("指标值") is not None:
+            of[row.name] = project
+    assert of["培训妇女人数"] == of["培训后实现就业创业人数"] == "妇女创业就业技能培训经费"
+    assert of["资助困境女童人数"] == of["每人每年资助标准"] == "春蕾计划助学及困境儿童关爱经费"
+    assert of["婚姻家庭纠纷调解场次"] == "妇女儿童权益保障服务经费"

@@ -85,3 +85,37 @@ def test_how_the_money_is_divided_with_no_item_named_is_the_whole_budget(engine)
     # notoc-budget-2024 表五: 合计 368.03万元, 201 一般公共服务支出 261.33万元 (71.0 %)
     a = engine.answer("区妇联今年预算的钱是怎么分的", doc_id="notoc-budget-2024")
     assert {(Decimal("261.33"), "万元"), (Decimal("71.0"), "%")} <= values(a), a.text
+
+
+def test_a_projects_targets_are_its_indicators(engine):
+    # notoc-budget-2024 表11 lines 262-266: the 妇女创业就业技能培训经费 project's indicators
+    # (培训妇女人数 600人, 培训班期数 12期, 培训合格率 95%, 培训后实现就业创业人数 150人), named by
+    # the project's row of 表10 — not its amount (12.00万元)
+    a = engine.answer("妇联搞的妇女创业就业培训，今年要达到什么目标", doc_id="notoc-budget-2024")
+    assert {(Decimal("600"), "人"), (Decimal("12"), "期"), (Decimal("95"), "%"), (Decimal("150"), "人")} <= values(a)
+
+
+def test_a_count_of_people_asked_in_ge_is_a_stated_target(engine):
+    # notoc-budget-2024 line 270: 春蕾计划 '资助困境女童人数 = 50 人' (and line 35: '资助学生人数由40人
+    # 增至50人'); '多少个女孩' counts people in 个
+    a = engine.answer("２０２４年春蕾计划资助多少个女孩", doc_id="notoc-budget-2024")
+    assert a.status == "answered" and a.results[0].value == Decimal("50")
+
+
+def test_the_contact_and_what_the_department_does(engine):
+    # archive-budget-2025 line 89 '部门预算公开联系人：罗文静      联系电话：023-47265318';
+    # line 11 the 职能职责 ('负责接收、征集、整理、保管…')
+    a = engine.answer("想咨询档案馆预算的事 找谁 电话多少", doc_id="archive-budget-2025")
+    assert "罗文静" in a.text and "47265318" in a.text
+    b = engine.answer("档案馆平时是做什么工作的", doc_id="archive-budget-2025")
+    assert b.status == "answered" and "接收、征集" in b.text
+
+
+def test_money_for_retirees_is_not_the_pension_class(engine):
+    # archive-budget-2025: 2080502 事业单位离退休 151,260.00 and 30302 退休费 132,060.00 are the
+    # retirees' money (asked back: two classifications); 20805 行政事业单位养老支出 553,999.20 is
+    # mostly the pension contributions for serving staff
+    a = engine.answer("档案馆今年给退休人员安排了多少钱", doc_id="archive-budget-2025")
+    got = {(r.value, r.unit) for r in a.results}
+    assert {(Decimal("151260.00"), "元"), (Decimal("132060.00"), "元")} <= got
+    assert (Decimal("553999.20"), "元") not in got

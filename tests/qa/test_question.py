@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from qa.question import content_positions, mark_aside, normalise, read, short_names
@@ -143,3 +145,27 @@ def test_a_last_clause_saying_something_aside_needs_no_explaining(seed):
     q = read("培训费多少，差旅费", seed)
     mark_aside(q, [(0, 3), (6, 9)])
     assert not any(c.kind == "context" and c.value == "clause" for c in q.cues)
+
+
+def test_the_department_with_one_wrong_character_is_the_department(engine):
+    # archive-budget-2025: '档按馆' is 档案馆 mistyped, not its 2012604 档案馆 row (2,496,086.52):
+    # the whole budget, 表五 合计 3,917,231.51
+    a = engine.answer("档按馆今年总预算多少钱", doc_id="archive-budget-2025")
+    assert a.status == "answered" and a.results[0].value == Decimal("3917231.51")
+
+
+def test_a_short_name_does_not_take_the_first_character_of_an_item(engine):
+    # '科协会议费': 科协 + 会议费 (kexie-final-2023 表六 3,280.00 and 表七 86,400.00, two tables:
+    # asked back), not the shortening '科协会' + '议费'
+    a = engine.answer("科协会议费花了多少", doc_id="kexie-final-2023")
+    assert a.status == "clarify"
+    assert {(Decimal("3280.00"), "元"), (Decimal("86400.00"), "元")} <= {(r.value, r.unit) for r in a.results}
+
+
+def test_the_year_before_last_of_a_final_account_is_the_year_it_compares_with(engine):
+    # a 决算 is read the year after: '去年' is 2023, '前年' 2022 (kexie-final-2023 line 37:
+    # '比2022年决算数101,284.50元减少6,448.10元')
+    a = engine.answer("科协去年三公经费跟前年比涨了还是降了", doc_id="kexie-final-2023")
+    assert a.status == "answered"
+    assert {(Decimal("94836.40"), "元"), (Decimal("101284.50"), "元")} <= {(r.value, r.unit) for r in a.results}
+    assert "减少" in a.text
