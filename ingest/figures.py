@@ -159,7 +159,7 @@ def _text_figures(
                     year = _year_of(before)
                     label, relation = lead, f"{year}年{label}" if year else label
                     subject = lead
-                elif subject and not lead and not relation and _BARE_MEASURE.match(bare := re.sub(r"[为是]$", "", label)):
+                elif subject and not relation and _MEASURE_WORD.fullmatch(bare := re.sub(r"[为是]$", "", label)):
                     # '“三公”经费…决算为94,836.40元，年初预算为111,000.00元': the sentence's subject,
                     # in another column
                     # (the document's own kind, '决算为' in a 决算, is the figure itself)
@@ -243,6 +243,9 @@ _NOT_AN_ITEM = re.compile(
     r"(?:预算|决算)?(?:为|达|达到|增至|提高至|降至|减至|增加到|提高到|降到)|各|总|共|其中)$"
 )
 _BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?$")
+# A column of the sentence's subject, named alone after it ('…项目年初预算2,760,000.00元，执行数
+# 2,563,460.00元，预算执行率92.9%，自评得分95分')
+_MEASURE_WORD = re.compile(r"(?:年初|调整)?(?:预算|决算)数?|执行数|(?:预算)?执行率|(?:自评)?得分|完成数|完成率")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # Commas between digits are thousands separators, not clause breaks.
 _CLAUSE = re.compile(r"(?:[^，,；;。：:、]|(?<=\d)[,，](?=\d{3}))+")
@@ -280,6 +283,9 @@ def _label(before: str) -> tuple[str, str]:
         return _clean_subject(ch.group(1)), ""
     if ch := re.match(r"^(.+?)由$", text):
         return _clean_subject(ch.group(1)), "调整前"
+    if split := re.match(r"^(.{2,}?)((?:年初|调整)(?:预算|决算)数?)为?$", text):
+        # '科普经费项目年初预算2,760,000.00元': the project, in its 年初预算 column
+        return _clean_subject(split.group(1)), split.group(2)
     if re.match(r"^[较比](?:上年度?|去年)(?:同期)?(?:预算数?|决算数?)?$", text):
         return "", "上年数"  # '比上年516,380.00元增加…': last year's own amount
     if cmp := re.match(r"^([较比])(\d{4})年.*?(增加|减少|增长|下降)$", text):

@@ -47,7 +47,10 @@ def subject(c: Candidate) -> str:
     """'表六“30231 公务用车运行维护费”（2024年基本支出/总计）' — where the figure is, in words."""
     e = c.entry
     if e.kind == "narrative":
-        return short_item(e.name)
+        # a column of the sentence's subject is said with it ('科普经费项目执行数')
+        measure = c.figure.measure
+        column = measure if re.fullmatch(r"(?:年初|调整)(?:预算|决算)数?|执行数|(?:预算)?执行率|(?:自评)?得分|完成数|完成率", measure) else ""
+        return short_item(e.name) + column
     where = f"表{cn(e.table_no)}" if e.table_no else ""
     col = c.figure.source.column or ""
     col = "" if col in ("值", "预算数") else f"（{col}）"

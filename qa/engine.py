@@ -285,6 +285,7 @@ class AnswerEngine:
                 found += run()
         found += narrative.empty_tables(q, env) + narrative.code_names(q, ms) + narrative.functions(q, ms, env)
         found += narrative.form_fields(q, ms, env) + narrative.contacts(q, env) + narrative.sections(q, env)
+        found += narrative.sentence_columns(q, env)
         for op in ("reason", "define", "text"):
             if op in cued:
                 found += narrative.passages(q, ms, env, op) + narrative.anchored(q, ms, env, op)

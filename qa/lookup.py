@@ -146,7 +146,12 @@ def figures_for(
         if f.unit != "%" or table_pct or (entry.kind in ("indicator", "narrative") and not amounts)
     ]
     if entry.kind == "narrative":
-        return [f for f in figs if f.measure in ("金额", "数量", "比例") and (f.year in (year, None))]
+        figs = [f for f in figs if f.year in (year, None)]
+        # a column the sentence gives its subject ('科普经费项目年初预算…执行数…自评得分95分'),
+        # when the question names it or asks in its unit ('得了几分')
+        asked = q.unit_asked if q.unit_asked not in (None, "个", "元", "万元", "%") else None
+        columns = [f for f in figs if _COLUMN_MEASURE.fullmatch(f.measure) and (f.measure in q.text or f.unit == asked)]
+        return columns[:1] or [f for f in figs if f.measure in ("金额", "数量", "比例")]
     figs = [f for f in figs if (f.year or q.doc.year) == year]
     if not figs:
         return []
@@ -169,6 +174,9 @@ def figures_for(
         if hit:
             return hit[:1]
     return figs[:1]
+
+
+_COLUMN_MEASURE = re.compile(r"(?:年初|调整)(?:预算|决算)数?|执行数|(?:预算)?执行率|(?:自评)?得分|完成数|完成率")
 
 
 def _final_accounts_column(figs: list[Figure], q: Question) -> list[Figure]:

@@ -277,3 +277,53 @@ def sections(q: Question, env: Env) -> list[Reading]:
     draft = Draft("answered", text, cands, [Result(f.value, f.unit, f.item) for f in figs], passages=[passage])
     spans = [(i, i + 1) for i in matched] + q.cue_spans("op")
     return [Reading("text", draft, spans=spans, quality=0.85, strict=True)]
+
+
+# The columns a sentence gives each of its subjects ('科普经费项目年初预算…，执行数…，预算执行率…，
+# 自评得分95分；院士专家工作站运行经费项目年初预算…'), with the words that ask for each.
+_COLUMNS = {"年初预算": ("年初预算", "预算"), "调整预算": ("调整预算",), "执行数": ("执行数", "执行", "实际"),
+            "预算执行率": ("执行率",), "执行率": ("执行率",), "自评得分": ("得分", "几分", "多少分"),
+            "完成数": ("完成数",), "完成率": ("完成率",)}  # fmt: skip
+
+
+def sentence_columns(q: Question, env: Env) -> list[Reading]:
+    """'做了绩效自评的那几个项目，预算和执行各是多少': a sentence listing several subjects by the
+    same columns, asked for those columns of each: every subject with the columns asked."""
+    if not q.has_op("breakdown"):
+        return []
+    from core.records import Result
+    from qa.lookup import Candidate
+
+    out = []
+    by_sentence: dict[str, list] = {}
+    for f in env.figures:
+        if f.origin == "narrative" and f.measure in _COLUMNS and f.sentence:
+            by_sentence.setdefault(f.sentence, []).append(f)
+    for figs in by_sentence.values():
+        subjects = list(dict.fromkeys(f.item for f in figs))
+        asked = {m: [w for w in _COLUMNS[m] if w in q.text] for m in dict.fromkeys(f.measure for f in figs)}
+        asked = {m: ws for m, ws in asked.items() if ws}
+        if len(subjects) < 2 or not asked:
+            continue
+        lines, cands, results = [], [], []
+        for s in subjects:
+            parts = [f for f in figs if f.item == s and f.measure in asked]
+            if parts:
+                lines.append(f"{W.short_item(s)}：" + "，".join(f"{f.measure}{W.shown(f)}" for f in parts))
+                cands += [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in parts]
+                results += [Result(f.value, f.unit, f"{s}{f.measure}") for f in parts]
+        if len(lines) < 2:
+            continue
+        words = {w for ws in asked.values() for w in ws} | {w for s in subjects for w in ("项目",) if w in s}
+        spans = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), q.text)]
+        # the paragraph around says what the subjects are ('对3个项目开展了绩效自评'); a listing
+        # of them answers '哪几个项目'
+        from qa.ops import _shared_words
+
+        para = next((p.text for sec in env.doc.sections for p in sec.paragraphs if figs[0].sentence in p.text), "")
+        extra = _shared_words(q.text, fold(para)) + [(c.start, c.end) for c in q.cues if c.kind == "op" and c.value == "list"]
+        text = f"说明中列出{len(lines)}项：\n" + "\n".join(f"• {ln}" for ln in lines)
+        draft = Draft("answered", text, cands, results)
+        items = list({c.entry.name: c.entry for c in cands}.values())
+        out.append(Reading("breakdown", draft, items=items, spans=spans, extra=extra, quality=0.85))
+    return out

@@ -346,7 +346,10 @@ def count(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     for m in ms:
         for e in m.entries:
             if e.kind == "narrative":
-                figs = [f for f in e.figures if f.measure == "数量"]
+                # its count, or the column the question asks in its unit ('自评得分95分': 几分)
+                figs = [f for f in e.figures if f.measure == "数量"] or [
+                    f for f in figures_for(e, q, years[0], q.doc.kind) if f.unit == q.unit_asked
+                ]
             else:
                 figs = figures_for(e, q, years[0], q.doc.kind)
             figs = [f for f in figs if f.unit not in MONEY and f.unit != "%" and _count_unit_ok(q, f)]

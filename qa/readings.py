@@ -148,7 +148,9 @@ def score(reading: Reading, q: Question) -> Reading:
     unused_ops: set[int] = set()
     unused_calc: set[int] = set()  # a calculation asked ('比年初少了多少') that a plain figure does not do
     columns = " ".join(
-        [c.figure.source.column or "" for c in reading.draft.candidates] + [e.name for e in reading.items]
+        [c.figure.source.column or "" for c in reading.draft.candidates]
+        + [c.figure.measure for c in reading.draft.candidates if c.figure.origin == "narrative"]
+        + [e.name for e in reading.items]
     )
     figure_columns = " ".join(c.figure.source.column or "" for c in reading.draft.candidates)
     # a table's title names its subject ('项目支出' of 一般公共预算财政拨款项目支出决算表), not a column:
@@ -181,6 +183,8 @@ def score(reading: Reading, q: Question) -> Reading:
     runs = _runs(sorted(i for i in content if i not in covered))
     # a word of the item's own name said again ('结余结转', '…结转和结余，结转到下一年的') is explained
     names = [fold(e.name) for e in reading.items]
+    # … and so is the sentence's column the reading answers ('执行数', '自评得分')
+    names += [fold(c.figure.measure) for c in reading.draft.candidates if c.figure.origin == "narrative" and len(c.figure.measure) >= 3]
     again = [
         run for run in runs
         if len(run) >= 2 and not set(run) & q.item_positions  # not words naming another item
@@ -210,6 +214,8 @@ _CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "compositio
 def _opposed(reading: Reading, q: Question) -> float:
     """The question says 城市 and the reading's item is a 农村 one: another item, not this one."""
     names = [fold(e.name) for e in reading.items]
+    # … and so is the sentence's column the reading answers ('执行数', '自评得分')
+    names += [fold(c.figure.measure) for c in reading.draft.candidates if c.figure.origin == "narrative" and len(c.figure.measure) >= 3]
     # '实际花了多少钱', '用在哪': spending, which an income table (收入总表) does not answer
     if any(w in q.text for w in vocabulary().units["spending"]) and "收入" not in q.text and reading.items and all(
         e.role is not None and e.role.value == "收入总表" for e in reading.items

@@ -145,3 +145,20 @@ def test_a_bare_measure_after_the_subject_is_that_subject_in_another_column(seed
     assert figs[Decimal("111000.00")].measure == "年初预算"
     assert figs[Decimal("94836.40")].measure == "金额"  # the 决算's own kind is the figure itself
     assert figs[Decimal("6448.10")].measure == "比2022年减少"
+
+
+def test_a_sentence_giving_each_subject_its_columns_keeps_the_subject(seed_parsed):
+    # kexie-final-2023 line 47: '其中：科普经费项目年初预算2,760,000.00元，执行数2,563,460.00元，
+    # 预算执行率92.9%，自评得分95分；院士专家工作站运行经费项目年初预算600,000.00元，…'
+    from dataclasses import replace
+
+    from ingest.figures import _text_figures
+
+    doc = replace(seed_parsed.document, id="t", kind="决算", year=2023)
+    text = ("其中：科普经费项目年初预算2,760,000.00元，执行数2,563,460.00元，预算执行率92.9%，自评得分95分；"
+            "院士专家工作站运行经费项目年初预算600,000.00元，执行数558,400.00元，预算执行率93.1%，自评得分92分。")  # fmt: skip
+    got = {(f.item, f.measure): f.value for f in _text_figures(doc, text, (1,))}
+    assert got[("科普经费项目", "年初预算")] == Decimal("2760000.00")
+    assert got[("科普经费项目", "执行数")] == Decimal("2563460.00")
+    assert got[("科普经费项目", "自评得分")] == Decimal("95")
+    assert got[("院士专家工作站运行经费项目", "执行数")] == Decimal("558400.00")

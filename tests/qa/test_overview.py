@@ -119,3 +119,12 @@ def test_money_for_retirees_is_not_the_pension_class(engine):
     got = {(r.value, r.unit) for r in a.results}
     assert {(Decimal("151260.00"), "元"), (Decimal("132060.00"), "元")} <= got
     assert (Decimal("553999.20"), "元") not in got
+
+
+def test_each_subject_of_a_sentence_with_the_columns_asked(engine):
+    # kexie-final-2023 line 47: three projects, each with 年初预算 and 执行数 (2,760,000.00 /
+    # 2,563,460.00; 600,000.00 / 558,400.00; 300,000.00 / 291,000.00)
+    a = engine.answer("科协哪几个项目做了绩效自评，年初预算和执行数各是多少", doc_id="kexie-final-2023")
+    assert {(Decimal(v), "元") for v in ("2563460.00", "558400.00", "291000.00", "2760000.00")} <= values(a)
+    b = engine.answer("科普经费项目执行数是多少", doc_id="kexie-final-2023")
+    assert b.status == "answered" and b.results[0].value == Decimal("2563460.00") and "执行数" in b.text
