@@ -51,6 +51,7 @@ class Vocabulary:
     everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)  # everyday word → 科目 names
     corpus: dict[str, tuple[str, ...]] = field(default_factory=dict)  # which documents a question is about
     classes: dict[str, str] = field(default_factory=dict)  # '功能分类' → the first digits of its codes
+    sentence_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column → words asking it
 
     def cues(self) -> list[tuple[str, str]]:
         """(cue, operation) for every operation cue, longest cue first."""
@@ -104,6 +105,7 @@ def vocabulary() -> Vocabulary:
         everyday={k: tuple(dict.fromkeys(v)) for k, v in everyday.items()},
         corpus={k: _tuple(v) for k, v in raw.get("corpus", {}).items()},
         classes={fold(k): str(v) for k, v in raw.get("classes", {}).items()},
+        sentence_columns={k: tuple(v) for k, v in raw.get("sentence_columns", {}).items()},
     )
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from core.records import Document, Figure, Provenance, Row, Table
 from core.text import halfwidth
+from core.vocab import vocabulary
 
 _NUMBER_UNIT = re.compile(
     r"(?:(?P<lo>\d+(?:\.\d+)?)\s*[-~～至])?"  # a range such as "1-2次" states both ends
@@ -159,7 +160,7 @@ def _text_figures(
                     year = _year_of(before)
                     label, relation = lead, f"{year}年{label}" if year else label
                     subject = lead
-                elif subject and not relation and _MEASURE_WORD.fullmatch(bare := re.sub(r"[为是]$", "", label)):
+                elif subject and not relation and _column_word(bare := re.sub(r"[为是]$", "", label)):
                     # '“三公”经费…决算为94,836.40元，年初预算为111,000.00元': the sentence's subject,
                     # in another column
                     # (the document's own kind, '决算为' in a 决算, is the figure itself)
@@ -243,9 +244,12 @@ _NOT_AN_ITEM = re.compile(
     r"(?:预算|决算)?(?:为|达|达到|增至|提高至|降至|减至|增加到|提高到|降到)|各|总|共|其中)$"
 )
 _BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?$")
-# A column of the sentence's subject, named alone after it ('…项目年初预算2,760,000.00元，执行数
-# 2,563,460.00元，预算执行率92.9%，自评得分95分')
-_MEASURE_WORD = re.compile(r"(?:年初|调整)?(?:预算|决算)数?|执行数|(?:预算)?执行率|(?:自评)?得分|完成数|完成率")
+
+
+def _column_word(label: str) -> bool:
+    """A column of the sentence's subject, named alone after it (vocabulary sentence_columns;
+    '预算' / '决算数' too)."""
+    return bool(_BARE_MEASURE.match(label)) or label in vocabulary().sentence_columns
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # Commas between digits are thousands separators, not clause breaks.
 _CLAUSE = re.compile(r"(?:[^，,；;。：:、]|(?<=\d)[,，](?=\d{3}))+")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from core.records import Answer, Citation, Figure, Provenance, UsedFigure, cn_number
 from core.text import format_amount
+from core.vocab import vocabulary
 from qa import calc as C
 from qa.catalog import Catalog, Entry
 from qa.lookup import Candidate
@@ -49,8 +50,7 @@ def subject(c: Candidate) -> str:
     if e.kind == "narrative":
         # a column of the sentence's subject is said with it ('科普经费项目执行数')
         measure = c.figure.measure
-        column = measure if re.fullmatch(r"(?:年初|调整)(?:预算|决算)数?|执行数|(?:预算)?执行率|(?:自评)?得分|完成数|完成率", measure) else ""
-        return short_item(e.name) + column
+        return short_item(e.name) + (measure if measure in vocabulary().sentence_columns else "")
     where = f"表{cn(e.table_no)}" if e.table_no else ""
     col = c.figure.source.column or ""
     col = "" if col in ("值", "预算数") else f"（{col}）"

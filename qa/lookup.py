@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.records import Figure
-from core.vocab import fold
+from core.vocab import fold, vocabulary
 from ingest.roles import Role
 from qa.catalog import Catalog, Entry
 from qa.question import Question
@@ -150,7 +150,8 @@ def figures_for(
         # a column the sentence gives its subject ('科普经费项目年初预算…执行数…自评得分95分'),
         # when the question names it or asks in its unit ('得了几分')
         asked = q.unit_asked if q.unit_asked not in (None, "个", "元", "万元", "%") else None
-        columns = [f for f in figs if _COLUMN_MEASURE.fullmatch(f.measure) and (f.measure in q.text or f.unit == asked)]
+        named = vocabulary().sentence_columns
+        columns = [f for f in figs if f.measure in named and (f.measure in q.text or f.unit == asked)]
         return columns[:1] or [f for f in figs if f.measure in ("金额", "数量", "比例")]
     figs = [f for f in figs if (f.year or q.doc.year) == year]
     if not figs:
@@ -174,9 +175,6 @@ def figures_for(
         if hit:
             return hit[:1]
     return figs[:1]
-
-
-_COLUMN_MEASURE = re.compile(r"(?:年初|调整)(?:预算|决算)数?|执行数|(?:预算)?执行率|(?:自评)?得分|完成数|完成率")
 
 
 def _final_accounts_column(figs: list[Figure], q: Question) -> list[Figure]:

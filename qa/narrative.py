@@ -8,7 +8,7 @@ import logging
 import re
 from functools import lru_cache
 
-from core.vocab import fold
+from core.vocab import fold, vocabulary
 from qa import compose as W
 from qa.match import Mention
 from qa.ops import Env
@@ -279,12 +279,6 @@ def sections(q: Question, env: Env) -> list[Reading]:
     return [Reading("text", draft, spans=spans, quality=0.85, strict=True)]
 
 
-# The columns a sentence gives each of its subjects ('科普经费项目年初预算…，执行数…，预算执行率…，
-# 自评得分95分；院士专家工作站运行经费项目年初预算…'), with the words that ask for each.
-_COLUMNS = {"年初预算": ("年初预算", "预算"), "调整预算": ("调整预算",), "执行数": ("执行数", "执行", "实际"),
-            "预算执行率": ("执行率",), "执行率": ("执行率",), "自评得分": ("得分", "几分", "多少分"),
-            "完成数": ("完成数",), "完成率": ("完成率",)}  # fmt: skip
-
 
 def sentence_columns(q: Question, env: Env) -> list[Reading]:
     """'做了绩效自评的那几个项目，预算和执行各是多少': a sentence listing several subjects by the
@@ -295,13 +289,14 @@ def sentence_columns(q: Question, env: Env) -> list[Reading]:
     from qa.lookup import Candidate
 
     out = []
+    columns = vocabulary().sentence_columns
     by_sentence: dict[str, list] = {}
     for f in env.figures:
-        if f.origin == "narrative" and f.measure in _COLUMNS and f.sentence:
+        if f.origin == "narrative" and f.measure in columns and f.sentence:
             by_sentence.setdefault(f.sentence, []).append(f)
     for figs in by_sentence.values():
         subjects = list(dict.fromkeys(f.item for f in figs))
-        asked = {m: [w for w in _COLUMNS[m] if w in q.text] for m in dict.fromkeys(f.measure for f in figs)}
+        asked = {m: [w for w in columns[m] if w in q.text] for m in dict.fromkeys(f.measure for f in figs)}
         asked = {m: ws for m, ws in asked.items() if ws}
         if len(subjects) < 2 or not asked:
             continue
