@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from core.errors import BudgetQAError
 from core.settings import REPO_ROOT, Settings
 
 _COLD = (
@@ -26,8 +27,20 @@ _COLD = (
 )
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args:  # it takes no options: say so instead of running a minutes-long benchmark
+        print(__doc__.strip())
+        print("\n用法：python -m qa.bench（无参数；先运行 python -m ingest 建好默认状态目录）")
+        return 0 if args in (["-h"], ["--help"]) else 2
     settings = Settings()
+    try:
+        from ingest.store import FigureStore
+
+        FigureStore(settings.store_path)  # the state must exist before the cold-start process
+    except BudgetQAError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     questions = [
         json.loads(line)["question"]
         for line in (REPO_ROOT / "eval" / "questions.jsonl").open(encoding="utf-8")

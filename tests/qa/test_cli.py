@@ -69,3 +69,14 @@ def test_check_plain_text(qa_settings):
     out = _check(["--doc", "cq-yubei-kexie-2024-budget", "三公经费比上年增加1万元"], qa_settings)
     assert out.returncode == 0, out.stderr
     assert "与公开数不符" in out.stdout and "实际减少" in out.stdout and "来源：表十" in out.stdout
+
+
+def test_the_benchmark_says_how_to_run_it_and_what_is_missing(tmp_path, monkeypatch, capsys):
+    from qa import bench
+
+    assert bench.main(["--help"]) == 0 and "python -m qa.bench" in capsys.readouterr().out
+    assert bench.main(["--docs", "10"]) == 2  # it takes no options
+    monkeypatch.setenv("BUDGETQA_STATE_DIR", str(tmp_path / "nothing"))
+    assert bench.main([]) == 1
+    err = capsys.readouterr().err
+    assert "python -m ingest" in err and "Traceback" not in err
