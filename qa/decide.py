@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from core.records import Result
 from qa import compose as W
+from qa.ops import part_of_total
 from qa.question import Question
 from qa.readings import Draft, Reading
 
@@ -69,8 +70,7 @@ def _siblings(best: Reading, r: Reading) -> bool:
     if fa.sentence != fb.sentence or fa.source.line != fb.source.line or fa.unit != fb.unit:
         return False
     # '共有车辆1辆，其中，机要通信用车1辆、其他用车0辆': a whole and its parts are no siblings
-    first, last = sorted((_at(fa), _at(fb)))
-    return "其中" not in (fa.sentence or "")[first:last]
+    return part_of_total(fa) == part_of_total(fb)
 
 
 def _at(f) -> int:

@@ -8,10 +8,12 @@ import logging
 import re
 from functools import lru_cache
 
+from core.records import Result
 from core.vocab import fold, vocabulary
 from qa import compose as W
+from qa.lookup import Candidate
 from qa.match import Mention
-from qa.ops import Env
+from qa.ops import Env, shared_words
 from qa.passages import Passage, best_passages, doc_passages
 from qa.question import Question, content_positions
 from qa.readings import Draft, Reading
@@ -189,9 +191,6 @@ def with_figures(draft: Draft, env: Env) -> Draft:
     figs = [f for f in env.figures if f.origin == "narrative" and at <= f.source.line <= at + 20 and f.sentence and f.sentence in p.text]
     if not figs:
         return draft
-    from core.records import Result
-    from qa.lookup import Candidate
-
     cands = [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in figs]
     return Draft(draft.status, draft.text, cands, [Result(f.value, f.unit, f.item) for f in figs], passages=draft.passages)
 
@@ -269,9 +268,6 @@ def sections(q: Question, env: Env) -> list[Reading]:
     lines = set(para.lines or (para.line,))
     passage = Passage(para.text, env.doc.cite(para.line, section=" > ".join(section.path)), context=section.heading)
     figs = [f for f in env.figures if f.origin == "narrative" and f.source.line in lines and f.sentence and f.sentence in para.text]
-    from core.records import Result
-    from qa.lookup import Candidate
-
     cands = [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in figs]
     text = f"根据公开文件“{section.heading.strip()}”：「{para.text}」"
     draft = Draft("answered", text, cands, [Result(f.value, f.unit, f.item) for f in figs], passages=[passage])
@@ -279,15 +275,11 @@ def sections(q: Question, env: Env) -> list[Reading]:
     return [Reading("text", draft, spans=spans, quality=0.85, strict=True)]
 
 
-
 def sentence_columns(q: Question, env: Env) -> list[Reading]:
     """'做了绩效自评的那几个项目，预算和执行各是多少': a sentence listing several subjects by the
     same columns, asked for those columns of each: every subject with the columns asked."""
     if not q.has_op("breakdown"):
         return []
-    from core.records import Result
-    from qa.lookup import Candidate
-
     out = []
     columns = vocabulary().sentence_columns
     by_sentence: dict[str, list] = {}
@@ -313,10 +305,8 @@ def sentence_columns(q: Question, env: Env) -> list[Reading]:
         spans = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), q.text)]
         # the paragraph around says what the subjects are ('对3个项目开展了绩效自评'); a listing
         # of them answers '哪几个项目'
-        from qa.ops import _shared_words
-
         para = next((p.text for sec in env.doc.sections for p in sec.paragraphs if figs[0].sentence in p.text), "")
-        extra = _shared_words(q.text, fold(para)) + [(c.start, c.end) for c in q.cues if c.kind == "op" and c.value == "list"]
+        extra = shared_words(q.text, fold(para)) + [(c.start, c.end) for c in q.cues if c.kind == "op" and c.value == "list"]
         text = f"说明中列出{len(lines)}项：\n" + "\n".join(f"• {ln}" for ln in lines)
         draft = Draft("answered", text, cands, results)
         items = list({c.entry.name: c.entry for c in cands}.values())

@@ -373,7 +373,7 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
     # a 绩效 target counted in people or things ('资助困境女童人数 = 50人' of the 春蕾计划 project),
     # its project's name standing for the sentence around it
     # (a target is a plan for the document's own year: never what was done, nor another year)
-    planned = years[0] == q.doc.year and not re.search(r"实际|实有|完成了", q.text)
+    planned = years[0] == q.doc.year and not any(w in q.text for w in vocabulary().units.get("done", ()))
     targets = [
         (f, e)
         for e in (env.entries() if planned else ())
@@ -384,11 +384,11 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
     out = []
     for f, entry in [*((f, None) for f in figs), *targets]:
         item = fold(f.item if entry is None else entry.name)
-        spans = _shared_words(q.text, item)
+        spans = shared_words(q.text, item)
         ratio = min(1.0, sum(e - s for s, e in spans) / max(1, len(item)))
         # the sentence's other words explain the question too, without making the figure surer
         around = fold((f.sentence or "") if entry is None else (entry.project or ""))
-        spans += [s for s in _shared_words(q.text, around) if s not in spans]
+        spans += [s for s in shared_words(q.text, around) if s not in spans]
         # The counting word itself says what is counted (辆: vehicles); a stated total first.
         # a stated total first — for people, only of the ones the question names: 编制, 在职 and 退休
         # are different counts, not parts of one total ('妇联有多少人' asks back which)
@@ -414,7 +414,7 @@ def stated_as_total(f: Figure) -> bool:
     return bool(m) and bool(re.search(r"(?:共有|共计|合计|总计|总数|保有|现有|实有|共)[^，,。；;]{0,8}$", sentence[: m.start()]))
 
 
-def _shared_words(text: str, other: str) -> list[tuple[int, int]]:
+def shared_words(text: str, other: str) -> list[tuple[int, int]]:
     """Runs of 2+ characters of ``text`` that occur in ``other`` (positions in text)."""
     spans, i = [], 0
     while i < len(text) - 1:
