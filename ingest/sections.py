@@ -24,7 +24,9 @@ def heading_level(text: str, marked: bool) -> int | None:
         if pattern.match(text):
             # '1.坚持党的领导。…' and '（一）收入预算：…。' are paragraphs that start with a number.
             colon_inside = re.search(r"[:：].", text) is not None
-            if marked or (short and not colon_inside and not any(p in text for p in "。；")):
+            # '（一）贯彻执行…工作方针，拟订全区…规划' wrapped at the line's end: a clause, not a title
+            clause = "，" in text and len(text) >= 25
+            if marked or (short and not colon_inside and not clause and not any(p in text for p in "。；")):
                 return level
             return None
     if marked:
@@ -62,7 +64,10 @@ def parse_sections(regions: Sequence[Sequence[SourceLine]], warn: Warn) -> list[
             if not raw:
                 continue
             text, marked = heading_text(raw)
-            level = heading_level(text, marked) if not (pending and not marked) else None
+            # a line that runs on (a page break mid-sentence) is no heading; a pending line that is
+            # itself no sentence (the title '…2024年部门预算' above '一、主要职能') does not run on
+            runs_on = pending and not marked and _sentence(pending[0])
+            level = heading_level(text, marked) if not runs_on else None
             if level is not None:
                 flush_section()
                 if level == 0:
@@ -88,6 +93,11 @@ def parse_sections(regions: Sequence[Sequence[SourceLine]], warn: Warn) -> list[
         flush_paragraph()
     flush_section()
     return sections
+
+
+def _sentence(texts: list[str]) -> bool:
+    """Text with sentence punctuation: the start of a paragraph, not a title line."""
+    return any(re.search(r"[，,。；;：:、]", t) for t in texts)
 
 
 def _ends_like_contact(text: str) -> bool:

@@ -25,6 +25,9 @@ def find_toc(lines: list[SourceLine]) -> tuple[int | None, list[tuple[int, str]]
             entries, entry_lines = _toc_entries(lines[i + 1 :])
             if entries:
                 return i, entries, (line.no, *entry_lines)
+            parts = _part_lines(lines[i + 1 :])
+            if len(parts) >= 2:  # a 目录 of the text's parts only: skipped, it numbers no table
+                return i, [], (line.no, *parts)
     return None, [], ()
 
 
@@ -56,6 +59,23 @@ def _toc_entries(lines: list[SourceLine]) -> tuple[list[tuple[int, str]], list[i
         else:
             break
     return entries, entry_lines
+
+
+def _part_lines(lines: list[SourceLine]) -> list[int]:
+    """The lines of a 目录 that lists only the parts of the text ('第一部分 部门概况', '一、职能职责'),
+    up to the first line that is not such an entry — or the first entry listed again, where the
+    body begins with the same heading."""
+    found: list[int] = []
+    seen: set[str] = set()
+    for line in lines:
+        if is_blank(line) or is_separator(line):
+            continue
+        text = join_cjk_spaces(_LEADERS.sub("", flat(line)).strip()).replace(" ", "")
+        if not _is_toc_heading(text) or text in seen:
+            break
+        seen.add(text)
+        found.append(line.no)
+    return found
 
 
 def _is_toc_heading(text: str) -> bool:

@@ -14,6 +14,7 @@ from core.records import Document
 from core.text import cn_to_int, department_aliases, normalize_question, short_department
 from core.vocab import fold, vocabulary
 from ingest.roles import Role
+from qa.approx import Approx, approximate_amounts
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
 _CODE = re.compile(r"(?<![\d.])(\d{3}|\d{5}|\d{7})(?![\d.])")
@@ -82,6 +83,7 @@ class Question:
     measures: list[str] = field(default_factory=list)  # column leaves named (基本支出, 决算 …)
     level: int | None = None  # 类 3 / 款 5 / 项 7 / 0 = the finest rows
     item_positions: set[int] = field(default_factory=set)  # words some item hit stands for
+    approx: list[Approx] = field(default_factory=list)  # rough amounts the asker states ('两百多万')
 
     def ops(self) -> set[str]:
         return {c.value for c in self.cues if c.kind == "op"}
@@ -227,8 +229,17 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
         if len(word) > 1:
             for start in _all(text, word):
                 q.cues.append(Cue(start, start + len(word), "particle", word))
+    _approx_cues(q)
     _background(q)
     return q
+
+
+def _approx_cues(q: Question) -> None:
+    """'两百多万', '一百多万': a rough amount describes the figure; its '多' asks no change."""
+    q.approx = approximate_amounts(q.text)
+    spans = [(a.start, a.end) for a in q.approx]
+    q.cues = [c for c in q.cues if not (c.kind == "op" and _inside(c.span, spans))]
+    q.cues += [Cue(a.start, a.end, "approx", q.text[a.start : a.end]) for a in q.approx]
 
 
 _WEAK_OPS = frozenset({"value"})  # '预算', '经费', '钱' name the subject more than they ask
@@ -635,6 +646,6 @@ def content_positions(q: Question) -> set[int]:
     """Positions of Han characters and letters that some reading must account for."""
     # a particle inside a question word is part of it ('为' in '为什么')
     asked = {i for s, e in q.cue_spans("op") for i in range(s, e)}
-    free = {i for s, e in q.cue_spans("filler", "particle", "context", "department", "places") for i in range(s, e)}
+    free = {i for s, e in q.cue_spans("filler", "particle", "context", "department", "places", "approx") for i in range(s, e)}
     free -= asked
     return {i for i, ch in enumerate(q.text) if (_HAN.match(ch) or ch.isalpha()) and i not in free}

@@ -33,7 +33,9 @@ def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     for m in [m for m in ms if m.entries] or ([None] if _whole(q) or q.level else []):
         for mem in members(q, m, env, year):
             pool = list(mem.parts)
-            if not q.level:  # rank the finest items: a 类's 项, 人员经费's 基本工资 …
+            # rank the finest items (a 类's 项, 人员经费's 基本工资 …), unless the question asks
+            # what the whole is made of ('主要花在哪几块？哪块最大'): then its parts are the pieces
+            if not q.level and not q.has_op("composition"):
                 for c in mem.parts:
                     kids = mem.children.get(c.figure.source.line)
                     if kids:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 from core.records import Interpretation, ItemRef, Result
@@ -168,7 +169,8 @@ def score(reading: Reading, q: Question) -> Reading:
         if c.kind == "measure" and reading.items and reading.op not in ("text", "define", "reason") and c.value not in columns and not titled:
             continue  # a column the reading does not use ('项目支出' beside 基本支出)
         if c.kind == "class":  # '按功能分类': items coded in that scheme (功能分类 2xx, 经济分类 3xx/5xx)
-            if any((e.code or "")[:1] in c.value for e in reading.items if e.code):
+            codes = [e.code for e in reading.items if e.code] or [x.entry.code for x in reading.draft.candidates if x.entry.code]
+            if any(code[:1] in c.value for code in codes):
                 covered.update(range(c.start, c.end))
             continue
         if c.kind == "counted" and not _counts_what(reading, c.value):
@@ -196,7 +198,7 @@ def score(reading: Reading, q: Question) -> Reading:
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
-    penalty_unit = _unit_mismatch(reading, q) + _opposed(reading, q)
+    penalty_unit = _unit_mismatch(reading, q) + _opposed(reading, q) + _off_approx(reading, q)
     penalty = sum(
         (0.45 if any(i in unused_calc for i in run) else _penalty(run, unused_ops, item_edges, _known(q, run, item_edges)))
         + (0.1 if reading.strict and len(run) >= 2 else 0)
@@ -209,6 +211,22 @@ def score(reading: Reading, q: Question) -> Reading:
 
 
 _CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "composition")  # asked, and a single figure does not do it
+
+
+_AMOUNT = re.compile(r"(-?[\d,]+(?:\.\d+)?)(万元|元)")
+
+
+def _off_approx(reading: Reading, q: Question) -> float:
+    """'一般公共服务支出两百多万都花在哪了': a reading that shows no amount in the range the
+    asker gives is about another figure — weighed lower, as a tie-breaker, never refused."""
+    if not q.approx or not reading.answered:
+        return 0.0
+    shown = [
+        Decimal(n.replace(",", "")) * (10_000 if unit == "万元" else 1) for n, unit in _AMOUNT.findall(reading.draft.text)
+    ]
+    if not shown or any(a.holds(v) for a in q.approx for v in shown):
+        return 0.0
+    return 0.15
 
 
 def _opposed(reading: Reading, q: Question) -> float:

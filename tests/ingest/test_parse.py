@@ -175,3 +175,38 @@ def test_non_disclosures_get_a_clear_error(data, reason):
     with pytest.raises(NotADisclosureError) as err:
         parse_bytes(data, "notes.txt")
     assert "notes.txt" in str(err.value) and reason in str(err.value)
+
+
+_TITLED = """湖北省襄江市某区统计局2024年部门预算
+
+目  录
+第一部分  部门概况
+    一、主要职能
+第二部分  2024年部门预算情况说明
+
+第一部分  部门概况
+一、主要职能
+（一）贯彻执行国家统计法律法规和统计工作方针政策，组织领导和协调全区
+统计工作。（二）组织实施全区重大普查。
+二、部门预算单位构成
+本部门内设4个股室。
+2024年部门支出预算总表
+单位：元
+科目编码\t科目名称\t总计\t基本支出\t项目支出
+合计\t\t1.23\t1.23\t
+201\t一般公共服务支出\t1.23\t1.23\t
+"""
+
+
+def test_title_line_does_not_swallow_the_headings_below_it():
+    # the title has no sentence punctuation: it is a line of its own, not a paragraph broken
+    # by a page; a 目录 that lists only the parts is skipped, not read as headings
+    doc = parse_text(_TITLED, "titled.txt")
+    by_heading = {s.heading: s for s in doc.sections}
+    duties = by_heading["一、主要职能"]
+    assert duties.path[-1] == "一、主要职能"
+    assert duties.paragraphs[0].text.startswith("（一）贯彻执行") and duties.paragraphs[0].text.endswith("全区重大普查。")
+    assert duties.line == 9  # the body's heading, not the 目录's line 5
+    assert [s.heading for s in doc.sections].count("一、主要职能") == 1
+    assert "本部门内设4个股室。" in by_heading["二、部门预算单位构成"].paragraphs[0].text
+    assert all("目" not in p.text[:3] for s in doc.sections for p in s.paragraphs)
