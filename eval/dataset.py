@@ -50,8 +50,8 @@ Question = dict[str, Any]
 
 
 # The fixtures written independently of the parser for issue #11 (one per layout and format).
-# Their own question sets came blind (eval/blind/bn2-formats.jsonl; bn1 and df3, since studied,
-# are in dev); the dev coverage checks leave them out. They are in the corpus like every other fixture: keyword search ranks within
+# Their own question sets came blind (eval/blind/bn3-formats.jsonl; bn1, bn2 and df3, since
+# studied, are in dev); the dev coverage checks leave them out. They are in the corpus like every other fixture: keyword search ranks within
 # each document (index/keyword.py), so they do not move the others' rankings.
 BLIND_DOCS = frozenset({
     "notoc-budget-2024", "pdftext-final-2023", "gbk-budget-2024", "workbook-budget-2024",
