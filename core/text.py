@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from pathlib import Path
 
 from core.records import CellKind
 
@@ -132,6 +134,30 @@ DEPARTMENT_ABBREVIATIONS = {"科协": "科学技术协会", "教委": "教育委
                             "文联": "文学艺术界联合会"}  # fmt: skip
 
 
+_PLACE = re.compile(r"[^省市区县]{1,8}?[省市区县]")
+# Words in which 市/区/县 ends no place name: '市场监督管理局', '城市管理局', '社区服务中心'.
+_NOT_PLACE = ("城市", "都市", "市场", "市政", "市容", "社区", "小区", "园区", "景区", "街区", "区域", "县域")
+
+
+def place_ends(department: str) -> list[int]:
+    """Where each place name the department's name starts with ends: '重庆市渝北区科学技术协会' →
+    [3, 6]; '山东省鲁东市黄台区市场监督管理局' → [3, 6, 9] (the 市 of 市场 ends no place)."""
+    ends: list[int] = []
+    at = 0
+    while (m := _PLACE.match(department, at)) is not None:
+        end = m.end()
+        if department[end - 2 : end] in _NOT_PLACE or department[end - 1 : end + 1] in _NOT_PLACE:
+            break
+        ends.append(end)
+        at = end
+    return ends
+
+
+def department_core(department: str) -> str:
+    """The department's own name after its places: '渝北区科学技术协会' → '科学技术协会'."""
+    return department[max(place_ends(department), default=0) :]
+
+
 def short_department(department: str) -> str:
     """'重庆市渝北区科学技术协会' → '重庆市渝北区科协'; '…委员会' → '…委'."""
     return department.replace("科学技术协会", "科协").replace("委员会", "委")
@@ -174,3 +200,34 @@ def normalize_radicals(text: str) -> str:
     """'部⻔预算⽀出' → '部门预算支出': both radical blocks to the ordinary characters."""
     text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return text.translate(_RADICALS_SUPPLEMENT)
+
+
+# --- homophones -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _readings() -> dict[int, frozenset[str]]:
+    """Each character's readings without tones, from pypinyin's character table. Only that
+    table is loaded (the package itself loads phrase tables of ~50 MB): typing slips through a
+    pinyin input method are what it is for."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        return {}
+    path = Path(spec.origin).parent / "pinyin_dict.py"
+    loader = importlib.util.spec_from_file_location("_pinyin_dict", path)
+    if loader is None or loader.loader is None:
+        return {}
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+
+    def toneless(p: str) -> str:
+        return "".join(ch for ch in unicodedata.normalize("NFD", p) if not unicodedata.combining(ch))
+
+    return {cp: frozenset(toneless(p) for p in ps.split(",")) for cp, ps in module.pinyin_dict.items()}
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """'报' and '保' (bao), '察' and '查' (cha): characters a pinyin input method confuses."""
+    readings = _readings()
+    return bool(readings.get(ord(a), frozenset()) & readings.get(ord(b), frozenset()))
+

@@ -193,6 +193,9 @@ def _text_figures(
                     source=_provenance(doc, lines, offsets, position, section, table, row, column),
                     year=doc.year - 1
                     if relation == "上年数"
+                    # '比2022年度87,570.00元减少…': that year's own amount, not a change
+                    else int(relation[:4])
+                    if re.fullmatch(r"\d{4}年(?:度|数|预算数?|决算数?)?", relation)
                     else doc.year
                     if "较" in sentence or "比" in sentence
                     else (_year_of(sentence) or doc.year),
@@ -318,6 +321,8 @@ def _clean_subject(text: str) -> str:
     text = _FILLER.sub("", text).lstrip("的")
     while (m := _TRAILING_ONE.search(text)) and len(text) - len(m.group()) >= 4:
         text = text[: m.start()]
+    # '收支预算总计各增加…', '收、支总计均为…': 各/均/分别 say each, the subject ends before them
+    text = re.sub(r"(?<=[计额出入])(?:各|均|分别)$", "", text)
     return re.sub(r"[“”\"']", "", text).strip()
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from core.records import Answer, Document, Interpretation, Result, Scope
-from core.text import department_aliases, format_amount, short_department
+from core.text import department_aliases, format_amount, place_ends, short_department
 from core.vocab import vocabulary
 from qa import calc as C
 from qa.compose import formula
@@ -31,7 +31,6 @@ _MORE = re.compile(r"(?:最多|最高|最大|更多|更高|更大|多一些|多�
 _LESS = re.compile(r"(?:最少|最低|最小|更少|更低|更小|少一些|少些|(?<!多)少|低|小)$")  # not the 少 of 多少
 _MONEY = {"元": Decimal(1), "万元": Decimal(10000)}
 _LOWEST = re.compile(r"(?:最|更|谁|哪个|哪家|得|的)(?:少|低|小)|(?:少|低|小)一些")
-_REGIONS = re.compile(r"(?:[^省市区县]{1,6}?[省市区县])*")  # '重庆市渝北区' before the department's own name
 
 
 def answer(question: str, text: str, scope: Scope, ask: Ask, verify: Verify) -> Answer:
@@ -218,8 +217,8 @@ def short_name(department: str) -> str:
     """'重庆市渝北区科学技术协会' → '渝北区科协', '四川省蓉北市青溪区妇女联合会' → '青溪区妇联'."""
     aliases = department_aliases(department)
     name = aliases[1] if len(aliases) > 1 else short_department(department)
-    regions = re.findall(r"[^省市区县]{1,6}?[省市区县]", _REGIONS.match(name).group(0))
-    return name[len("".join(regions[:-1])) :] if len(regions) >= 2 else name
+    ends = place_ends(name)
+    return name[ends[-2] :] if len(ends) >= 2 else name
 
 
 def _names(scope: Scope) -> str:

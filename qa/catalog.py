@@ -246,6 +246,9 @@ def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
     # '政府性基金预算财政拨款资金' is asked as '政府性基金(预算)': the fund's own money
     if fund := re.match(r"^(政府性基金|国有资本经营)预算(?:财政)?拨款(?:资金|收入|支出)?(?:合计)?$", base):
         out |= {fund.group(1), fund.group(1) + "预算"}
+    # '“三公”经费合计' is the 三公经费 (the row that totals it)
+    if base.endswith(("合计", "总计", "小计")) and len(base) >= 6:
+        out.add(base[:-2])
     for suffix in _SUFFIX_DROPS:
         if base.endswith(suffix) and len(base) - len(suffix) >= 4:
             out.add(base[: -len(suffix)])

@@ -18,7 +18,7 @@ from typing import Protocol
 from core.errors import BudgetQAError
 from core.records import Answer, Document
 from core.settings import Settings
-from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, normalize_question
+from core.text import DEPARTMENT_ABBREVIATIONS, department_aliases, department_core, normalize_question
 from core.vocab import fold, vocabulary
 from ingest.store import FigureStore
 from qa import (
@@ -191,10 +191,18 @@ class AnswerEngine:
                     continue  # '…少了多少？为啥' — the answer before already quotes why
                 if answers and self._only_amounts(part, earlier[-1], doc) and compound.listed(answers[-1]):
                     continue  # '有哪几个项目，各给了多少钱' — the listing before gives each amount
+                if answers and self._beyond_years(parts[len(earlier) - 1], part, doc):
+                    continue  # '2025年的预算出来了吗，多少钱' — the year the answer before refused
                 answers.append(self._answer_one(part, [*history, *earlier], doc))
                 earlier.append(compound.as_context(part, answers[-1]))
             return compound.join(question, answers)
         return self._answer_one(question, history, doc)
+
+    def _beyond_years(self, before: str, part: str, doc: Document) -> bool:
+        """The clause before names a year the document cannot have, and this one names none:
+        it asks about that year too, and the refusal before says so."""
+        years = self._years[doc.id]
+        return bool(read(before, doc, years).out_of_range) and not read(part, doc, years).years
 
     def _only_why(self, part: str, doc: Document) -> bool:
         """A clause that asks nothing but why ('为啥', '原因是什么'): every word it has is a reason cue."""
@@ -369,7 +377,8 @@ class AnswerEngine:
             return self._answer_in(question, [], doc.id)
         others = [self._other_department(normalize_question(question), d) for d in docs]
         if all(others):
-            names = "、".join(f"{d.department}" for d in docs[:8]) + ("等部门" if len(docs) > 8 else "")
+            departments = list(dict.fromkeys(d.department for d in docs))  # a department's 预算 and 决算 once
+            names = "、".join(departments[:8]) + ("等部门" if len(departments) > 8 else "")
             text = f"本系统收录的是{names}的部门预决算公开文件，没有“{others[0]}”的数据，无法回答。"
             return Answer(question, text, "not_found")
         return None
@@ -395,7 +404,7 @@ class AnswerEngine:
         """'江北区科协', '渝北区教委', '重庆市科协（市级）': another department than the disclosure's."""
         text = re.sub(r"\d{4}年", "", fold(question))
         dep = fold(doc.department)
-        core = dep[max((i + 1 for i, ch in enumerate(dep) if ch in "省市区县"), default=0) :]
+        core = department_core(dep)
         fillers = vocabulary().fillers
         for m in _ORG.finditer(text):
             region, name = m.group(1), m.group(2)
@@ -418,6 +427,10 @@ class AnswerEngine:
         own_level = next((ch for ch in reversed(dep[: len(dep) - len(core)]) if ch in "省市区县"), None)
         for m in _UNIT.finditer(text):
             name = m.group(2)
+            if core.startswith(m.group(1)) and any(
+                b - a == len(m.group(0)) for a, b in short_names(m.group(0), core, vocabulary().institutions)
+            ):
+                continue  # '市监局': this 市场监督管理局 by its short name, no level
             if own_level and m.group(1) != own_level and "财政" not in name:
                 return m.group(0)  # '市科协' beside a 区 department: another level's unit
             if "财政" in name or name in dep or short_names(name, core, vocabulary().institutions):

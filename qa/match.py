@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from core.text import sounds_alike
 from core.vocab import fold, vocabulary
 from qa.catalog import Catalog, Entry
 from qa.question import Question
@@ -51,6 +52,7 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     hits += _exact(text, entries)
     hits += _codes(q, entries)
     hits += _glossary(text, entries)
+    hits += _glossary_slips(text, entries, catalog.texts.get(q.doc.id, ""), [h.span for h in hits])
     hits += _projects(text, entries, catalog.texts.get(q.doc.id, ""))
     covered = [h.span for h in hits if h.how in ("name", "variant", "code", "project")]
     hits += _approximate(text, _index(catalog, q.doc.id, entries), catalog.texts.get(q.doc.id, ""), covered)
@@ -64,6 +66,8 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
         for h in hits
         if not any(s <= h.start and h.end <= e and (h.length < e - s or h.quality < 0.9) for s, e in cues)
     ]
+    # '退伍军人局': words a department's name is made of, not an abbreviated item
+    hits = [h for h in hits if not (h.how in ("abbrev", "fuzzy") and text[h.end : h.end + 1] in ("局", "委", "厅"))]
     # An approximate hit made of the question's own cue words ('支出决算数') is no item.
     asked = {i for s, e in q.cue_spans("op", "measure", "year", "base", "unit", "counter") for i in range(s, e)}
     hits = [
@@ -145,6 +149,27 @@ def _glossary(text: str, entries: list[Entry]) -> list[Hit]:
                     # a name that shares the word's own characters is the nearer meaning
                     shared = len(set(word) & set(fold(e.name))) / len(set(word))
                     out.append(Hit(e, *span, "glossary", round(QUALITY["glossary"] - 0.06 * (1 - shared), 3)))
+    return out
+
+
+def _glossary_slips(text: str, entries: list[Entry], source: str, covered: list[tuple[int, int]]) -> list[Hit]:
+    """An everyday word of three characters or more typed with one wrong character after its
+    first that sounds like the right one ('农村低报金' → 低保金, '经济普察' → 经济普查, as a pinyin
+    input method slips): as the word, a little less sure. Never a
+    word the disclosure itself prints, nor one overlapping a name the question spells right."""
+    out: list[Hit] = []
+    for word in (w for w in vocabulary().everyday if len(w) >= 3):
+        for i in range(len(text) - len(word) + 1):
+            window = text[i : i + len(word)]
+            wrong = [k for k, (a, b) in enumerate(zip(window, word, strict=True)) if a != b]
+            if len(wrong) != 1 or wrong[0] == 0 or window in source or not _HAN.match(window[wrong[0]]):
+                continue
+            if window[wrong[0]] in _FUNCTION_CHARS or any(s < i + len(word) and i < e for s, e in covered):
+                continue
+            if not sounds_alike(window[wrong[0]], word[wrong[0]]):
+                continue  # '养狗的钱' is no slip of 养人的钱: a slip sounds like the right character
+            for h in _glossary(word, entries):
+                out.append(Hit(h.entry, i, i + len(word), "fuzzy", round(h.quality - 0.12, 3)))
     return out
 
 
@@ -443,6 +468,16 @@ _QUALIFIER_NAMES = ("基本支出", "项目支出", "人员经费", "日常公�
 _PUNCT = set("()（）[]【】:：\"'“”")  # not '、' and '，': those separate items
 
 
+def _coded_siblings(a: Mention, b: Mention) -> bool:
+    """Rows of one table at one level of the classification (30205 水费, 30206 电费): side by
+    side they are a list, one never qualifies the other."""
+    return any(
+        x.entry.table_no == y.entry.table_no and x.entry.code and y.entry.code
+        and len(x.entry.code) == len(y.entry.code) and x.entry.code != y.entry.code
+        for x in a.hits for y in b.hits
+    )  # fmt: skip
+
+
 def _between(q: Question, a: Mention, b: Mention) -> str:
     """The words between two mentions, without brackets and the question's cue words
     ('基本支出（政府预算经济分类）里的办公经费' → '里的')."""
@@ -507,8 +542,8 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
                 extra += [a.span, *a.extra]
                 continue
             siblings = re.fullmatch(r"[和与及跟、,，]", between) and q.text[b.start : b.end] in _QUALIFIER_NAMES
-            if siblings:
-                break  # '基本支出和项目支出': two columns listed, neither qualifies the other
+            if siblings or (not between and _coded_siblings(a, b)):
+                break  # '基本支出和项目支出', '水费电费': two items listed, neither qualifies the other
             if _CONNECTOR.match(between) or (len(between) <= 4 and q.text[a.start : a.end] in _QUALIFIER_NAMES):
                 tables = _qualifier_tables(q, a, catalog)
                 used.add(i)
@@ -685,7 +720,7 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
         # '2024年收入较2023年减少了多少', '区妇联今年预算多少': the bare word is the grand total of
         # that side (words the question leaves unexplained still lower the reading)
         # ('钱主要花在哪': a breakdown of the whole budget, which the overview reads without one)
-        bare = r"收入|支出" if q.ops() & {"breakdown", "composition", "rank"} else r"收入|支出|预算|决算|经费|资金|花"
+        bare = r"收入|支出" if q.ops() & {"breakdown", "composition", "rank"} else r"收入|支出|预算|决算|经费|资金|花|钱"
         for m in re.finditer(bare, q.text):
             entries = total_entries(catalog, q.doc.id, income=m.group() == "收入")
             if entries:

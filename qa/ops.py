@@ -534,6 +534,8 @@ def _blank_previous(doc: Document, c: Candidate, year: int) -> Figure | None:
 
 
 _TOTAL_ITEMS = ("收入", "支出", "总收入", "总支出", "收支", "收支总计", "预算总支出", "预算总收入")
+# '收支预算总计', '收入总预算', '支出预算总额': the narrative's words for the grand total
+_TOTAL_ITEM = re.compile(r"(?:收支|收入|支出|收、支)(?:预算|决算)?(?:总计|总额|合计|总预算|总决算)")
 
 
 def stated(env: Env, e: Entry, relation: tuple[str, ...], unit: str | None = None) -> list[Figure]:
@@ -551,7 +553,7 @@ def stated(env: Env, e: Entry, relation: tuple[str, ...], unit: str | None = Non
             n is e
             or fold(W.short_item(n.name)) == name
             or (len(name) >= 3 and name in item and "(项)" not in item)
-            or (total and item in _TOTAL_ITEMS and side in item)
+            or (total and (item in _TOTAL_ITEMS or _TOTAL_ITEM.fullmatch(item)) and side in item)
         ):
             out += [f for f in n.figures if f.measure.endswith(relation) and (unit is None or f.unit == unit)]
     return list(dict.fromkeys(out))

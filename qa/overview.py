@@ -192,6 +192,8 @@ def change(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         entries = m.entries if m is not None else total_entries(env.catalog, env.doc.id)
         totals = m is None or all(h.how == "total" for h in m.hits)
         pairs = year_pair(q, m) if m is not None and not totals else []
+        if m is not None and not totals and not pairs:
+            pairs = _stated_pair(q, env, m)
         stated_change = _stated_change(q, env, m, entries)
         if totals and stated_change is not None:
             out.append(_stated_reading(q, env, m, entries, stated_change))
@@ -206,6 +208,25 @@ def change(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         elif stated_change is not None:
             out.append(_stated_reading(q, env, m, entries, stated_change))
     return out
+
+
+def _stated_pair(q: Question, env: Env, m: Mention) -> list[tuple[Candidate, Candidate]]:
+    """The table lists only this year; a sentence that states the same amount states last
+    year's beside it ('“三公”经费…82,500.00元…比2022年度87,570.00元减少…'): that pair."""
+    prev_year = q.base_year or q.doc.year - 1
+    for g in groups(q, m, q.doc.year):
+        cur = best_of(g)
+        for n in env.catalog.entries_of(env.doc.id):
+            if n.kind != "narrative":
+                continue
+            said = [f for f in n.figures if (f.value, f.unit, f.year) == (cur.figure.value, cur.figure.unit, cur.figure.year)]
+            prev = [
+                f for f in n.figures
+                if f.year == prev_year and f.unit == cur.figure.unit and any(f.sentence == s.sentence for s in said)
+            ]  # fmt: skip
+            if prev:
+                return [(Candidate(W.narrative_entry(env.catalog, prev[0]), prev[0], cur.mention), cur)]
+    return []
 
 
 def _stated_change(q: Question, env: Env, m: Mention | None, entries: list[Entry]) -> Figure | None:
@@ -303,8 +324,11 @@ def _reason(q: Question, env: Env, e: Entry) -> list:
     from qa.passages import doc_passages
 
     name = fold(W.short_item(e.name))
-    if is_generic(name):
-        name = "支出"
+    stem = re.sub(r"(?:合计|总计)$", "", name)
+    if is_generic(name) and (len(stem) < 3 or is_generic(stem) or stem.endswith(("支出", "收入"))):
+        name = "支出"  # the grand total: the sentence on all spending
+    elif is_generic(name):
+        name = stem  # '“三公”经费合计' is explained where 三公经费 is
     best = []
     for p in doc_passages(env.doc):
         body = fold(p.text)

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from core.records import Document
-from core.text import cn_to_int, department_aliases, normalize_question, short_department
+from core.text import (
+    cn_to_int,
+    department_aliases,
+    department_core,
+    normalize_question,
+    place_ends,
+    short_department,
+)
 from core.vocab import fold, vocabulary
 from ingest.roles import Role
 from qa.approx import Approx, approximate_amounts
@@ -230,6 +237,11 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
             for start in _all(text, word):
                 q.cues.append(Cue(start, start + len(word), "particle", word))
     _approx_cues(q)
+    # an everyday word for a 科目 ('开会' → 会议费) names an item even where it holds a particle
+    # ('会'): a disclosure without that 科目 leaves it unexplained, it is no filler
+    for word in v.everyday:
+        if len(word) >= 2:
+            q.cues += [Cue(start, start + len(word), "everyday", word) for start in _all(text, word)]
     _background(q)
     return q
 
@@ -352,8 +364,7 @@ def department_spans(text: str, doc: Document) -> list[tuple[int, int]]:
 def department_typos(text: str, department: str) -> list[tuple[int, int]]:
     """The department's own name (no place: a wrong place is another department, '江北区科协')
     of three or more characters, written with one wrong character before its last one."""
-    cut = [i + 1 for i, ch in enumerate(department) if ch in "省市区县"]
-    own = department[max(cut, default=0) :]
+    own = department_core(department)
     names = {own, short_department(own), *(a for a in department_aliases(own) if len(a) < len(own))}
     out = []
     for name in (n for n in names if len(n) >= 3):
@@ -415,10 +426,11 @@ def department_mentions(text: str, docs: Sequence[Document]) -> dict[str, list[t
 def _inner_places(department: str) -> tuple[str, ...]:
     """The innermost place of a department's name, with and without its level ('渝北区', '渝北')."""
     # the places before the department's own name: '重庆市', '渝北区' (not the 市 of '市场监督管理局')
-    places = re.findall(r"[^省市区县]{1,6}?[省市区县]", re.match(r"(?:[^省市区县]{1,6}?[省市区县])*", fold(department)).group(0))
-    if not places:
+    dep = fold(department)
+    ends = place_ends(dep)
+    if not ends:
         return ()
-    place = places[-1]
+    place = dep[([0, *ends])[-2] : ends[-1]]
     return tuple(p for p in (place, place[:-1]) if len(p) >= 2)
 
 
@@ -449,10 +461,10 @@ def _name_forms(department: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]
     dep = fold(department)
     names = {dep, fold(short_department(dep)), *(fold(a) for a in department_aliases(dep))}
     # A prefix of the full name people drop the district from: '科学技术协会', '渝北区科协'.
-    for prefix_end in (i for i, ch in enumerate(dep) if ch in "省市区县"):
-        names.add(dep[prefix_end + 1 :])
-        names.add(fold(short_department(dep[prefix_end + 1 :])))
-    cut = [i + 1 for i, ch in enumerate(dep) if ch in "省市区县"]
+    cut = place_ends(dep)
+    for prefix_end in cut:
+        names.add(dep[prefix_end:])
+        names.add(fold(short_department(dep[prefix_end:])))
     core = dep[max(cut, default=0) :]
     places = [dep[a:b] for a, b in zip([0, *cut], cut, strict=False) if b - a >= 3]
     places += [p[:-1] for p in places]
@@ -616,8 +628,11 @@ def _unit_cues(q: Question) -> None:
     # '几个人', '多少退休人员', '多少名干部': a number of people, never an amount
     people = "|".join(map(re.escape, sorted(v.units.get("people", ()), key=len, reverse=True)))
     if (m := _PEOPLE.search(text)) or (people and (m := re.search(rf"(?:几|多少)(?:个|名|位)?(?:{people})", text))):
-        q.cues.append(Cue(m.start(), m.end(), "counter", "人"))
-        q.unit_asked = "人"
+        # '多少批客人' counts 批 (batches of guests), its own counting word first
+        said = [c for c in q.cues if c.kind == "counter" and c.start == m.start() and c.value not in ("个", "名", "位", "人")]
+        if not said:
+            q.cues.append(Cue(m.start(), m.end(), "counter", "人"))
+            q.unit_asked = "人"
     if q.unit_asked is None and re.search(r"多少钱|多少块|花了多少|金额|数额", text):
         q.unit_asked = "元"
     # a size, not an amount: '办公用房面积有多大' is answered in 平方米 or not at all
@@ -646,6 +661,9 @@ def content_positions(q: Question) -> set[int]:
     """Positions of Han characters and letters that some reading must account for."""
     # a particle inside a question word is part of it ('为' in '为什么')
     asked = {i for s, e in q.cue_spans("op") for i in range(s, e)}
-    free = {i for s, e in q.cue_spans("filler", "particle", "context", "department", "places", "approx") for i in range(s, e)}
+    free = {i for s, e in q.cue_spans("filler", "context", "department", "places", "approx") for i in range(s, e)}
+    # a particle inside an everyday word for a 科目 is part of it ('会' of '开会' → 会议费)
+    named = {i for s, e in q.cue_spans("everyday") for i in range(s, e)}
+    free |= {i for s, e in q.cue_spans("particle") for i in range(s, e)} - named
     free -= asked
     return {i for i, ch in enumerate(q.text) if (_HAN.match(ch) or ch.isalpha()) and i not in free}

@@ -24,7 +24,7 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     """'X占Y的比例', 'Y中X占', 'X在Y里占': Y is the whole. No whole named: the share the narrative
     states, else the item's parent in the classification (the reading says which whole)."""
     at = _share_at(q)
-    parts, wholes = _parts_and_wholes(q, ms, at)
+    parts, wholes, scopes = _parts_and_wholes(q, ms, at)
     year = default_years(q)[0]
     out: list[Reading] = []
     for part in parts:
@@ -57,7 +57,7 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                         continue
                     # as sure as the part was matched: '基础设施建设' is 31005 基础设施建设 by its
                     # name before it is 农村基础设施建设 by a variant
-                    out.append(_share_of(q, a, b, [part, whole], year, quality=hit_quality(part, a.entry, q)))
+                    out.append(_share_of(q, a, b, [part, whole, *scopes], year, quality=hit_quality(part, a.entry, q)))
                     found = True
                 if found:
                     continue
@@ -117,7 +117,10 @@ def _titled_totals(q: Question, env: Env, whole: Mention, tables: set, year: int
 
 def _within_itself(a: Candidate, b: Candidate) -> bool:
     """A column as the part and that column's own total as the whole ('基本支出占总支出' read as
-    the 合计 row of the 基本支出 column): the share of a thing in itself, not a reading."""
+    the 合计 row of the 基本支出 column), or one row as both: the share of a thing in itself,
+    not a reading."""
+    if a.figure.source.table_no is not None and a.figure.source == b.figure.source:
+        return True  # one cell as both part and whole ('人员经费' and its 人员经费合计 row)
     column = b.figure.source.column or ""
     return a.entry.kind == "column" and bool(column) and column.split("/")[-1] == fold(a.entry.name)
 
@@ -127,9 +130,11 @@ def _share_at(q: Question) -> int:
     return min((s for s, _ in spans), default=-1)
 
 
-def _parts_and_wholes(q: Question, ms: list[Mention], at: int) -> tuple[list[Mention], list[Mention]]:
+def _parts_and_wholes(q: Question, ms: list[Mention], at: int) -> tuple[list[Mention], list[Mention], list[Mention]]:
+    """The parts, the wholes, and the scopes: 'X中，Y占Z' names Z as the whole, X only says
+    where both are ('基本支出中，物业管理费占商品和服务支出的比重')."""
     if at < 0:
-        return ms, []
+        return ms, [], []
     before = [m for m in ms if m.end <= at]
     after = [m for m in ms if m.start >= at]
     # the department's grand total named as such ('占科协全部预算') is a whole too; a bare
@@ -139,11 +144,12 @@ def _parts_and_wholes(q: Question, ms: list[Mention], at: int) -> tuple[list[Men
         if not all(is_generic(fold(e.name)) for e in m.entries) or all(h.how == "total" for h in m.hits)
     ]  # fmt: skip
     parts = list(before)
+    scopes: list[Mention] = []
     # 'Y中X占', 'X在Y里占': a mention followed by 里/中 and then another mention is the whole.
     if len(before) >= 2:
         for m in before[:-1]:
             if _CONTAINER.match(q.text[m.end :]) or q.text[max(0, m.start - 1) : m.start] == "在":
-                wholes.append(m)
+                (scopes if wholes else wholes).append(m)
                 parts.remove(m)
                 break
         else:
@@ -152,7 +158,7 @@ def _parts_and_wholes(q: Question, ms: list[Mention], at: int) -> tuple[list[Men
             ):
                 wholes.append(before[1])
                 parts.remove(before[1])
-    return parts, wholes
+    return parts, wholes, scopes
 
 
 def _share_of(
@@ -165,6 +171,9 @@ def _share_of(
                 b.figure.yuan if b.figure.yuan is not None else b.figure.value, q.places or 1)  # fmt: skip
     if s.value > 100:
         draft = Draft("not_found", f"{W.subject(a)}大于{W.subject(b)}，不是它的一部分。", [a, b])
+        # a pairing the check rejects says this whole is not the one meant: any valid reading
+        # of the same words is preferred, the rejection is said only when none is left
+        quality *= 0.9
     else:
         text = f"{W.subject(a)}为{W.shown(a.figure)}，{W.subject(b)}为{W.shown(b.figure)}，占比{W.plain(s.value)}%。"
         draft = Draft("answered", text, [a, b], [Result(s.value, "%", "占比")], [s])

@@ -30,3 +30,18 @@ def test_a_two_digit_year_is_written_out_and_nothing_else(text, folded):
     from core.text import normalize_question
 
     assert normalize_question(text) == folded
+
+
+def test_sounds_alike_is_the_pinyin_slip_test():
+    from core.text import sounds_alike
+
+    assert sounds_alike("报", "保") and sounds_alike("察", "查") and sounds_alike("行", "型")  # 行 reads xing too
+    assert not sounds_alike("狗", "人") and not sounds_alike("全", "金")
+
+
+def test_place_names_end_where_a_place_ends_not_inside_a_word():
+    from core.text import department_core, place_ends
+
+    assert place_ends("山东省鲁东市黄台区市场监督管理局") == [3, 6, 9]  # not the 市 of 市场
+    assert department_core("重庆市渝北区城市管理局") == "城市管理局"
+    assert department_core("重庆市渝北区科学技术协会") == "科学技术协会"

@@ -8,6 +8,7 @@ import pytest
 
 from qa.match import find_hits, heads, mentions
 from qa.question import read
+from tests.qa.conftest import SEED_ID
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +100,15 @@ def test_what_an_item_pays_for_is_that_item(engine, doc, question, value):
 def test_those_few_and_such_ask_nothing(seed):
     q = read("那几辆车的油费什么的", seed)
     assert not q.has_op("count", "text"), q.cues
+
+
+def test_an_everyday_word_typed_with_a_homophone_is_still_the_item(engine):
+    # 北江区民政局: 2081902 农村最低生活保障金支出 8,460,000.00元; '低报金' is 低保金 (bao) mistyped
+    a = engine.answer("北江民政局农村低报金今年安排多少", doc_id="workbook-budget-2024")
+    assert a.status == "answered" and [(r.value, r.unit) for r in a.results] == [(Decimal("8460000.00"), "元")]
+
+
+def test_a_slip_that_does_not_sound_alike_is_no_match(engine):
+    # '养狗的钱' differs from an everyday word for 人员经费 ('养人的钱') by one character that sounds different
+    a = engine.answer("科协今年养狗的钱有多少", doc_id=SEED_ID)
+    assert a.status != "answered" or "人员经费" not in a.text

@@ -128,3 +128,25 @@ def test_each_subject_of_a_sentence_with_the_columns_asked(engine):
     assert {(Decimal(v), "元") for v in ("2563460.00", "558400.00", "291000.00", "2760000.00")} <= values(a)
     b = engine.answer("科普经费项目执行数是多少", doc_id="kexie-final-2023")
     assert b.status == "answered" and b.results[0].value == Decimal("2563460.00") and "执行数" in b.text
+
+
+def test_a_change_from_the_previous_year_the_sentence_states(engine):
+    # 渭北区应急管理局: 表八 lists only 2023 (82,500.00); the 说明 says 比2022年度87,570.00元减少
+    a = engine.answer("应急局的三公经费跟前一年比是多了还是少了", doc_id="document-final-2023")
+    assert a.status == "answered" and a.interpretation.operation == "change"
+    values = [(r.value, r.unit) for r in a.results]
+    assert (Decimal("82500.00"), "元") in values and (Decimal("87570.00"), "元") in values
+    assert "减少5,070.00元" in a.text
+
+
+def test_a_department_named_by_its_usual_short_name(engine):
+    # 市场监督管理局 is 市监局 to everyone: the 市 is the name's, not a city level
+    a = engine.answer("市监局一共有多少台执法车")
+    assert a.status == "answered" and a.doc_id == "printed-budget-2024"
+    assert [(r.value, r.unit) for r in a.results] == [(Decimal("8"), "辆")]
+
+
+def test_an_everyday_word_for_a_missing_item_is_not_the_grand_total(engine):
+    # 西坪区退役军人事务局 has no 会议费: '开会' must not fall back to the 合计
+    a = engine.answer("退役军人局去年开会花了多少钱", doc_id="legacy-final-2023")
+    assert a.status != "answered"

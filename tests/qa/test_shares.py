@@ -14,3 +14,15 @@ def test_a_share_of_a_stated_whole_takes_the_part_its_sentences_state(engine):
     # → 62,386,500 / 80,396,500 = 77.6 %, not 表一's 政府性基金 income over the procurement total
     a = engine.answer("政府采购预算总额中，政府性基金预算财政拨款政府采购占比多少", doc_id="pipe-fund-budget-2025")
     assert a.results and a.results[0].value == Decimal("77.6"), a.text
+
+
+def test_a_scope_before_the_part_is_no_whole_when_a_whole_is_named(engine):
+    # 渭北区应急管理局 表六: 30209 物业管理费 96,000.00 of 302 商品和服务支出 709,500.00 → 13.5%
+    a = engine.answer("2023年一般公共预算财政拨款基本支出中，物业管理费占商品和服务支出的比重是多少？", doc_id="document-final-2023")
+    assert a.status == "answered" and [(r.value, r.unit) for r in a.results] == [(Decimal("13.5"), "%")]
+
+
+def test_the_final_as_a_share_of_its_budget_is_the_completion_rate(engine):
+    # 西坪区退役军人事务局 表八 三公经费: 决算 2.51 of 年初预算 2.80 万元 → 89.6%
+    a = engine.answer("一般公共预算财政拨款三公经费决算数占年初预算数的百分比是多少？", doc_id="legacy-final-2023")
+    assert a.status == "answered" and (Decimal("89.6"), "%") in [(r.value, r.unit) for r in a.results]
