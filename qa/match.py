@@ -60,7 +60,7 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     cue_positions = {i for s, e in q.cue_spans("op", "year", "base", "filler", "particle", "counter", "unit", "department") for i in range(s, e)}
     hits += _gapped(text, entries, cue_positions, [h.span for h in hits if h.how in ("name", "variant", "code")])
     # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
-    cues = q.cue_spans("table")
+    cues = q.cue_spans("table", "table_no")
     hits = [
         h
         for h in hits

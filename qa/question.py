@@ -187,6 +187,7 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
             q.cues.append(Cue(start, end, "table", table))
             if table in _ROLES:
                 q.roles.add(_ROLES[table])
+    _table_titles(q)
     for m in _ECON.finditer(text):  # '政府预算经济分类', '部门经济科目' …: which economic classification
         gov = m.group(1) == "政府"
         q.cues.append(Cue(m.start(), m.end(), "table", "政府经济分类" if gov else "部门经济分类"))
@@ -244,6 +245,21 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
             q.cues += [Cue(start, start + len(word), "everyday", word) for start in _all(text, word)]
     _background(q)
     return q
+
+
+def _table_titles(q: Question) -> None:
+    """'一般公共预算财政拨款项目支出决算表中30227委托业务费': a table named by its own title
+    (without year and department) is that table, as '表七' would be."""
+    dep = fold(q.doc.department or "")
+    for t in q.doc.tables:
+        title = re.sub(r"^\d{4}年度?", "", fold(t.title or ""))
+        title = re.sub(r"^\d{4}年度?", "", title.removeprefix(dep).removeprefix(department_core(dep)))
+        if len(title) < 8 or not title.endswith("表") or t.no is None:
+            continue
+        for start in _all(q.text, title):
+            q.cues.append(Cue(start, start + len(title), "table_no", str(t.no)))
+            if t.no not in q.table_nos:
+                q.table_nos.append(t.no)
 
 
 def _approx_cues(q: Question) -> None:

@@ -169,3 +169,10 @@ def test_the_year_before_last_of_a_final_account_is_the_year_it_compares_with(en
     assert a.status == "answered"
     assert {(Decimal("94836.40"), "元"), (Decimal("101284.50"), "元")} <= {(r.value, r.unit) for r in a.results}
     assert "减少" in a.text
+
+
+def test_a_table_named_by_its_own_title_is_that_table(engine):
+    # 渭北区应急管理局 表七 is the 一般公共预算财政拨款项目支出决算表: 30227 委托业务费 888,600.00元
+    a = engine.answer("一般公共预算财政拨款项目支出决算表中30227委托业务费的决算数是多少", doc_id="document-final-2023")
+    assert a.status == "answered" and [(r.value, r.unit) for r in a.results] == [(Decimal("888600.00"), "元")]
+    assert "表七" in a.text
