@@ -158,19 +158,32 @@ def _glossary_slips(text: str, entries: list[Entry], source: str, covered: list[
     input method slips): as the word, a little less sure. Never a
     word the disclosure itself prints, nor one overlapping a name the question spells right."""
     out: list[Hit] = []
-    for word in (w for w in vocabulary().everyday if len(w) >= 3):
-        for i in range(len(text) - len(word) + 1):
-            window = text[i : i + len(word)]
-            wrong = [k for k, (a, b) in enumerate(zip(window, word, strict=True)) if a != b]
-            if len(wrong) != 1 or wrong[0] == 0 or window in source or not _HAN.match(window[wrong[0]]):
+    masked, lengths = _everyday_masked()
+    for n in lengths:
+        for i in range(len(text) - n + 1):
+            window = text[i : i + n]
+            if window in source or any(s < i + n and i < e for s, e in covered):
                 continue
-            if window[wrong[0]] in _FUNCTION_CHARS or any(s < i + len(word) and i < e for s, e in covered):
-                continue
-            if not sounds_alike(window[wrong[0]], word[wrong[0]]):
-                continue  # '养狗的钱' is no slip of 养人的钱: a slip sounds like the right character
-            for h in _glossary(word, entries):
-                out.append(Hit(h.entry, i, i + len(word), "fuzzy", round(h.quality - 0.12, 3)))
+            for k in range(1, n):
+                ch = window[k]
+                if ch in _FUNCTION_CHARS or not _HAN.match(ch):
+                    continue
+                for word in masked.get(window[:k] + "\0" + window[k + 1 :], ()):
+                    # '养狗的钱' is no slip of 养人的钱: a slip sounds like the right character
+                    if word[k] != ch and sounds_alike(ch, word[k]):
+                        out += [Hit(h.entry, i, i + n, "fuzzy", round(h.quality - 0.12, 3)) for h in _glossary(word, entries)]
     return out
+
+
+@cache
+def _everyday_masked() -> tuple[dict[str, tuple[str, ...]], tuple[int, ...]]:
+    """The everyday words of three characters or more, each with one character after the first
+    masked: a window of the question is looked up, not compared with every word."""
+    masked: dict[str, list[str]] = {}
+    for word in (w for w in vocabulary().everyday if len(w) >= 3):
+        for k in range(1, len(word)):
+            masked.setdefault(word[:k] + "\0" + word[k + 1 :], []).append(word)
+    return {k: tuple(v) for k, v in masked.items()}, tuple(sorted({len(w) for ws in masked.values() for w in ws}))
 
 
 def _projects(text: str, entries: list[Entry], source: str) -> list[Hit]:
