@@ -186,38 +186,19 @@ class AnswerEngine:
         if len(parts) > 1:
             answers: list[Answer] = []
             earlier: list[str] = []  # the clauses before, as context (an item one of them found included)
-            for part in parts:
-                if answers and self._only_why(part, doc) and compound.gave_reason(answers[-1]):
+            # each clause read once, for the checks below (the answer reads it in its context)
+            qs = [read(part, doc, self._years[doc.id]) for part in parts]
+            for i, part in enumerate(parts):
+                if answers and _only_why(qs[i]) and compound.gave_reason(answers[-1]):
                     continue  # '…少了多少？为啥' — the answer before already quotes why
-                if answers and self._only_amounts(part, earlier[-1], doc) and compound.listed(answers[-1]):
+                if answers and _only_amounts(qs[i], earlier[-1]) and compound.listed(answers[-1]):
                     continue  # '有哪几个项目，各给了多少钱' — the listing before gives each amount
-                if answers and self._beyond_years(parts[len(earlier) - 1], part, doc):
-                    continue  # '2025年的预算出来了吗，多少钱' — the year the answer before refused
+                if answers and qs[i - 1].out_of_range and not qs[i].years:
+                    continue  # '2025年的预算出来了吗，多少钱' — the clause before names a year the document cannot have, this one none: the refusal before says so
                 answers.append(self._answer_one(part, [*history, *earlier], doc))
                 earlier.append(compound.as_context(part, answers[-1]))
             return compound.join(question, answers)
         return self._answer_one(question, history, doc)
-
-    def _beyond_years(self, before: str, part: str, doc: Document) -> bool:
-        """The clause before names a year the document cannot have, and this one names none:
-        it asks about that year too, and the refusal before says so."""
-        years = self._years[doc.id]
-        return bool(read(before, doc, years).out_of_range) and not read(part, doc, years).years
-
-    def _only_why(self, part: str, doc: Document) -> bool:
-        """A clause that asks nothing but why ('为啥', '原因是什么'): every word it has is a reason cue."""
-        q = read(part, doc, self._years[doc.id])
-        words = {i for c in q.cues if c.kind == "op" and c.value in ("reason", "text") for i in range(c.start, c.end)}
-        return q.has_op("reason") and content_positions(q) <= words
-
-    def _only_amounts(self, part: str, before: str, doc: Document) -> bool:
-        """A clause that asks only how much of each ('各给了多少钱', '每个项目多少钱'): no word of
-        its own beyond asking words and the words of the clause before."""
-        q = read(part, doc, self._years[doc.id])
-        if not q.ops() <= {"value", "per_unit", "breakdown"}:
-            return False
-        asking = {i for c in q.cues if c.kind in ("op", "particle", "unit") for i in range(c.start, c.end)}
-        return all(q.text[i] in before for i in content_positions(q) - asking)
 
     def _labelled(self, answer: Answer) -> Answer:
         """In a corpus of several departments the reading says which disclosure it read."""
@@ -536,3 +517,18 @@ def _retrieved(retriever: PassageRetriever, question: str, doc: Document) -> lis
         for p in doc_passages(doc)
         if p.provenance.line in ranks
     ]
+
+
+def _only_why(q: Question) -> bool:
+    """A clause that asks nothing but why ('为啥', '原因是什么'): every word it has is a reason cue."""
+    words = {i for c in q.cues if c.kind == "op" and c.value in ("reason", "text") for i in range(c.start, c.end)}
+    return q.has_op("reason") and content_positions(q) <= words
+
+
+def _only_amounts(q: Question, before: str) -> bool:
+    """A clause that asks only how much of each ('各给了多少钱', '每个项目多少钱'): no word of
+    its own beyond asking words and the words of the clause before."""
+    if not q.ops() <= {"value", "per_unit", "breakdown"}:
+        return False
+    asking = {i for c in q.cues if c.kind in ("op", "particle", "unit") for i in range(c.start, c.end)}
+    return all(q.text[i] in before for i in content_positions(q) - asking)

@@ -240,9 +240,9 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     _approx_cues(q)
     # an everyday word for a 科目 ('开会' → 会议费) names an item even where it holds a particle
     # ('会'): a disclosure without that 科目 leaves it unexplained, it is no filler
-    for word in v.everyday:
-        if len(word) >= 2:
-            q.cues += [Cue(start, start + len(word), "everyday", word) for start in _all(text, word)]
+    by_first = _everyday_by_first()
+    for start, ch in enumerate(text):
+        q.cues += [Cue(start, start + len(w), "everyday", w) for w in by_first.get(ch, ()) if text.startswith(w, start)]
     _background(q)
     return q
 
@@ -302,6 +302,17 @@ def mark_aside(q: Question, named: Sequence[tuple[int, int]]) -> None:
         a < end and start < b for a, b in named
     ):
         q.cues.append(Cue(start, end, "context", "clause"))
+
+
+@lru_cache(maxsize=1)
+def _everyday_by_first() -> dict[str, tuple[str, ...]]:
+    """The glossary's everyday words of two characters or more, by their first character: one
+    pass over the question instead of a search for each of the words."""
+    out: dict[str, list[str]] = {}
+    for word in vocabulary().everyday:
+        if len(word) >= 2:
+            out.setdefault(word[0], []).append(word)
+    return {ch: tuple(words) for ch, words in out.items()}
 
 
 def _all(text: str, word: str) -> list[int]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 
 from core.records import Interpretation, ItemRef, Result
@@ -213,17 +212,14 @@ def score(reading: Reading, q: Question) -> Reading:
 _CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "composition")  # asked, and a single figure does not do it
 
 
-_AMOUNT = re.compile(r"(-?[\d,]+(?:\.\d+)?)(万元|元)")
-
-
 def _off_approx(reading: Reading, q: Question) -> float:
     """'一般公共服务支出两百多万都花在哪了': a reading that shows no amount in the range the
     asker gives is about another figure — weighed lower, as a tie-breaker, never refused."""
     if not q.approx or not reading.answered:
         return 0.0
-    shown = [
-        Decimal(n.replace(",", "")) * (10_000 if unit == "万元" else 1) for n, unit in _AMOUNT.findall(reading.draft.text)
-    ]
+    # the figures the reading stands on, not amounts parsed back out of its phrasing
+    shown = [c.figure.yuan for c in reading.draft.candidates if c.figure.yuan is not None]
+    shown += [r.value * (10_000 if r.unit == "万元" else 1) for r in reading.draft.results if r.unit in ("元", "万元")]
     if not shown or any(a.holds(v) for a in q.approx for v in shown):
         return 0.0
     return 0.15
