@@ -141,7 +141,8 @@ def validate(questions: Sequence[Question], docs: Iterable[str] | None = None) -
             problems.append(f"{where}: empty question")
         if q.get("doc") is None:  # a question over the corpus: the documents it involves
             docs_of = q.get("docs")
-            if not isinstance(docs_of, list) or not docs_of:
+            # a refusal about a department the corpus does not have involves none of its documents
+            if not isinstance(docs_of, list) or (not docs_of and q.get("type") != "refusal"):
                 problems.append(f"{where}: a question with doc null lists its documents in 'docs'")
             elif known_docs is not None and set(docs_of) - known_docs:
                 problems.append(f"{where}: unknown docs {sorted(set(docs_of) - known_docs)}")
