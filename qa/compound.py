@@ -77,9 +77,19 @@ def gave_reason(answer: Answer) -> bool:
         return False
     # the answer's own figure and its change, not the amounts the quote itself gives as reasons
     own = [r for r in answer.results[:1]] + [r for r in answer.results if r.label.endswith(("差额", "变化额"))]
-    shown = {f"{abs(r.value):,}" for r in own} | {f"{abs(r.value):,}".rstrip("0").rstrip(".") for r in own}
-    quotes = re.findall(r"「([^」]*)」", answer.text)
+    # compared without thousands separators: disclosures print '691885.04' as often as '691,885.04'
+    shown = {f"{abs(r.value)}" for r in own} | {f"{abs(r.value)}".rstrip("0").rstrip(".") for r in own if "." in f"{r.value}"}
+    quotes = [t.replace(",", "") for t in re.findall(r"「([^」]*)」", answer.text)]
     return any(says_why(q) and any(v and v in q for v in shown) for q in quotes)
+
+
+def keeps(before: Answer, again: Answer) -> bool:
+    """An answer asked again with more words still gives every figure the first one gave
+    (the reason added, nothing of the amount lost)."""
+    have = {(r.value, r.unit) for r in again.results}
+    # a quote alone is not the amount's answer: the table's cells stay the answer
+    quoted = again.interpretation is None or again.interpretation.operation in ("reason", "text", "define")
+    return again.status == "answered" and not quoted and all((r.value, r.unit) in have for r in before.results)
 
 
 def listed(answer: Answer) -> bool:

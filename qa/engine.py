@@ -188,14 +188,24 @@ class AnswerEngine:
             earlier: list[str] = []  # the clauses before, as context (an item one of them found included)
             # each clause read once, for the checks below (the answer reads it in its context)
             qs = [read(part, doc, self._years[doc.id]) for part in parts]
+            asked: list[str] = []  # the clause each answer answers
             for i, part in enumerate(parts):
-                if answers and _only_why(qs[i]) and compound.gave_reason(answers[-1]):
-                    continue  # '…少了多少？为啥' — the answer before already quotes why
+                if answers and _only_why(qs[i]):
+                    if compound.gave_reason(answers[-1]):
+                        continue  # '…少了多少？为啥' — the answer before already quotes why
+                    # '多了多少？为什么': why that changed — the clause before asked again with it
+                    whole = f"{asked[-1]}，{part}"
+                    again = self._answer_one(whole, [*history, *earlier[:-1]], doc)
+                    if compound.gave_reason(again) and compound.keeps(answers[-1], again):
+                        answers[-1], asked[-1] = again, whole
+                        earlier[-1] = compound.as_context(whole, again)
+                        continue
                 if answers and _only_amounts(qs[i], earlier[-1]) and compound.listed(answers[-1]):
                     continue  # '有哪几个项目，各给了多少钱' — the listing before gives each amount
                 if answers and qs[i - 1].out_of_range and not qs[i].years:
                     continue  # '2025年的预算出来了吗，多少钱' — the clause before names a year the document cannot have, this one none: the refusal before says so
                 answers.append(self._answer_one(part, [*history, *earlier], doc))
+                asked.append(part)
                 earlier.append(compound.as_context(part, answers[-1]))
             return compound.join(question, answers)
         return self._answer_one(question, history, doc)
@@ -268,7 +278,9 @@ class AnswerEngine:
         )
         for op, run in steps:
             percent_change = op == "growth" and q.unit_asked == "%" and bool(cued & {"diff", "change"})
-            if op in cued or (op == "count" and _counter_asked(q)) or percent_change:
+            # '多了多少，为什么': a change asked with its reason (the change reading quotes it)
+            why_changed = op == "change" and "reason" in cued and bool(cued & {"diff", "growth"})
+            if op in cued or (op == "count" and _counter_asked(q)) or percent_change or why_changed:
                 if op == "composition" and "breakdown" in cued:
                     continue  # the same readings
                 found += run()

@@ -737,10 +737,23 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
         for m in re.finditer(bare, q.text):
             entries = total_entries(catalog, q.doc.id, income=m.group() == "收入")
             if entries:
-                hits = tuple(Hit(e, m.start(), m.end(), "total", round(0.75 - 0.04 * min(k, 3), 3)) for k, e in enumerate(entries))
+                # '妇联今年的钱', '科协的预算': the department's own money, said in so many words
+                top = 0.85 if _owned_by_department(q, m.start()) else 0.75
+                hits = tuple(Hit(e, m.start(), m.end(), "total", round(top - 0.04 * min(k, 3), 3)) for k, e in enumerate(entries))
                 out.append(Mention(m.start(), m.end(), hits))
                 break
     return sorted(ms + out, key=lambda m: m.start)
+
+
+def _owned_by_department(q: Question, at: int) -> bool:
+    """The word at ``at`` follows the department's name with nothing between but years and
+    particles ('妇联今年的钱', '统计局2024年的预算')."""
+    for dep in (c for c in q.cues if c.kind == "department" and c.end <= at):
+        between = set(range(dep.end, at))
+        covered = {i for c in q.cues if c.kind in ("year", "base", "particle") for i in range(c.start, c.end)}
+        if between <= covered:
+            return True
+    return False
 
 
 _FREE_FORM = ("indicator", "narrative", "form")

@@ -41,13 +41,17 @@ def passages(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
         tables=tuple(q.table_nos),
         retrieval_weight=env.settings.passage_retrieval_weight,
     )
+    gives_reason = True
     if op == "reason":
-        found = [p for p in found if "原因" in p.text or "故此表无数据" in p.text] or found
+        why = [p for p in found if W.says_why(p.text) or "故此表无数据" in p.text]
+        gives_reason = bool(why)
+        found = why or found
     if not found:
         return []
     best = found[0]
     spans = _spans_in(q, best)
-    quality = 0.8 if op != "text" else 0.75
+    # asked why, a passage that states no reason answers only what it says: weighed as text
+    quality = 0.8 if op != "text" and gives_reason else 0.75 if op == "text" else 0.6
     draft = _numbers(q, _quote(found), env, named=any(m.quality >= 0.9 for m in ms))
     return [Reading(op, draft, spans=spans, quality=quality, strict=True)]
 

@@ -265,7 +265,7 @@ def _stated_reading(q: Question, env: Env, m: Mention | None, entries: list[Entr
         text += f"据说明{W.short_item(f.item)}{f.measure}{W.shown(f)}，即{q.doc.year - 1}年约为{prev.shown}。"
     else:
         text = f"根据说明，{W.short_item(f.item)}{f.measure}{W.shown(f)}。"
-    passages = _reason(q, env, (cur or change_c).entry)
+    passages = _reason(q, env, (cur or change_c).entry, abs(f.yuan) if f.yuan is not None else None)
     if passages:
         text += f"说明中写道：「{passages[0].text}」"
         extra = _sentence_figures(env, passages[0], cands)
@@ -273,7 +273,7 @@ def _stated_reading(q: Question, env: Env, m: Mention | None, entries: list[Entr
         results += [Result(c.figure.value, c.figure.unit, c.figure.item) for c in extra]
     draft = Draft("answered", text, cands, results, calcs, passages=passages[:1])
     return reading_for("change", q, cands, [m] if m is not None else [], draft, [q.doc.year - 1, q.doc.year],
-                       uses_total=m is None, quality=(m.quality if m is not None else 0.85) * 0.97)  # fmt: skip
+                       uses_total=m is None, quality=(m.quality if m is not None else 0.85) * 0.97 * _unsaid_why(q, passages))  # fmt: skip
 
 
 def _sentence_figures(env: Env, p, have: list[Candidate]) -> list[Candidate]:
@@ -307,7 +307,7 @@ def _pair_reading(q: Question, env: Env, m: Mention | None, prev: Candidate, cur
             results.append(Result(g.value, "%", "增长率"))
             text += f"（{'增长' if g.value > 0 else '下降'}{W.plain(abs(g.value))}%）"
         text += "。"
-    passages = _reason(q, env, cur.entry)
+    passages = _reason(q, env, cur.entry, _yuan(abs(d.value), d.unit))
     cands = [cur, prev]
     if passages:
         text += f"说明中写道：「{passages[0].text}」"
@@ -316,11 +316,18 @@ def _pair_reading(q: Question, env: Env, m: Mention | None, prev: Candidate, cur
         results += [Result(c.figure.value, c.figure.unit, c.figure.item) for c in extra]
     draft = Draft("answered", text, cands, results, calcs, passages=passages[:1])
     return reading_for("change", q, [cur], [m] if m is not None else [], draft, [prev.figure.year, cur.figure.year],
-                       uses_total=m is None, quality=0.85 if m is None else 1.0)  # fmt: skip
+                       uses_total=m is None, quality=(0.85 if m is None else m.quality) * _unsaid_why(q, passages))  # fmt: skip
 
 
-def _reason(q: Question, env: Env, e: Entry) -> list:
-    """The narrative sentence that explains the item's change ('主要原因是…')."""
+def _unsaid_why(q: Question, passages: list) -> float:
+    """Asked why, a change the disclosure gives no reason for answers only half the question."""
+    return 0.75 if q.has_op("reason") and not passages else 1.0
+
+
+def _reason(q: Question, env: Env, e: Entry, change: Decimal | None = None) -> list:
+    """The narrative sentence that explains the item's change ('主要原因是…'). One that states
+    the change itself (its amount, in either unit) comes first: a paragraph on all spending also
+    says why 住房公积金 rose, and only the sentence with the total's own change explains the total."""
     from qa.passages import doc_passages
 
     name = fold(W.short_item(e.name))
@@ -333,10 +340,23 @@ def _reason(q: Question, env: Env, e: Entry) -> list:
     for p in doc_passages(env.doc):
         body = fold(p.text)
         explains = W.says_why(body) and re.search(r"增加|减少|持平|增长|下降", body)
-        if name in body and explains and len(p.text) <= 220:
+        if name in body and explains and len(p.text) <= 400:
             best.append(p)
-    best.sort(key=lambda p: (not fold(p.text).startswith(name[:2]), len(p.text)))
+    stating = _stating(env, best, change) if change else set()
+    # then the sentence the item is the subject of ('（1）基本支出…较2023年增加…主要原因是'), not
+    # one that gives it as the reason of another change ('支出较2023年减少…主要是基本支出增加')
+    best.sort(key=lambda p: (id(p) not in stating, min(fold(p.text).find(name), 40) // 8, len(p.text)))
     return best
+
+
+def _yuan(value: Decimal, unit: str) -> Decimal | None:
+    return value * 10_000 if unit == "万元" else value if unit == "元" else None
+
+
+def _stating(env: Env, passages: list, change: Decimal) -> set[int]:
+    """The passages (by id) one of whose narrative figures is the change amount, in 元."""
+    amounts = [f for f in env.figures if f.origin == "narrative" and f.sentence and f.yuan is not None and abs(f.yuan) == change]
+    return {id(p) for p in passages if any(f.sentence in p.text for f in amounts)}
 
 
 def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:

@@ -47,7 +47,11 @@ _TOP_N = re.compile(
 # '怎么' before a change is 'why' ('怎么比去年还少了', '怎么没花完'), not 'how'
 # 'which' + a few words + the kind of row: the rows themselves are asked ('哪些项级科目', '哪几项功能
 # 科目', '哪些款级支出'), as the vocabulary's 哪些科目 asks them
-_HOW_COME = re.compile(r"怎么(?:会|还|就|又|突然)?[^,.?!;，。？！；]{0,8}?(?:少了|多了|减少|增加|下降|上升|降了|涨了|没花完|花不完|超了|超支|结余)")
+_HOW_COME = re.compile(r"(?P<how>怎么|咋)(?:会|还|就|又|突然)?[^,.?!;，。？！；]{0,8}?(?:少了|多了|减少|增加|下降|上升|降了|涨了|没花完|花不完|超了|超支|结余)")
+# Either direction asked ('多还是少', '是涨是跌', '增加了还是减少了'): which way it changed,
+# whatever the pair of words (the vocabulary's change list names whole phrases; this is the shape)
+_UP, _DOWN = r"(?:多|增加|增长|增|涨|上升|升|提高|高)", r"(?:少|减少|下降|减|降低|降|跌|低)"
+_EITHER_WAY = re.compile(rf"是?{_UP}了?(?:还是|或是|是){_DOWN}了?|是?{_DOWN}了?(?:还是|或是|是){_UP}了?")
 _NOT_COUNTERS = ("项目", "人员", "人数", "人民", "家庭", "名称", "场所", "件事", "台账", "类别", "期间")
 _PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?[\u4e00-\u9fff]{0,5}?(?:人员|人数|人口|职工|工作人员|干部|员工|编制|人(?![次民大才]))")
 # The grand total in so many words: '预算合计', '财政拨款支出一共', '一般公共预算支出合计', '全部支出'.
@@ -216,7 +220,10 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     for m in _which_rows().finditer(text):  # '哪些项级科目', '哪几项功能科目': which rows (a list)
         q.cues.append(Cue(m.start(), m.end(), "op", "list"))
     for m in _HOW_COME.finditer(text):  # '怎么比去年还少了': why it changed
-        q.cues.append(Cue(m.start(), m.start() + 2, "op", "reason"))
+        q.cues.append(Cue(m.start(), m.end("how"), "op", "reason"))
+    for m in _EITHER_WAY.finditer(text):
+        if not any(c.kind == "op" and c.value == "change" and c.start <= m.start() < c.end for c in q.cues):
+            q.cues.append(Cue(m.start(), m.end(), "op", "change"))
     _unit_cues(q)
     places = q.cue_spans("places")
     for m in _TOP_N.finditer(text):  # '前三', '最多的三样', '这三项' — how many items

@@ -150,3 +150,33 @@ def test_an_everyday_word_for_a_missing_item_is_not_the_grand_total(engine):
     # 西坪区退役军人事务局 has no 会议费: '开会' must not fall back to the 合计
     a = engine.answer("退役军人局去年开会花了多少钱", doc_id="legacy-final-2023")
     assert a.status != "answered"
+
+
+def test_a_total_change_is_explained_by_the_sentence_stating_that_change(engine):
+    # 云岭文旅委: 3,239.70 against 2,991.79 万元; the 说明 also says why 住房公积金 rose, but only
+    # '收、支预算总额各增加247.91万元，…主要原因是…文物保护修缮…' explains the total
+    a = engine.answer("文旅委的预算和上年比是升是降？原因呢", doc_id="wanyuan-budget-2024")
+    assert a.status == "answered" and a.interpretation.operation == "change"
+    assert (Decimal("247.91"), "万元") in values(a)
+    assert "文物保护修缮" in a.text and "住房公积金" not in a.text
+
+
+def test_the_departments_own_money_asked_with_why(engine):
+    # 樊东区统计局 (GBK file): 收支总预算 6,381,905.36 元, 各增加691,885.04元, 主要原因是第五次全国经济普查…
+    a = engine.answer("统计局今年的钱比上年多了多少？为啥", doc_id="gbk-budget-2024")
+    assert a.status == "answered"
+    assert (Decimal("691885.04"), "元") in values(a)
+    assert "经济普查" in a.text and "没有找到" not in a.text
+
+
+def test_asked_why_a_change_without_its_reason_does_not_win(engine):
+    # 表十 lists 80,000 against 90,000; the 说明 says 厉行节约，压减车辆经费
+    a = engine.answer("公务车的运行费为何少了", doc_id=SEED_ID)
+    assert a.status == "answered" and "厉行节约" in a.text
+
+
+def test_the_reason_quoted_is_the_items_own_not_one_it_is_the_reason_of(engine):
+    # '（1）基本支出…较 2023 年增加 236,498.19 元，主要原因是人员调入经费增加', not
+    # '支出较2023年减少…主要是基本支出预算增加236,498.19元'
+    a = engine.answer("基本支出咋增加了", doc_id=SEED_ID)
+    assert a.status == "answered" and "人员调入" in a.text

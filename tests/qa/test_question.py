@@ -176,3 +176,8 @@ def test_a_table_named_by_its_own_title_is_that_table(engine):
     a = engine.answer("一般公共预算财政拨款项目支出决算表中30227委托业务费的决算数是多少", doc_id="document-final-2023")
     assert a.status == "answered" and [(r.value, r.unit) for r in a.results] == [(Decimal("888600.00"), "元")]
     assert "表七" in a.text
+
+
+def test_either_direction_asked_is_a_change(seed):
+    for text in ("今年经费是多是少", "预算比去年多还是少", "三公经费涨了还是跌了", "支出是增是减"):
+        assert "change" in read(text, seed).ops(), text
