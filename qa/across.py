@@ -19,6 +19,7 @@ from core.records import Answer, Document, Interpretation, Result, Scope
 from core.text import department_aliases, format_amount, place_ends, short_department
 from core.vocab import vocabulary
 from qa import calc as C
+from qa import corpus
 from qa.compose import formula
 
 Ask = Callable[[str, Document], Answer]
@@ -68,7 +69,7 @@ def answer(question: str, text: str, scope: Scope, ask: Ask, verify: Verify) -> 
     if combined:
         lines.append(combined)
     status = "answered" if got else parts[0][1].status
-    if op in ("diff", "sum", "growth", "ratio") and not calcs:
+    if (op in ("diff", "sum", "growth", "ratio") or (op == "compare" and len(got) < 2)) and not calcs:
         # the calculation asked could not be made: each document's figure is shown, none is the answer
         status, results = ("not_found" if got else status), []
     text_out = "\n".join(lines)
@@ -118,7 +119,8 @@ def cut(text: str, scope: Scope) -> tuple[str, str, bool]:
 
     for a, b in scope.spans:
         mark(entity, a, b)
-    mark_words(entity, v.corpus.get("all_departments", ()))
+    for a, b in corpus.all_departments(text):
+        mark(entity, a, b)
     if scope.across == "years" or (scope.across == "departments" and len(set(scope.doc_years)) > 1):
         # each document is asked its own year below ('妇联今年的…比档案馆2024年的')
         for m in _YEAR.finditer(text):
@@ -185,7 +187,7 @@ def cut(text: str, scope: Scope) -> tuple[str, str, bool]:
 
 
 def _all_asked(text: str) -> bool:
-    return any(w in text for w in vocabulary().corpus.get("all_departments", ()))
+    return bool(corpus.all_departments(text))
 
 
 def _for(sub: str, d: Document, scope: Scope) -> str:
@@ -224,8 +226,10 @@ def short_name(department: str) -> str:
 def _names(scope: Scope) -> str:
     if len(scope.docs) > 4:
         kinds = {(d.year, d.kind) for d in scope.docs}
-        note = "；各文件的年度或类型不同，数字口径不完全可比" if len(kinds) > 1 else ""
-        return f"收录的全部部门（每个部门最新的一份公开文件）{note}"
+        if len(kinds) == 1:  # '2024年预算的这几个单位': every disclosure of that year and kind
+            (year, kind), = kinds
+            return f"收录的{year}年部门{kind}（{len(scope.docs)}个部门）"
+        return "收录的全部部门（每个部门最新的一份公开文件）；各文件的年度或类型不同，数字口径不完全可比"
     return "、".join(f"{d.department} {d.year}年{d.kind}" for d in scope.docs)
 
 
@@ -270,6 +274,8 @@ def _combine(
     if op == "sum":
         c = C.total([v for _, v in vals], unit)
         return f"合计{c.shown}（计算：{c.expr} = {c.shown}）。", [c], [Result(c.value, unit, "合计")]
+    if len(vals) != 2:  # a difference, ratio or rate is between two: which two is not a guess
+        return f"这个问题涉及{len(vals)}份公开文件，{_OPS.get(op, '差额')}只能在两者之间计算，请指明要比较的两个部门或年度。", [], []
     (d1, a), (d2, b) = vals[0], vals[1]
     if op == "ratio":
         if b == 0:

@@ -29,10 +29,9 @@ def resolve(text: str, docs: Sequence[Document], covered: Mapping[str, set[int]]
         by_dept.setdefault(d.department, []).append(d)
     named = _named(text, by_dept)
     spans = tuple(sorted({s for ss in named.values() for s in ss}))
-    v = vocabulary().corpus
     if named:
         depts = sorted(named, key=lambda dep: min(named[dep]))  # in the order the question names them
-    elif len(by_dept) == 1 or any(w in text for w in v.get("all_departments", ())):
+    elif len(by_dept) == 1 or _all_asked(text):
         depts = list(by_dept)
     else:
         return Scope((), ask=tuple(ds[0] for ds in by_dept.values()))
@@ -52,6 +51,14 @@ def resolve(text: str, docs: Sequence[Document], covered: Mapping[str, set[int]]
         chosen += picked
         per_doc += [tuple(sorted(ys)) if len(picked) == 1 else (d.year,) for d in picked]
         years |= ys
+    if not named and _YEAR.search(text) and not _relative(text) and len(depts) > 1:
+        # '2024年预算的这几个单位': the departments whose disclosure is of that year (a 2025 预算
+        # printing its 2024 column is another year's disclosure); the others are not among 'these'
+        # (with fewer than two left, each says what it covers)
+        kept = [(d, ys) for d, ys in zip(chosen, per_doc, strict=True) if d.year == max(ys)]
+        if len(kept) >= 2:
+            chosen, per_doc = [d for d, _ in kept], [ys for _, ys in kept]
+            depts = [d.department for d in chosen]
     across = "departments" if len(depts) > 1 else ("years" if len(chosen) > 1 else None)
     return Scope(tuple(chosen), across=across, spans=spans, years=tuple(sorted(years)), doc_years=tuple(per_doc))
 
@@ -104,8 +111,20 @@ def _shared_mentions(named: Mapping[str, list[tuple[int, int]]]) -> set[str]:
     return {dep for deps in by_span.values() if len(deps) > 1 for dep in deps}
 
 
+# '这几个单位', '这么多单位里', '几个部门', '每家': every department, as a construction (the
+# vocabulary's all_departments list names the fixed phrases)
+_EVERY = re.compile(r"(?:这|那)?(?:几|些|么多|多|所有|全部|各|每)(?:个|家|所)?(?:单位|部门|机构)|每一?家")
+
+
+def all_departments(text: str) -> list[tuple[int, int]]:
+    """Spans of the words asking about every department of the corpus."""
+    words = vocabulary().corpus.get("all_departments", ())
+    spans = [m.span() for w in words for m in re.finditer(re.escape(w), text)]
+    return spans + [m.span() for m in _EVERY.finditer(text)]
+
+
 def _all_asked(text: str) -> bool:
-    return any(w in text for w in vocabulary().corpus.get("all_departments", ()))
+    return bool(all_departments(text))
 
 
 def _pick(
@@ -139,6 +158,33 @@ def _pick(
             return [pool[0]], years  # a year no document has: the newest says what it covers
         per_year.append(d)
     return list(dict.fromkeys(per_year)), years
+
+
+def absolute_years(text: str, picked: Document, docs: Sequence[Document]) -> str:
+    """'档案馆去年接待费预算' over its 2025 and 2024 disclosures: 去年 is 2024 (relative to the
+    department's newest), and the 2024 document that answers must read it so, not as its own
+    去年 (2023). The relative words become the years they stood for; unchanged when the picked
+    document is the newest."""
+    mine = sorted((d for d in docs if d.department == picked.department), key=lambda d: (-d.year, d.kind != "预算"))
+    newest = mine[0] if mine else picked
+    if newest.id == picked.id:
+        return text
+    v = vocabulary()
+    words = {w: key for key in _OFFSETS for w in v.years.get(key, ())}
+    pattern = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+    def year_of(m: re.Match[str]) -> str:
+        offset = _OFFSETS[words[m.group()]]
+        y = newest.year if newest.kind == "决算" and offset in (0, -1) else newest.year + offset
+        return f"{y}年"
+
+    return re.sub(pattern, year_of, text) if pattern else text
+
+
+def _relative(text: str) -> bool:
+    """Does the text say a year relative to now ('今年', '上一年')?"""
+    v = vocabulary()
+    return any(w in text for key in (*_OFFSETS, "both") for w in v.years.get(key, ()))
 
 
 def _years(text: str, newest: Document) -> set[int]:

@@ -27,6 +27,7 @@ from qa import (
     compose,
     compound,
     context,
+    corpus,
     decide,
     difference,
     guard,
@@ -165,7 +166,9 @@ class AnswerEngine:
                     lambda sub, d: self._answer_one(sub, [], d), self._unverified_across,
                 )  # fmt: skip
             doc_id = scope.docs[0].id
-            answer = self._labelled(self._answer_in(question, history, doc_id))
+            # 今年/去年 were read against the department's newest disclosure: so must the one picked
+            own = corpus.absolute_years(question, scope.docs[0], self.store.documents)
+            answer = self._labelled(self._answer_in(own, history, doc_id))
             if answer.status == "not_found" and (each := self.scoper.year_by_year(scope)) is not None:
                 # '档案馆政府采购今年比去年降了多少': the newer document prints last year's columns,
                 # not this item — each year from its own document
@@ -409,6 +412,12 @@ class AnswerEngine:
                 continue  # '想问下区科协': a level and a kind, no place — the unit check below
             if region in dep and "市级" not in text and (name in dep or any(b - a == len(name) for a, b in short_names(name, core, vocabulary().institutions))):
                 continue  # this department, by its short name ('梧桐区卫健委')
+            # '黄台市场监管局': the 市 is 市场's, and the place is the department's own (黄台区) without its level
+            whole, places = region[-1] + name, re.findall(r"(.+?)(?:省|市|区|县)", dep[: len(dep) - len(core)])
+            if len(region) > 2 and places and region[:-1].endswith(places[-1]) and "市级" not in text and (whole in dep or any(
+                b - a == len(whole) for a, b in short_names(whole, core, vocabulary().institutions)
+            )):
+                continue
             mention = region + name
             expanded = mention
             for short, full in DEPARTMENT_ABBREVIATIONS.items():

@@ -162,3 +162,11 @@ def test_a_sentence_giving_each_subject_its_columns_keeps_the_subject(seed_parse
     assert got[("科普经费项目", "执行数")] == Decimal("2563460.00")
     assert got[("科普经费项目", "自评得分")] == Decimal("95")
     assert got[("院士专家工作站运行经费项目", "执行数")] == Decimal("558400.00")
+
+
+def test_the_department_speaking_of_itself_names_no_item():
+    # '2024年本部门政府采购预算3,892,000.00元' is the 政府采购 figure, not one of '本部门政府采购'
+    from ingest.figures import _label
+
+    assert _label("2024年本部门政府采购预算")[0] == "政府采购"
+    assert _label("本单位“三公”经费预算")[0] == "三公经费"

@@ -171,3 +171,52 @@ def test_each_department_is_asked_the_year_named_beside_it(engine) -> None:
     a = engine.answer("妇联今年的公务接待费比档案馆2025年的多多少")
     assert {d for d in a.interpretation.doc_ids} == {"notoc-budget-2024", "archive-budget-2025"}
     assert [(r.value, r.unit) for r in a.results] == [(Decimal("5500.00"), "元")]  # 9000.00 - 3500.00
+
+
+def test_last_year_of_a_department_is_read_against_its_newest_disclosure(engine) -> None:
+    # 档案馆 has a 2025 and a 2024 预算: 去年 is 2024, answered by the 2024 document as 2024
+    # (表六 30217 公务接待费 3,000.00 元), not as that document's own 去年 (2023: 0.40 万元)
+    answer = engine.answer("档案馆上年的公务接待费安排了多少")
+    assert answer.status == "answered" and answer.interpretation.years == (2024,)
+    assert (Decimal("3000.00"), "元") in _values(answer)
+
+
+def test_a_comparison_with_one_side_missing_is_not_an_answer(engine) -> None:
+    # 渭北区应急管理局 prints 30215 会议费 4,200.00 元; 西坪区退役军人事务局 has no 会议费: which is
+    # larger cannot be said, and the one figure found is no answer to it
+    answer = engine.answer("西坪退役军人事务局和渭北应急局2023年会议费哪家的大")
+    assert answer.interpretation.operation == "compare"
+    assert answer.status == "not_found" and not answer.results
+    assert "4,200.00元" in answer.text and "无法比较" in answer.text
+
+
+def test_a_place_without_its_level_before_a_name_beginning_with_that_level(engine) -> None:
+    # '黄台市场监管局': 黄台区's 市场监督管理局 (the 市 belongs to 市场), not a 黄台市
+    answer = engine.answer("黄台市场监管局的政府采购预算是多少")
+    assert answer.status == "answered" and answer.doc_id == "printed-budget-2024"
+    assert (Decimal("3892000.00"), "元") in _values(answer)
+
+
+def test_every_department_said_as_a_construction(engine) -> None:
+    from qa.corpus import all_departments
+
+    for text in ("这几个单位的办公费", "这么多部门里谁的车最多", "每家的三公经费", "所有机构的会议费"):
+        assert all_departments(text), text
+    assert not all_departments("科协的单位性质是什么")
+
+
+def test_the_departments_of_a_named_year_are_those_whose_disclosure_is_of_that_year(engine) -> None:
+    # the 2024 预算s: 档案馆 18,000 (1.80万元) + 科协 101,000 + 统计局 32,000 + 妇联 25,000 (2.50万元)
+    # + 市场监管局 208,000 + 文旅委 182,000 (18.20万元) + 图书馆 3,000 + 民政局 58,000; not 住建委's
+    # 2025 预算 (its 2024 column) and no 2023 决算
+    answer = engine.answer("2024年预算的这几个单位三公经费加在一起多少")
+    assert answer.status == "answered"
+    assert [(r.value, r.unit) for r in answer.results] == [(Decimal("627000.00"), "元")]
+    assert "pipe-fund-budget-2025" not in answer.interpretation.doc_ids
+
+
+def test_a_difference_over_more_than_two_departments_is_not_a_guess(engine) -> None:
+    # eight 2024 预算s: a difference has no two to subtract; none is picked
+    answer = engine.answer("2024年预算的这几个单位三公经费差多少")
+    assert answer.status != "answered" and not answer.results
+    assert "两者之间" in answer.text
