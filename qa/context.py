@@ -28,6 +28,9 @@ _QUALIFIER_ONLY = ("基本支出", "项目支出", "人员经费", "日常公用
                    "一般公共预算", "财政拨款")  # fmt: skip
 
 
+_INSIDE = re.compile(r"(?:^|(?<=[，,]))(?:这|那)?(?:其中|里面|里头|当中|之中)")  # at a clause's start
+
+
 def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
     if not history:
         return question
@@ -66,8 +69,9 @@ def resolve(question: str, history: Sequence[str], analyse: Analyse) -> str:
         return f"{'和'.join(item_words)}{_LEAD.sub('', text)}"
     if cur.has_op("share") and cur_ms:
         at = min((s for s, _ in cur.op_spans("share")), default=-1)
-        if text.startswith("其中") and item_words:
-            return f"{item_words[0]}中{_LEAD.sub('', text[2:])}"
+        # '其中/里面/这当中公务用车购置费占多少': a part of the item asked before
+        if (inside := _INSIDE.search(text)) and item_words:
+            return f"{item_words[0]}中{_LEAD.sub('', text[inside.end() :])}"
         if at >= 0 and all(m.start > at for m in cur_ms) and item_words:
             return f"{'和'.join(item_words)}{_LEAD.sub('', text)}"
     if _LEAD.match(text) or _TAIL.search(text).group():

@@ -17,3 +17,10 @@ def test_a_follow_up_about_things_counted_before_does_not_count_them_again(engin
     # the follow-up must not answer '车辆为3辆' again
     a = engine.answer("车牌多少", history=["农委那几辆车是什么牌子"], doc_id="final-accounts-2023")
     assert a.status != "answered" or all(r.unit != "辆" for r in a.results), a.text
+
+
+def test_a_part_inside_the_item_asked_before(engine):
+    # 表十: 公务接待费 21,000 of 三公经费 101,000 → 20.8 %; '这当中' points at the 三公经费 asked before
+    a = engine.answer("这当中接待费占几成", history=["科协三公经费预算多少"], doc_id="cq-yubei-kexie-2024-budget")
+    assert a.status == "answered" and a.interpretation.operation == "share"
+    assert (Decimal("20.8"), "%") in {(r.value, r.unit) for r in a.results}
