@@ -144,7 +144,8 @@ def _text_figures(
         # parenthesis are its own items; after it closes, the sentence is about the total again
         outer: str | None = None
         for c_start, clause in _spans(sentence, _CLAUSE):
-            if not _NUMBER_UNIT.search(clause):
+            # a clause saying nothing was planned ('2024年未安排预算') names no item: the lead stays
+            if not _NUMBER_UNIT.search(clause) and not _NOTHING_PLANNED.search(clause):
                 lead = _clean_subject(re.sub(r"\s+", "", _LIST_MARK.sub("", clause.strip())))
             for m in _NUMBER_UNIT.finditer(clause):
                 if _is_not_a_figure(clause, m):
@@ -159,7 +160,8 @@ def _text_figures(
                 if _BARE_MEASURE.match(label) and lead and not relation:
                     # the clause names only the measure; the item is the clause before it
                     year = _year_of(before)
-                    label, relation = lead, f"{year}年{label}" if year else label
+                    bare = re.sub(r"[为是]$", "", label)
+                    label, relation = lead, f"{year}年{bare}" if year else bare
                     subject = lead
                 elif subject and not relation and _column_word(bare := re.sub(r"[为是]$", "", label)):
                     # '“三公”经费…决算为94,836.40元，年初预算为111,000.00元': the sentence's subject,
@@ -247,7 +249,8 @@ _NOT_AN_ITEM = re.compile(
     r"^(?:[比较与同](?:上年度?|去年|年初预算数?|预算数?|\d{4}年度?(?:决算数?|预算数?)?)?(?:相比|相较)?[,，]?|"
     r"(?:预算|决算)?(?:为|达|达到|增至|提高至|降至|减至|增加到|提高到|降到)|各|总|共|其中)$"
 )
-_BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?$")
+_BARE_MEASURE = re.compile(r"^(?:年初|调整)?(?:预算|决算)数?[为是]?$")
+_NOTHING_PLANNED = re.compile(r"未安排|未列|没有安排|无(?:预算|安排)")
 
 
 def _column_word(label: str) -> bool:

@@ -170,3 +170,15 @@ def test_the_department_speaking_of_itself_names_no_item():
 
     assert _label("2024年本部门政府采购预算")[0] == "政府采购"
     assert _label("本单位“三公”经费预算")[0] == "三公经费"
+
+
+def test_a_clause_saying_nothing_was_planned_leaves_the_item_named_before():
+    # gbk-budget-2024: '6.其他统计信息事务支出（2010599）：2024年未安排预算，2023年预算数为86000.00元。'
+    # — the 86,000 is that 科目's 2023 预算, not an item called '预算数为' of 2024
+    from ingest.figures import extract_figures
+    from ingest.parse import parse_file
+    from tests.conftest import FIXTURES
+
+    doc = parse_file(FIXTURES / "gbk-budget-2024.txt")
+    figs = [f for f in extract_figures(doc) if f.origin == "narrative" and f.value == Decimal("86000.00")]
+    assert [(f.item, f.measure, f.year) for f in figs] == [("其他统计信息事务支出（2010599）", "2023年预算数", 2023)]
