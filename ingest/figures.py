@@ -117,9 +117,14 @@ def _cell_unit(table: Table, cell, row_unit: str | None, row: Row) -> str:
     return table.unit
 
 
-def _year_of(text: str) -> int | None:
-    m = _YEAR.search(text)
-    return int(m.group(1)) if m else None
+def _year_of(text: str, around: int | None = None) -> int | None:
+    """The first year the text names; with ``around`` (the document's year), only a budget year
+    near it: '对1950年至1990年馆藏纸质档案进行数字化' dates the archive, not the figure."""
+    for m in _YEAR.finditer(text):
+        y = int(m.group(1))
+        if around is None or around - 5 <= y <= around + 1:
+            return y
+    return None
 
 
 # --- narrative -------------------------------------------------------------------------------
@@ -201,7 +206,7 @@ def _text_figures(
                     if re.fullmatch(r"\d{4}年(?:度|数|预算数?|决算数?)?", relation)
                     else doc.year
                     if "较" in sentence or "比" in sentence
-                    else (_year_of(sentence) or doc.year),
+                    else (_year_of(sentence, doc.year) or doc.year),
                     origin="narrative",
                     sentence=sentence.strip(),
                 )

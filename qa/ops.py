@@ -356,6 +356,8 @@ def count(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             if not figs:
                 continue
             f = _holdings_first(q, figs, years)
+            if f is None:
+                continue  # only another year's count: '去年开展了多少次' is not this year's target
             c = Candidate(e, f, m.start)
             draft = Draft("answered", f"{W.subject(c)}为{W.shown(f)}。", [c], [Result(f.value, f.unit, c.label)])
             out.append(reading_for("count", q, [c], [m], draft, years))
@@ -369,6 +371,7 @@ def _stated_counts(q: Question, env: Env, years: list[int]) -> list[Reading]:
         f
         for f in env.figures
         if f.origin == "narrative" and f.measure == "数量" and f.unit not in MONEY and _count_unit_ok(q, f)
+        and _of_years(f, years)
     ]
     # a 绩效 target counted in people or things ('资助困境女童人数 = 50人' of the 春蕾计划 project),
     # its project's name standing for the sentence around it
@@ -448,12 +451,17 @@ def _asks_acquisition(q: Question) -> bool:
     return bool(re.search(r"购置|购买|买|新增|添置|采购", q.text))
 
 
-def _holdings_first(q: Question, figs: list[Figure], years: list[int]) -> Figure:
+def _holdings_first(q: Question, figs: list[Figure], years: list[int]) -> Figure | None:
     """Holdings ('共有车辆2辆') before purchases ('安排购置车辆0辆') unless buying is asked."""
     if not _asks_acquisition(q):
         held = [f for f in figs if not acquisition(f)]
         figs = held or figs
     return _prefer_year(figs, years)
+
+
+# A stock stated at a date ('截至2023年12月底共有车辆2辆') holds across the turn of the year; a
+# count of what is done or planned in a year ('开展科技培训150次') is that year's only.
+_STOCK = re.compile(r"截至|截止|年底|年末|月底|月末|共有|现有|实有|编制")
 
 
 def _count_unit_ok(q: Question, f: Figure) -> bool:
@@ -463,9 +471,15 @@ def _count_unit_ok(q: Question, f: Figure) -> bool:
     return asked in f.unit or f.unit in asked or f.unit.startswith(asked[0]) or counts_in(f.unit, asked, counted_noun(q))
 
 
-def _prefer_year(figs: list[Figure], years: list[int]) -> Figure:
-    same = [f for f in figs if f.year in years]
-    return sorted(same or figs, key=lambda f: f.source.line)[0]
+def _of_years(f: Figure, years: list[int]) -> bool:
+    """A count of one of these years, or a stock that holds across them."""
+    return f.year in years or f.year is None or f.origin != "narrative" or bool(_STOCK.search(f.sentence or f.item or ""))
+
+
+def _prefer_year(figs: list[Figure], years: list[int]) -> Figure | None:
+    same = [f for f in figs if f.year in years or f.year is None]
+    pool = same or [f for f in figs if _of_years(f, years)]
+    return sorted(pool, key=lambda f: f.source.line)[0] if pool else None
 
 
 # --- two years of one item -----------------------------------------------------------------------

@@ -30,7 +30,8 @@ _PLACES = re.compile(r"(?:(?:保留|精确到|取)\s*)?(?:([一二两三四0-9])
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _COMPARE_BEFORE = re.compile(r"(?:比|较|对比|相较于?|相对于?|比起)$")
 _WITH_BEFORE = re.compile(r"(?:和|与|跟|同)$")  # a comparison only when 相比/比 follows the year
-_COMPARE_AFTER = re.compile(r"^(?:的?(?:相比|比|比较|对比|来比|相较))")
+# '2023年相比', '2023年比较' — but '2024年比2023年': a year before 比 is what is compared
+_COMPARE_AFTER = re.compile(r"^(?:的?(?:相比|比(?=[，,。？?]|$)|比较|对比|来比|相较))")
 _ROLES = {r.value: r for r in Role}
 _ECON = re.compile(r"(政府|部门)(?:预算)?(?:支出)?经济(?:分类|科目)(?:科目)?")
 # '最大的几项', '花钱最多的几个', '前几名': a ranking's top few (qa.overview._top_n)
@@ -245,6 +246,7 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
             for start in _all(text, word):
                 q.cues.append(Cue(start, start + len(word), "particle", word))
     _approx_cues(q)
+    _compared_with_a_year(q)
     # an everyday word for a 科目 ('开会' → 会议费) names an item even where it holds a particle
     # ('会'): a disclosure without that 科目 leaves it unexplained, it is no filler
     by_first = _everyday_by_first()
@@ -252,6 +254,17 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
         q.cues += [Cue(start, start + len(w), "everyday", w) for w in by_first.get(ch, ()) if text.startswith(w, start)]
     _background(q)
     return q
+
+
+def _compared_with_a_year(q: Question) -> None:
+    """'和前年比呢', '跟2022年相比': a year to compare with and no operation that compares — how
+    the item changed (a construction; the vocabulary's change list names the fixed phrases)."""
+    if q.ops() & {"diff", "growth", "change", "share", "completion", "rank", "list"}:
+        return
+    for c in q.cues:
+        if c.kind == "base" and re.match(r"^(?:的)?(?:相比|比较|对比|来比|比)(?:的话|下来|呢|怎么样|如何|咋样)?(?:[，,。？?！!]|$)", q.text[c.end :]):
+            q.cues.append(Cue(c.start, c.end, "op", "change"))
+            return
 
 
 def _table_titles(q: Question) -> None:

@@ -182,3 +182,15 @@ def test_a_clause_saying_nothing_was_planned_leaves_the_item_named_before():
     doc = parse_file(FIXTURES / "gbk-budget-2024.txt")
     figs = [f for f in extract_figures(doc) if f.origin == "narrative" and f.value == Decimal("86000.00")]
     assert [(f.item, f.measure, f.year) for f in figs] == [("其他统计信息事务支出（2010599）", "2023年预算数", 2023)]
+
+
+def test_a_historical_year_in_the_sentence_is_not_the_figures_year():
+    # quirks-budget-2024: '对1950年至1990年馆藏纸质档案进行数字化扫描…全年完成数字化加工180万画幅' —
+    # the 180万画幅 is the 2024 plan; 1950 dates the archive
+    from ingest.figures import extract_figures
+    from ingest.parse import parse_file
+    from tests.conftest import FIXTURES
+
+    doc = parse_file(FIXTURES / "quirks-budget-2024.txt")
+    figs = [f for f in extract_figures(doc) if f.unit == "万画幅"]
+    assert figs and {f.year for f in figs} == {2024}

@@ -181,3 +181,8 @@ def test_a_table_named_by_its_own_title_is_that_table(engine):
 def test_either_direction_asked_is_a_change(seed):
     for text in ("今年经费是多是少", "预算比去年多还是少", "三公经费涨了还是跌了", "支出是增是减"):
         assert "change" in read(text, seed).ops(), text
+
+
+def test_a_year_compared_with_and_nothing_else_asked_is_a_change(seed):
+    for text in ("三公经费和前年比呢", "办公费跟2022年相比怎么样", "那和上年比较呢"):
+        assert "change" in read(text, seed).ops(), text
