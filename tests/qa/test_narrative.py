@@ -39,3 +39,12 @@ def test_why_a_named_item_changed_states_the_figures_of_its_own_sentence(engine)
     magnitudes = {(abs(v), u) for v, u in values(a)}  # 下降56.5%: a rate of -56.5 % or a fall of 56.5 %
     assert {(Decimal("208000.00"), "元"), (Decimal("270000.00"), "元"), (Decimal("56.5"), "%")} <= magnitudes, a.text
     assert "下降56.5%" in a.text and "未安排车辆购置" in a.text
+
+
+def test_asked_where_a_passage_that_names_no_place_does_not_answer(engine):
+    # the seed says how many 科普基地 (1 in the overall target, 5 in 科普经费's indicators), not where
+    a = engine.answer("科普基地准备放在哪些地方", doc_id=SEED_ID)
+    assert a.status != "answered"
+    # a question that asks no place is unaffected
+    b = engine.answer("科协的联系电话是多少", doc_id=SEED_ID)
+    assert b.status == "answered" and "023-67822496" in b.text
