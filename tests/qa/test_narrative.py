@@ -42,6 +42,8 @@ def test_why_a_named_item_changed_states_the_figures_of_its_own_sentence(engine)
 
 
 def test_asked_where_a_passage_that_names_no_place_does_not_answer(engine):
+    from tests.qa.conftest import SEED_ID
+
     # the seed says how many 科普基地 (1 in the overall target, 5 in 科普经费's indicators), not where
     a = engine.answer("科普基地准备放在哪些地方", doc_id=SEED_ID)
     assert a.status != "answered"
