@@ -76,15 +76,28 @@ def _tuple(values: list[str]) -> tuple[str, ...]:
     return tuple(sorted({fold(v) for v in values if v}, key=lambda w: (-len(w), w)))
 
 
+def _with_synonyms(word: str, synonyms: list[tuple[str, str]]) -> str:
+    for short, long in synonyms:
+        if short in word and long not in word:
+            word = word.replace(short, long)
+    return word
+
+
 @cache
 def vocabulary() -> Vocabulary:
     with open(VOCABULARY, "rb") as f:
         raw = tomllib.load(f)
     glossary = _glossary()
     everyday: dict[str, list[str]] = {}
+    synonyms = sorted(((fold(k), fold(v)) for k, v in raw["synonyms"].items()), key=lambda kv: -len(kv[0]))
     for g in glossary:
         for word in g.everyday:
             everyday.setdefault(fold(word), []).append(g.name)
+            # a question is matched after its synonyms are applied ('公车' reads '公务用车'): the
+            # everyday word must be found in that form too
+            said = _with_synonyms(fold(word), synonyms)
+            if said != fold(word):
+                everyday.setdefault(said, []).append(g.name)
     return Vocabulary(
         particles=frozenset(fold(p) for p in raw["particles"]),
         fillers=_tuple(raw["fillers"]),

@@ -293,6 +293,8 @@ class AnswerEngine:
         for op in ("reason", "define", "text"):
             if op in cued:
                 found += narrative.passages(q, ms, env, op) + narrative.anchored(q, ms, env, op)
+        for r in found:  # '公车保养加油': words naming the reading's own item again are accounted for
+            r.repeats = [m.span for m in ms if m.span not in r.spans and set(m.entries) & set(r.items)]
         scored = [score(r, q) for r in found]
         asks_number = q.has_op("value", "count") or q.unit_asked is not None
         if not asks_number and not any(r.answered and r.score >= decide.ANSWER_AT for r in scored) and not any(

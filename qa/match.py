@@ -135,6 +135,7 @@ def _glossary(text: str, entries: list[Entry]) -> list[Hit]:
     own = set(by_name)
     out = []
     taken: list[tuple[int, int]] = []
+    known = _known_terms(text)
     for word, names in sorted(vocabulary().everyday.items(), key=lambda kv: -len(kv[0])):
         if len(word) < 2 or word in own:
             continue
@@ -142,6 +143,8 @@ def _glossary(text: str, entries: list[Entry]) -> list[Hit]:
             span = (start, start + len(word))
             if any(s <= span[0] and span[1] <= e for s, e in taken):
                 continue
+            if any(s <= span[0] and span[1] <= e and e - s > len(word) and term not in names for s, e, term in known):
+                continue  # '机关运行' inside '机关运行经费': the longer term the budget knows is meant
             found = [e for n in names for e in by_name.get(fold(n), [])]
             if found:
                 taken.append(span)
@@ -149,6 +152,16 @@ def _glossary(text: str, entries: list[Entry]) -> list[Hit]:
                     # a name that shares the word's own characters is the nearer meaning
                     shared = len(set(word) & set(fold(e.name))) / len(set(word))
                     out.append(Hit(e, *span, "glossary", round(QUALITY["glossary"] - 0.06 * (1 - shared), 3)))
+    return out
+
+
+def _known_terms(text: str) -> list[tuple[int, int, str]]:
+    """Where the text spells a glossary 科目 or concept name in full (three characters or more)."""
+    out = []
+    for g in vocabulary().glossary:
+        name = fold(g.name)
+        if len(name) >= 3:
+            out += [(s, s + len(name), g.name) for s in _find_all(text, name)]
     return out
 
 

@@ -26,7 +26,8 @@ _COLUMN_TABLES = {
     "公用经费": (Role.BASIC_ECON_DEPT, Role.BASIC_ECON_GOV),
     "项目支出": (Role.PROJECT_ECON_DEPT, Role.PROJECT_ECON_GOV),
 }
-_FUNCTION_TABLES = (Role.GENERAL_EXPENSE, Role.EXPENSE_TOTAL)
+# the whole budget is every fund: the 支出总表 first, the 一般公共预算 table where there is none
+_FUNCTION_TABLES = (Role.EXPENSE_TOTAL, Role.GENERAL_EXPENSE)
 _GOV = {Role.BASIC_ECON_GOV, Role.PROJECT_ECON_GOV}
 
 

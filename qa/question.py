@@ -360,7 +360,9 @@ def _department_cues(q: Question) -> None:
     """The department's own name or short name is not an item (科协 in 科协's disclosure), nor
     is it with one wrong character ('档按馆' in 档案馆's disclosure, whose 2012604 档案馆 row
     it would otherwise be read as, one edit away)."""
-    spans = department_spans(q.text, q.doc) or department_typos(q.text, fold(q.doc.department))
+    spans = department_spans(q.text, q.doc) or _with_places(
+        q.text, department_typos(q.text, fold(q.doc.department)), _name_forms(q.doc.department)[2]
+    )
     # '科协会议费': the shortening '科协会' would take the first character of 会议费; the shorter
     # name at the same place leaves the disclosure's word whole
     spans = [
@@ -397,7 +399,13 @@ def department_spans(text: str, doc: Document) -> list[tuple[int, int]]:
     for start, end in bare:
         if not longer_word(start, end) and not _inside((start, end), spans):
             spans.append((start, end))
-    # the place before a department's name, with or without its 区/市 ('渝北科协', '重庆渝北区科协')
+    return _with_places(text, spans, places)
+
+
+def _with_places(text: str, spans: list[tuple[int, int]], places) -> list[tuple[int, int]]:
+    """The place before a department's name, with or without its 区/市 ('渝北科协', '重庆渝北区科协',
+    '梧桐卫建委')."""
+    spans = list(spans)
     for c in list(spans):
         start = c[0]
         for p in places:

@@ -75,6 +75,7 @@ class Reading:
     whole: list[Entry] = field(default_factory=list)
     quality: float = 1.0
     extra: list[tuple[int, int]] = field(default_factory=list)  # other words it explains
+    repeats: list[tuple[int, int]] = field(default_factory=list)  # its items named again ('公车…加油')
     uses_total: bool = False
     strict: bool = False  # a passage found by its words: every word it leaves out counts more
     score: float = 0.0
@@ -181,7 +182,11 @@ def score(reading: Reading, q: Question) -> Reading:
             if c.kind == "op" and c.value in _CALCULATED and reading.op in ("value", "count"):
                 unused_calc.update(range(c.start, c.end))
     content = content_positions(q) | q.item_positions
+    repeated = {i for s, e in reading.repeats for i in range(s, e)}
+    covered |= repeated
     runs = _runs(sorted(i for i in content if i not in covered))
+    # its own item named again between unknown words ('来客人招待吃饭') leaves one phrase, not two
+    runs = _merge_across(runs, repeated)
     # a word of the item's own name said again ('结余结转', '…结转和结余，结转到下一年的') is explained
     names = [fold(e.name) for e in reading.items]
     # … and so is the sentence's column the reading answers ('执行数', '自评得分')
@@ -348,6 +353,16 @@ def _names_table(reading: Reading, cue) -> bool:
         or cue.value in roles
         or any(e.kind == "narrative" and words[:4] in e.name for e in reading.items)
     )
+
+
+def _merge_across(runs: list[list[int]], gaps: set[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for run in runs:
+        if out and gaps and all(i in gaps for i in range(out[-1][-1] + 1, run[0])):
+            out[-1] = out[-1] + run
+        else:
+            out.append(run)
+    return out
 
 
 def _penalty(run: list[int], unused_ops: set[int], item_edges: set[int], known: bool) -> float:

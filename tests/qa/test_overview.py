@@ -180,3 +180,11 @@ def test_the_reason_quoted_is_the_items_own_not_one_it_is_the_reason_of(engine):
     # '支出较2023年减少…主要是基本支出预算增加236,498.19元'
     a = engine.answer("基本支出咋增加了", doc_id=SEED_ID)
     assert a.status == "answered" and "人员调入" in a.text
+
+
+def test_the_whole_budget_by_function_covers_every_fund(engine):
+    # 南岭区住建委 2025: 表三 部门支出总表 166,860,554.80 元 (with 政府性基金), of which 212 城乡社区支出
+    # 152,487,324.79; 表五 (一般公共预算 only) would say 36,696,054.80
+    a = engine.answer("住建委今年的钱都用到哪了", doc_id="pipe-fund-budget-2025")
+    assert a.status == "answered"
+    assert {(Decimal("166860554.80"), "元"), (Decimal("152487324.79"), "元")} <= values(a)

@@ -186,3 +186,9 @@ def test_either_direction_asked_is_a_change(seed):
 def test_a_year_compared_with_and_nothing_else_asked_is_a_change(seed):
     for text in ("三公经费和前年比呢", "办公费跟2022年相比怎么样", "那和上年比较呢"):
         assert "change" in read(text, seed).ops(), text
+
+
+def test_the_place_before_a_misspelt_department_name_is_the_departments(engine):
+    doc = engine.store.document("pdftext-final-2023")  # 湖南省湘源市梧桐区卫生健康委员会
+    q = read("梧桐卫建委公车一年保养加油花了多少", doc)
+    assert ("梧桐卫建委", "梧桐卫建委") in cues(q, "department")
