@@ -157,6 +157,7 @@ def score(reading: Reading, q: Question) -> Reading:
     # a table's title names its subject ('项目支出' of 一般公共预算财政拨款项目支出决算表), not a column:
     # every table of a 决算 says 决算
     titles = " ".join(fold(e.table_title or "") for e in reading.items)
+    not_projects = False
     for c in q.cues:
         if c.kind in ("table", "table_no") and not _names_table(reading, c):
             continue  # a table the reading's figures are not from stays unexplained
@@ -175,7 +176,9 @@ def score(reading: Reading, q: Question) -> Reading:
             continue
         if c.kind == "counted" and not _counts_what(reading, c.value):
             continue  # '几个区级学会' answered by 内设机构3个: the noun counted stays unexplained
-        if c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
+        if c.kind == "op" and c.value == "list" and "项目" in q.text[c.start : c.end] and not _of_projects(reading):
+            not_projects = True  # '有哪些项目' is answered by projects, not by 302/310 of 项目支出
+        elif c.kind in kinds or (c.kind == "op" and c.value in ACCOUNTS.get(reading.op, ())):
             covered.update(range(c.start, c.end))
         elif c.kind in ("op", "base", "counter"):
             unused_ops.update(range(c.start, c.end))
@@ -202,7 +205,7 @@ def score(reading: Reading, q: Question) -> Reading:
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
-    penalty_unit = _unit_mismatch(reading, q) + _opposed(reading, q) + _off_approx(reading, q)
+    penalty_unit = _unit_mismatch(reading, q) + _opposed(reading, q) + _off_approx(reading, q) + (0.3 if not_projects else 0)
     penalty = sum(
         (0.45 if any(i in unused_calc for i in run) else _penalty(run, unused_ops, item_edges, _known(q, run, item_edges)))
         + (0.1 if reading.strict and len(run) >= 2 else 0)
@@ -352,6 +355,15 @@ def _names_table(reading: Reading, cue) -> bool:
         cue.value not in known
         or cue.value in roles
         or any(e.kind == "narrative" and words[:4] in e.name for e in reading.items)
+    )
+
+
+def _of_projects(reading: Reading) -> bool:
+    """Does the reading list or rank projects (by their 绩效 names or the 项目 table's rows)?"""
+    return reading.op in ("list", "text", "define", "reason", "count") or any(
+        # a project's own row has no 科目 code: 302 商品和服务支出 of 项目支出表 is no project
+        e.project or (not e.code and "项目" in (e.table_title or "") and not e.name.endswith(("支出", "合计", "总计")))
+        for e in [*reading.items, *(c.entry for c in reading.draft.candidates)]
     )
 
 
