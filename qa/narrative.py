@@ -52,20 +52,8 @@ def passages(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
     spans = _spans_in(q, best)
     # asked why, a passage that states no reason answers only what it says: weighed as text
     quality = 0.8 if op != "text" and gives_reason else 0.75 if op == "text" else 0.6
-    if not _names_a_place(q, best.text):
-        quality *= 0.6  # asked where, a passage that names no place does not say
     draft = _numbers(q, _quote(found), env, named=any(m.quality >= 0.9 for m in ms))
     return [Reading(op, draft, spans=spans, quality=quality, strict=True)]
-
-
-def _names_a_place(q: Question, passage: str) -> bool:
-    """Asked where ('建在哪几个镇街'), does the passage name a place of its own (a place word
-    outside the words it shares with the question)? True when the question asks no place."""
-    v = vocabulary().units
-    if not any(w in q.text for w in v.get("places_asked", ())):
-        return True
-    body = fold(passage)
-    return any(p in body for p in v.get("place_words", ()) if p not in q.text)
 
 
 _REASON = re.compile(r"原因|主要是|由于|因为|用于")
@@ -110,9 +98,8 @@ def anchored(q: Question, ms: list[Mention], env: Env, op: str) -> list[Reading]
         # (only for an item named as it is: a loose match may be another item's sentence)
         draft = _numbers(q, _quote([p for _, p in best]), env, named=True, stated=op == "reason" and m.quality >= 0.9)
         entry = m.entries[0]
-        where = 1.0 if _names_a_place(q, best[0][1].text) else 0.6  # asked where, a passage naming no place
         out.append(Reading(op, draft, items=[entry], spans=[m.span], hows=[m.hits[0].how],
-                           extra=list(m.extra), quality=m.quality * (0.97 if op != "text" else 0.85) * where))  # fmt: skip
+                           extra=list(m.extra), quality=m.quality * (0.97 if op != "text" else 0.85)))  # fmt: skip
     return out
 
 

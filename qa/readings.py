@@ -206,6 +206,7 @@ def score(reading: Reading, q: Question) -> Reading:
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
     penalty_unit = _unit_mismatch(reading, q) + _opposed(reading, q) + _off_approx(reading, q) + (0.3 if not_projects else 0)
+    penalty_unit += 0 if names_a_place(q, reading.draft.text) else 0.4
     penalty = sum(
         (0.45 if any(i in unused_calc for i in run) else _penalty(run, unused_ops, item_edges, _known(q, run, item_edges)))
         + (0.1 if reading.strict and len(run) >= 2 else 0)
@@ -356,6 +357,23 @@ def _names_table(reading: Reading, cue) -> bool:
         or cue.value in roles
         or any(e.kind == "narrative" and words[:4] in e.name for e in reading.items)
     )
+
+
+def names_a_place(q: Question, text: str) -> bool:
+    """Asked where ('建在哪几个镇街', '我家附近有没有'), does the answer name a place of its own (a
+    place word the question does not say, vocabulary units.place_words)? True when no place is asked."""
+    v = vocabulary().units
+    if q.ops() & {"composition", "breakdown", "rank"}:
+        return True  # '钱主要花在哪些地方': what it is spent on, not a place
+    aside = [(c.start, c.end) for c in q.cues if c.kind == "context" and c.value == "clause"]  # "我是附近的居民，…"
+    asked = [
+        s for w in v.get("places_asked", ()) for s in (m.start() for m in re.finditer(re.escape(w), q.text))
+        if not any(a <= s < b for a, b in aside)
+    ]
+    if not asked:
+        return True
+    body = fold(text)
+    return any(p in body for p in v.get("place_words", ()) if p not in q.text)
 
 
 def _of_projects(reading: Reading) -> bool:

@@ -78,3 +78,14 @@ def test_money_left_at_the_years_end_is_its_carry_over(engine):
     assert a.status == "answered" and [r.value for r in a.results] == [Decimal("715302.37")], a.text
     b = engine.answer("他们2023年底还剩多少钱没用完", doc_id="legacy-final-2023")
     assert b.status == "answered" and [(r.value, r.unit) for r in b.results] == [(Decimal("8.36"), "万元")], b.text
+
+
+def test_asked_where_an_answer_naming_no_place_weighs_less(engine):
+    # '我家附近有没有' after a question on where 科普基地 are built: the seed's count of 科普基地 (1个)
+    # says nothing of where; asked what the money is spent on ('花在哪些地方'), no place is asked
+    from tests.qa.conftest import SEED_ID
+
+    a = engine.answer("科普基地放在哪个镇？我家附近有吗", doc_id=SEED_ID)
+    assert a.status != "answered"
+    b = engine.answer("科协今年的钱都花在哪些地方", doc_id=SEED_ID)
+    assert b.status == "answered" and b.interpretation.operation in ("composition", "breakdown")
