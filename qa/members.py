@@ -297,17 +297,24 @@ def _income_sources(q: Question, env: Env, year: int) -> Members | None:
         side = (whole.figure.source.column or "").split("/")[0]
         rows = list(table.rows)
         start = next((i for i, r in enumerate(rows) if r.line == whole.figure.source.line), 0)
-        parts = []
-        for r in rows[start + 1 :]:
-            if is_generic(fold(r.name)) or "结转" in r.name or "支出" in r.name:
-                continue
-            entry = entry_at(env, table, r.line)
-            f = next((f for f in (entry.figures if entry else ()) if (f.source.column or "").split("/")[0] == side), None)
-            if entry is not None and f is not None and f.unit in _MONEY:
-                parts.append(Candidate(entry, f, 0))
+        # the sources follow the total ('一、本年收入合计' then its rows) or, as many tables print
+        # them, come before it ('一、一般公共预算拨款收入 … 六、其他收入' then '本年收入合计')
+        parts = _source_rows(env, table, rows[start + 1 :], side) or _source_rows(env, table, rows[:start], side)
         if parts:
             return Members("收入来源", whole, parts, entry=e)
     return None
+
+
+def _source_rows(env: Env, table, rows: list, side: str) -> list[Candidate]:
+    parts = []
+    for r in rows:
+        if is_generic(fold(r.name)) or "结转" in r.name or "支出" in r.name:
+            continue
+        entry = entry_at(env, table, r.line)
+        f = next((f for f in (entry.figures if entry else ()) if (f.source.column or "").split("/")[0] == side), None)
+        if entry is not None and f is not None and f.unit in _MONEY:
+            parts.append(Candidate(entry, f, 0))
+    return parts
 
 
 def _indicators_of(q: Question, env: Env, project: str | None) -> Members | None:

@@ -45,10 +45,10 @@ def breakdown(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     subjects: list[Mention | None] = [m for m in ms if m.entries] or ([None] if _whole(q) or perf else [])
     for m in subjects:
         for mem in members(q, m, env, year):
-            out.append(_listing(q, mem, year, op="breakdown", shares=True, quality=_q(q, m, mem)))
+            out.append(_listing(q, mem, year, op="breakdown", shares=True, quality=_q(q, m, mem), env=env))
     if not out and subjects != [None] and q.roles:
         # '政府性基金那部分钱都花在哪': the fund's own row has no parts; the table it names does
-        out += [_listing(q, mem, year, op="breakdown", shares=True, quality=0.85) for mem in members(q, None, env, year)]
+        out += [_listing(q, mem, year, op="breakdown", shares=True, quality=0.85, env=env) for mem in members(q, None, env, year)]
     return out
 
 
@@ -80,7 +80,9 @@ def _line(c: Candidate, whole: Candidate | None, shares: bool, calcs: list, resu
     return text
 
 
-def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, quality: float, parts=None) -> Reading:
+def _listing(
+    q: Question, mem: Members, year: int, op: str, shares: bool, quality: float, parts=None, env: Env | None = None
+) -> Reading:
     ranked = parts is not None
     parts = parts if ranked else sorted(mem.parts, key=lambda c: -c.yuan if c.figure.unit in MONEY else 0)
     calcs: list = []
@@ -102,7 +104,13 @@ def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, qualit
         results.insert(at, Result(whole.figure.value, whole.figure.unit, whole.label))
     order = "按金额从大到小：" if len(parts) > 1 and all(c.figure.unit in MONEY for c in parts) else ""
     text = head + order + "；".join(lines) + "。"
-    draft = Draft("answered", text, cands, results, calcs)
+    said = _said_of(env, whole, parts) if env is not None and op == "breakdown" else None
+    if said is not None:  # the narrative's own account of the same amounts (what '其他收入' is)
+        text += f"说明中写道：「{said.text}」"
+        extra = [c for c in _sentence_figures(env, said, cands) if c.yuan not in {x.yuan for x in cands}]
+        cands += extra
+        results += [Result(c.figure.value, c.figure.unit, c.figure.item) for c in extra]
+    draft = Draft("answered", text, cands, results, calcs, passages=[said] if said is not None else [])
     r = reading_for(op, q, cands, [], draft, [year], quality=quality)
     r.spans = list(mem.spans)
     if mem.words:
@@ -111,6 +119,24 @@ def _listing(q: Question, mem: Members, year: int, op: str, shares: bool, qualit
     r.hows = ["name"] * len(r.spans) if r.spans else ["total"]
     r.uses_total = mem.whole_budget
     return r
+
+
+def _said_of(env: Env, whole: Candidate | None, parts: list[Candidate]) -> object | None:
+    """The narrative passage stating the whole and at least two of its parts, with the same
+    amounts (the 说明's sentence on the income, '其中：…其他收入85,000元，为…收入'); short ones only."""
+    from qa.passages import doc_passages
+
+    if whole is None or len(parts) < 2:
+        return None
+    amounts = {c.yuan for c in [whole, *parts] if c.figure.unit in MONEY}
+    figs = [f for f in env.figures if f.origin == "narrative" and f.sentence and f.yuan in amounts]
+    for p in doc_passages(env.doc):
+        if len(p.text) > 300:
+            continue
+        said = {f.yuan for f in figs if f.sentence in p.text}
+        if whole.yuan in said and len(said & (amounts - {whole.yuan})) >= 2:
+            return p
+    return None
 
 
 def project_amounts(q: Question, env: Env, year: int) -> tuple[list[Candidate], str, list[tuple[int, int]]]:

@@ -188,3 +188,13 @@ def test_the_whole_budget_by_function_covers_every_fund(engine):
     a = engine.answer("住建委今年的钱都用到哪了", doc_id="pipe-fund-budget-2025")
     assert a.status == "answered"
     assert {(Decimal("166860554.80"), "元"), (Decimal("152487324.79"), "元")} <= values(a)
+
+
+def test_income_sources_printed_before_their_total(engine):
+    # 清浦区图书馆 表1: '一、一般公共预算拨款收入 6,567,805.60 … 六、其他收入 85,000.00' then '本年收入合计
+    # 6,652,805.60' — the sources come before the total
+    a = engine.answer("图书馆的经费来源有哪几块", doc_id="webpage-budget-2024")
+    assert a.status == "answered"
+    assert {(Decimal("6567805.60"), "元"), (Decimal("85000.00"), "元")} <= values(a)
+    # … and the 说明's sentence on the same amounts says what the 其他收入 is
+    assert "文创服务" in a.text
