@@ -303,12 +303,14 @@ def _stated_reading(q: Question, env: Env, m: Mention | None, entries: list[Entr
 
 
 def _sentence_figures(env: Env, p, have: list[Candidate]) -> list[Candidate]:
-    """The amounts the quoted reason states ('主要是基本支出增加236,498.19元'), as figures."""
+    """The amounts the quoted reason states ('主要是基本支出增加236,498.19元'), and the rates of
+    change it states ('增长3.5%'), as figures."""
     seen = {c.figure for c in have}
     figs = [
         f
         for f in env.figures
-        if f.origin == "narrative" and f.sentence and f.sentence in p.text and f.unit in MONEY and f not in seen
+        if f.origin == "narrative" and f.sentence and f.sentence in p.text and f not in seen
+        and (f.unit in MONEY or (f.unit == "%" and re.search(r"增长|下降|增幅|降幅", f.measure)))
     ]
     return [Candidate(W.narrative_entry(env.catalog, f), f, 0) for f in figs]
 

@@ -192,3 +192,8 @@ def test_the_place_before_a_misspelt_department_name_is_the_departments(engine):
     doc = engine.store.document("pdftext-final-2023")  # 湖南省湘源市梧桐区卫生健康委员会
     q = read("梧桐卫建委公车一年保养加油花了多少", doc)
     assert ("梧桐卫建委", "梧桐卫建委") in cues(q, "department")
+
+
+def test_the_overall_size_in_everyday_words_is_the_total(seed):
+    # 盘子: a budget's overall size — '收支总盘子' reads 收支总计
+    assert "收支总计" in read("科协今年收支总盘子多大", seed).text
