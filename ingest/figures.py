@@ -157,7 +157,7 @@ def _text_figures(
                     continue
                 if outer is None and _unclosed(clause[: m.start()]):
                     outer = subject
-                before = _NUMBER_UNIT.sub("", clause[: m.start()]).replace(doc.department, "")
+                before = _NUMBER_UNIT.sub("", clause[: m.start()]).replace(doc.department, "").replace("收、支", "收支")
                 label, relation = _label(before)
                 after = _counted_noun(clause[m.end() :], m.group("unit"))
                 if after and not relation:
@@ -264,7 +264,8 @@ def _column_word(label: str) -> bool:
     return bool(_BARE_MEASURE.match(label)) or label in vocabulary().sentence_columns
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # Commas between digits are thousands separators, not clause breaks.
-_CLAUSE = re.compile(r"(?:[^，,；;。：:、]|(?<=\d)[,，](?=\d{3}))+")
+# … and '收、支总计' (the 决算 template's 收入和支出 总计) is one term, not a list
+_CLAUSE = re.compile(r"(?:[^，,；;。：:、]|(?<=\d)[,，](?=\d{3})|(?<=收)、(?=支))+")
 
 
 def _spans(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, str]]:

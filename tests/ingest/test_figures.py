@@ -194,3 +194,15 @@ def test_a_historical_year_in_the_sentence_is_not_the_figures_year():
     doc = parse_file(FIXTURES / "quirks-budget-2024.txt")
     figs = [f for f in extract_figures(doc) if f.unit == "万画幅"]
     assert figs and {f.year for f in figs} == {2024}
+
+
+def test_shou_zhi_zongji_is_one_term():
+    # pdftext-final-2023: '2023年度收、支总计均为24,249,185.25元' — the 决算 template's 收入和支出总计,
+    # not a list whose last part is '支总计'
+    from ingest.figures import extract_figures
+    from ingest.parse import parse_file
+    from tests.conftest import FIXTURES
+
+    doc = parse_file(FIXTURES / "pdftext-final-2023.txt")
+    items = {f.item for f in extract_figures(doc) if f.value == Decimal("24249185.25") and f.origin == "narrative"}
+    assert "收支总计" in items and "支总计" not in items
