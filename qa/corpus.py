@@ -76,8 +76,7 @@ def _own_part(text: str, named: Mapping[str, list[tuple[int, int]]], depts: list
 
 
 def _years_said(text: str) -> bool:
-    v = vocabulary()
-    return bool(_YEAR.search(text)) or any(w in text for key in (*_OFFSETS, "both") for w in v.years.get(key, ()))
+    return bool(_YEAR.search(text)) or _relative(text)
 
 
 def _named(text: str, by_dept: Mapping[str, list[Document]]) -> dict[str, list[tuple[int, int]]]:

@@ -253,7 +253,20 @@ def read(raw: str, doc: Document, covered_years: set[int] | None = None) -> Ques
     for start, ch in enumerate(text):
         q.cues += [Cue(start, start + len(w), "everyday", w) for w in by_first.get(ch, ()) if text.startswith(w, start)]
     _background(q)
+    _places_asked(q)
     return q
+
+
+def _places_asked(q: Question) -> None:
+    """'建在哪几个镇街', '我家附近有没有' (vocabulary units.places_asked): a place is asked — not
+    when the words ask what money is spent on ('花在哪些地方') or sit in a background clause."""
+    if q.ops() & {"composition", "breakdown", "rank"}:
+        return
+    aside = [(c.start, c.end) for c in q.cues if c.kind == "context" and c.value == "clause"]
+    for w in vocabulary().units.get("places_asked", ()):
+        for start in _all(q.text, w):
+            if not any(a <= start < b for a, b in aside):
+                q.cues.append(Cue(start, start + len(w), "place", w))
 
 
 def _compared_with_a_year(q: Question) -> None:

@@ -360,20 +360,12 @@ def _names_table(reading: Reading, cue) -> bool:
 
 
 def names_a_place(q: Question, text: str) -> bool:
-    """Asked where ('建在哪几个镇街', '我家附近有没有'), does the answer name a place of its own (a
-    place word the question does not say, vocabulary units.place_words)? True when no place is asked."""
-    v = vocabulary().units
-    if q.ops() & {"composition", "breakdown", "rank"}:
-        return True  # '钱主要花在哪些地方': what it is spent on, not a place
-    aside = [(c.start, c.end) for c in q.cues if c.kind == "context" and c.value == "clause"]  # "我是附近的居民，…"
-    asked = [
-        s for w in v.get("places_asked", ()) for s in (m.start() for m in re.finditer(re.escape(w), q.text))
-        if not any(a <= s < b for a, b in aside)
-    ]
-    if not asked:
+    """Asked where (a 'place' cue, qa.question), does the answer name a place of its own (a place
+    word the question does not say, vocabulary units.place_words)? True when no place is asked."""
+    if not q.cue_spans("place"):
         return True
     body = fold(text)
-    return any(p in body for p in v.get("place_words", ()) if p not in q.text)
+    return any(p in body for p in vocabulary().units.get("place_words", ()) if p not in q.text)
 
 
 def _of_projects(reading: Reading) -> bool:
