@@ -42,7 +42,7 @@ from qa import calc as C
 from qa.catalog import Catalog, build_catalog
 from qa.documents import DocumentNames
 from qa.llm import LLMPhraser
-from qa.match import Mention, alternatives, find_hits, heads, mentions, merge_parts, total_mentions
+from qa.match import Mention, alternatives, find_hits, glossed, heads, mentions, merge_parts, total_mentions
 from qa.passages import Passage, doc_passages
 from qa.question import (
     Question,
@@ -242,7 +242,7 @@ class AnswerEngine:
         # nothing named at all: the catalogue cards that share the question's words are candidate
         # items (BM25; dense once loaded), weighed below any name the question spells out
         found = [] if hits else cards.retrieved_hits(q, self.catalog, [], self.retriever)
-        ms = merge_parts(q, alternatives(q, mentions(hits + found), self.catalog))
+        ms = glossed(q, merge_parts(q, alternatives(q, mentions(hits + found), self.catalog)))
         mark_aside(q, [(m.start, m.end) for m in ms if m.quality >= 0.75])
         # '我是科普志愿者，科普经费比去年少了多少': who asks is background, not a second item
         background = [(c.start, c.end) for c in q.cues if c.kind == "context" and c.value == "clause"]

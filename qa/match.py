@@ -487,6 +487,7 @@ def _merge_same(ms: list[Mention]) -> list[Mention]:
 
 
 _CONNECTOR = re.compile(r"^(?:的|中|中的|里|里的|里面|里面的|当中|之中|内|下|下的|项目|项目的|项目中|项目里|项目中的|在)?$")
+_COMPARED = re.compile(r"比|较|相比|对比|减去?|相差|高于|低于|多于|少于|超过|占")
 _QUALIFIER_NAMES = ("基本支出", "项目支出", "人员经费", "日常公用经费", "公用经费", "一般公共预算", "财政拨款",
                     "政府性基金预算", "政府性基金", "国有资本经营预算", "一般公共预算财政拨款", "政府性基金预算财政拨款")  # fmt: skip
 
@@ -568,7 +569,9 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
                 extra += [a.span, *a.extra]
                 continue
             siblings = re.fullmatch(r"[和与及跟、,，]", between) and q.text[b.start : b.end] in _QUALIFIER_NAMES
-            if siblings or (not between and _coded_siblings(a, b)):
+            # 'A比B多多少', 'A减去B': two items compared, neither qualifies the other
+            compared = _COMPARED.search(between) is not None
+            if siblings or compared or (not between and _coded_siblings(a, b)):
                 break  # '基本支出和项目支出', '水费电费': two items listed, neither qualifies the other
             if _CONNECTOR.match(between) or (len(between) <= 4 and q.text[a.start : a.end] in _QUALIFIER_NAMES):
                 tables = _qualifier_tables(q, a, catalog)
@@ -725,7 +728,12 @@ def total_mentions(q: Question, catalog: Catalog, ms: list[Mention]) -> list[Men
             i = overlap[0]
             m = ms[i]
             totals_only = all(e.kind == "row" and fold(e.name).endswith(("合计", "总计")) for e in m.entries)
-            if (c.end - c.start >= m.end - m.start and all(e.kind == "narrative" or e.role is None for e in m.entries)) or totals_only:
+            loose = all(e.kind == "narrative" or e.role is None for e in m.entries)
+            # '预算总支出': a narrative phrase whose head is the total's word reads as the total too
+            # (its other words only cue words: not '政府采购预算总额', a total of its own)
+            cued = {i for s, e in q.cue_spans("measure", "filler", "year", "total") + q.op_spans("value") for i in range(s, e)}
+            headed = c.end == m.end and all(i in cued for i in range(m.start, c.start))
+            if (loose and (c.end - c.start >= m.end - m.start or headed)) or totals_only:
                 entries = total_entries(catalog, q.doc.id, income=c.value == "income")
                 start, end = min(m.start, c.start), max(m.end, c.end)
                 hits = tuple(Hit(e, start, end, "total", 0.85) for e in entries) + m.hits
@@ -807,3 +815,30 @@ def alternatives(q: Question, ms: list[Mention], catalog: Catalog) -> list[Menti
 
 def fold_names(m: Mention) -> set[str]:
     return {fold(e.name) for e in m.entries}
+
+
+_GLOSS = re.compile(r"\(([^()]{2,16})\)")
+_CLAUSE_STOP = "，,。；;！!？?：:"
+
+
+def glossed(q: Question, ms: list[Mention]) -> list[Mention]:
+    """'日常运转那些杂七杂八的开销（公用经费）': an item in brackets right after a phrase names, in
+    the disclosure's terms, what the phrase says in everyday words. The bracketed item stands for
+    the whole phrase, and the phrase's own looser matches (日常运转 ≈ 行政运行) go."""
+    out = list(ms)
+    for g in _GLOSS.finditer(q.text):
+        inner = [m for m in ms if g.start(1) <= m.start and m.end <= g.end(1)]
+        if len(inner) != 1 or inner[0].quality < 0.9:
+            continue
+        item = inner[0]
+        start = g.start()
+        while start > 0 and q.text[start - 1] not in _CLAUSE_STOP and start > g.start() - 16:
+            start -= 1
+        # the department or year the phrase follows is not part of it ('科协日常运转的开销')
+        start = max([start] + [e for s, e in q.cue_spans("department", "year") if start < e <= g.start()])
+        if start >= g.start():
+            continue
+        loose = [m for m in out if m is not item and start <= m.start and m.end <= g.start() and m.quality <= item.quality]
+        glossed_item = Mention(item.start, item.end, item.hits, (*item.extra, (start, g.start()), (g.start(), g.start() + 1), (g.end() - 1, g.end())))
+        out = [glossed_item if m is item else m for m in out if m not in loose]
+    return out

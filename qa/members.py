@@ -41,6 +41,7 @@ class Members:
     whole_budget: bool = False  # the department's whole budget, no item named
     words: str = ""  # what the listing is, as people ask it ('绩效指标'): explained by it
     children: dict[int, list[Candidate]] = field(default_factory=dict)  # part line → its own parts
+    extra: list[tuple[int, int]] = field(default_factory=list)  # other words the mention explains
 
 
 def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members]:
@@ -58,7 +59,7 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
     for project in sorted(projects):
         got = _indicators_of(q, env, project)
         if got is not None and got.parts:
-            got.spans = [m.span]
+            got.spans, got.extra = [m.span], list(m.extra)
             out.append(got)
     for e in m.entries:
         got = None
@@ -72,7 +73,7 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
         elif e.kind == "row" and (e.code or is_generic(fold(e.name))):
             got = _children(q, env, e, year)
         if got is not None and got.parts:
-            got.spans = [m.span]
+            got.spans, got.extra = [m.span], list(m.extra)
             out.append(got)
     return out
 

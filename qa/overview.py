@@ -67,6 +67,10 @@ def _q(q: Question, m: Mention | None, mem: Members) -> float:
     return hit_quality(m, mem.entry, q) if mem.entry is not None else m.quality
 
 
+def asks_lowest(q: Question) -> bool:
+    return bool(re.search(r"最少|最小|最低|最便宜", q.text))
+
+
 def _line(c: Candidate, whole: Candidate | None, shares: bool, calcs: list, results: list) -> str:
     e = c.entry
     name = f"{e.name}" if e.kind in ("indicator", "three_public", "narrative") else e.label
@@ -103,6 +107,8 @@ def _listing(
         at = len(results) if op == "rank" else 0
         results.insert(at, Result(whole.figure.value, whole.figure.unit, whole.label))
     order = "按金额从大到小：" if len(parts) > 1 and all(c.figure.unit in MONEY for c in parts) else ""
+    if op == "rank" and len(parts) == 1:  # '哪项最多': say which one the ranking picked
+        order = f"其中{'最少' if asks_lowest(q) else '最多'}的是"
     text = head + order + "；".join(lines) + "。"
     said = _said_of(env, whole, parts) if env is not None and op == "breakdown" else None
     if said is not None:  # the narrative's own account of the same amounts (what '其他收入' is)
@@ -113,6 +119,7 @@ def _listing(
     draft = Draft("answered", text, cands, results, calcs, passages=[said] if said is not None else [])
     r = reading_for(op, q, cands, [], draft, [year], quality=quality)
     r.spans = list(mem.spans)
+    r.extra += mem.extra
     if mem.words:
         r.extra += [m.span() for m in re.finditer(mem.words, q.text)]
     r.items = [mem.entry] if mem.entry is not None else []
@@ -352,6 +359,9 @@ def _unsaid_why(q: Question, passages: list) -> float:
     return 0.75 if q.has_op("reason") and not passages else 1.0
 
 
+_LEAD = re.compile(r"^[\s(（\[]*[一二三四五六七八九十\d]+[)）\]、.．]\s*")
+
+
 def _reason(q: Question, env: Env, e: Entry, change: Decimal | None = None) -> list:
     """The narrative sentence that explains the item's change ('主要原因是…'). One that states
     the change itself (its amount, in either unit) comes first: a paragraph on all spending also
@@ -371,6 +381,13 @@ def _reason(q: Question, env: Env, e: Entry, change: Decimal | None = None) -> l
         if name in body and explains and len(p.text) <= 400:
             best.append(p)
     stating = _stating(env, best, change) if change else set()
+    # '科学技术支出(类)科学技术普及(款)机构运行(项)…较2023年增加…': a sentence on a row under
+    # the item explains that row, not the item (unless it states the item's own change)
+    under = re.compile(re.escape(name) + r"[(（]类[)）].*?[(（](?:款|项)[)）]")
+    best = [p for p in best if id(p) in stating or not under.search(fold(p.text))]
+    # a passage that does not state the change explains it only when the item is its subject
+    # (near its start), not an amount listed in a sentence on the total ('其中：…科学技术支出3,050,000元')
+    best = [p for p in best if id(p) in stating or _LEAD.sub("", fold(p.text)).find(name) in range(0, 12)]
     # then the sentence the item is the subject of ('（1）基本支出…较2023年增加…主要原因是'), not
     # one that gives it as the reason of another change ('支出较2023年减少…主要是基本支出增加')
     best.sort(key=lambda p: (id(p) not in stating, min(fold(p.text).find(name), 40) // 8, len(p.text)))

@@ -364,8 +364,8 @@ def _level_word(text: str, start: int) -> bool:
     """'类'/'项' alone name a level only as '按类', '哪几类', '类级' — not inside 分类 or 项目."""
     ch = text[start]
     before, after = text[start - 1 : start], text[start + 1 : start + 2]
-    if ch == "项":
-        return after in ("级", "") or before in ("按",)
+    if ch == "项":  # '哪项最多' asks which item, not the 项 level
+        return after == "级" or before in ("按", "到", "至") or (after == "" and before not in "哪几每一某这那各单")
     return before in ("几", "按", "哪", "大", "些") and after not in ("型",)
 
 

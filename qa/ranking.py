@@ -18,7 +18,7 @@ from qa.lookup import Candidate
 from qa.match import Mention
 from qa.members import entry_at, members
 from qa.ops import MONEY, Env, best_of, default_years, groups, reading_for
-from qa.overview import _listing, _q, _whole, pair_of, project_amounts
+from qa.overview import _listing, _q, _whole, asks_lowest, pair_of, project_amounts
 from qa.question import Question
 from qa.readings import Draft, Reading
 
@@ -27,7 +27,7 @@ _TOP = re.compile(r"前([一二两三四五六七八九十\d]+)|排名前([一�
 
 def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     year = default_years(q)[0]
-    low = _asks_lowest(q)
+    low = asks_lowest(q)
     n = _top_n(q)
     out = []
     for m in [m for m in ms if m.entries] or ([None] if _whole(q) or q.level else []):
@@ -49,10 +49,6 @@ def rank(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     return out + _rank_named(q, ms, year, low)
 
 
-def _asks_lowest(q: Question) -> bool:
-    return bool(re.search(r"最少|最小|最低|最便宜", q.text))
-
-
 def projects(q: Question, env: Env) -> list[Reading]:
     """'钱最多的三个项目是哪些': the department's projects (qa.overview.project_amounts) by amount."""
     if not re.search(r"项目(?!支出)", q.text):
@@ -61,7 +57,7 @@ def projects(q: Question, env: Env) -> list[Reading]:
     found, title, fund_span = project_amounts(q, env, year)
     if len(found) < 2:
         return []
-    low = _asks_lowest(q)
+    low = asks_lowest(q)
     ranked = sorted(found, key=lambda c: c.yuan, reverse=not low)[: _top_n(q)]
     lines = "；".join(f"{c.entry.project or c.entry.name} {W.shown(c.figure)}" for c in ranked)
     text = f"{title}共{len(found)}个，按金额从{'小到大' if low else '大到小'}：{lines}。"

@@ -29,7 +29,7 @@ ACCOUNTS: dict[str, frozenset[str]] = {
     "growth": frozenset({"growth", "value", "change", "diff", "share", "yesno"}),
     "share": frozenset({"share", "value", "yesno"}),
     "sum": frozenset({"sum", "value", "topn"}),
-    "change": frozenset({"change", "diff", "growth", "value", "yesno", "reason"}),
+    "change": frozenset({"change", "diff", "growth", "value", "yesno", "reason", "text"}),  # text: "变化怎么样"
     "breakdown": frozenset({"breakdown", "composition", "value", "list", "sum", "share", "text", "per_unit", "topn"}),
     "rank": frozenset({"rank", "value", "breakdown", "composition", "list", "text", "topn"}),
     "list": frozenset({"list", "breakdown", "value", "change", "diff", "growth", "rank", "text", "per_unit", "topn", "yesno"}),
@@ -218,7 +218,7 @@ def score(reading: Reading, q: Question) -> Reading:
     return reading
 
 
-_CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "composition")  # asked, and a single figure does not do it
+_CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "composition", "change")  # asked, and a single figure does not do it
 
 
 def _off_approx(reading: Reading, q: Question) -> float:

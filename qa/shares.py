@@ -6,6 +6,7 @@ stated figure over a stated figure) with its formula."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core.records import Result
 from core.vocab import fold
@@ -19,6 +20,15 @@ from qa.readings import Draft, Reading
 
 # 'Y中X占', 'Y里面X占': the words that put the whole before its part
 _CONTAINER = re.compile(r"^(?:的)?(?:里面|里头|当中|之中|中|里|内|中间)")
+
+def _without(q: Question, part: Mention) -> Question:
+    """The question as the whole reads it: the part's words are no column hint for the whole
+    ('基本支出占总支出': the whole is the 合计 column, not the total row's 基本支出 cell)."""
+    spans = [part.span, *part.extra]
+    text = "".join("□" if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q.text))
+    said = q.text[part.start : part.end]
+    return replace(q, text=text, measures=[m for m in q.measures if m not in said])
+
 
 def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     """'X占Y的比例', 'Y中X占', 'X在Y里占': Y is the whole. No whole named: the share the narrative
@@ -37,7 +47,7 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                     # the department's grand total: its all-funds total first, not every table's
                     top = max(h.quality for h in whole.hits)
                     whole = Mention(whole.start, whole.end, tuple(h for h in whole.hits if h.quality >= top), whole.extra)
-                wgs = groups(q, whole, year)
+                wgs = groups(_without(q, part), whole, year)
                 part_tables = {c.entry.table_no for g in pg for c in g}
                 # a share within one table: the whole as the part's own table shows it
                 wgs = [g for g in wgs if any(c.entry.table_no in part_tables for c in g)] or wgs

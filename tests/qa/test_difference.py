@@ -56,3 +56,23 @@ def test_the_final_account_against_its_budget_whatever_the_verb(engine):
     assert (Decimal("48824.25"), "元") in values(a), a.text
     a = engine.answer("科普活动决算比年初预算省了多少", doc_id="kexie-final-2023")
     assert (Decimal("247140.00"), "元") in values(a), a.text
+
+
+def test_two_columns_compared_are_two_items_not_a_column_of_the_other(engine):
+    # seed 表五 合计: 项目支出 3,300,000.00 − 基本支出 2,759,264.63 = 540,735.37
+    a = engine.answer("项目支出比基本支出多出来多少钱", doc_id=SEED_ID)
+    assert a.status == "answered" and a.results[0].value == Decimal("540735.37"), a.text
+
+
+def test_a_change_of_an_item_quotes_no_sentence_that_only_lists_its_amount(engine):
+    # seed 表五 206 科学技术支出: 3,660,000.00 → 3,050,000.00; the 支出预算 paragraph lists its
+    # amount among the totals and explains the department's total, not this item
+    a = engine.answer("科学技术方面的支出跟上年相比变化怎么样", doc_id=SEED_ID)
+    assert a.status == "answered" and (Decimal("610000.00"), "元") in values(a), a.text
+    assert "一般公共服务支出2,139,707元" not in a.text
+
+
+def test_a_narrative_phrase_headed_by_the_total_word_is_the_total(engine):
+    # seed 表五 合计: 6,182,766.44 → 6,059,264.63, the change 123,501.81 that 说明 states
+    a = engine.answer("本部门预算总支出较去年有什么变化", doc_id=SEED_ID)
+    assert a.status == "answered" and (Decimal("123501.81"), "元") in values(a), a.text

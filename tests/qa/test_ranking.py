@@ -73,3 +73,17 @@ def test_the_largest_projects_are_ranked_from_the_project_table(engine):
     a = engine.answer("民政局今年项目支出里哪几个项目钱最多？", doc_id="workbook-budget-2024")
     assert [r.value for r in a.results][:3] == [Decimal("8460000.00"), Decimal("5200000.00"), Decimal("4530000.00")], a.text
     assert a.status == "answered" and "共12个" in a.text
+
+
+def test_which_one_is_the_largest_names_one_row_of_the_column(engine):
+    # seed 表六 日常公用经费 column: 30239 其他交通费用 87,120.00 is the largest row ('哪项' is no 项 level)
+    a = engine.answer("公用经费当中哪项花钱最多", doc_id=SEED_ID)
+    assert a.status == "answered" and a.results[0].value == Decimal("87120.00"), a.text
+    assert "最多的是" in a.text
+
+
+def test_an_item_in_brackets_stands_for_the_everyday_phrase_before_it(engine):
+    # seed 表六 日常公用经费: 87,120.00 其他交通费用, 80,000.00 公务用车运行维护费, 73,921.76 工会经费
+    a = engine.answer("单位平时开门办事的各种零碎开支（公用经费）哪三样最费钱", doc_id=SEED_ID)
+    assert a.status == "answered", a.text
+    assert [r.value for r in a.results[:3]] == [Decimal("87120.00"), Decimal("80000.00"), Decimal("73921.76")], a.text

@@ -26,3 +26,10 @@ def test_the_final_as_a_share_of_its_budget_is_the_completion_rate(engine):
     # 西坪区退役军人事务局 表八 三公经费: 决算 2.51 of 年初预算 2.80 万元 → 89.6%
     a = engine.answer("一般公共预算财政拨款三公经费决算数占年初预算数的百分比是多少？", doc_id="legacy-final-2023")
     assert a.status == "answered" and (Decimal("89.6"), "%") in [(r.value, r.unit) for r in a.results]
+
+
+def test_the_parts_column_is_no_column_of_the_whole(engine):
+    # seed 表五 合计 row: 项目支出 3,300,000.00 of the 合计 column 6,059,264.63 → 54.5 %
+    # (not the total row's own 项目支出 cell, which would be 100 %)
+    a = engine.answer("项目支出占部门全部支出的比例", doc_id="cq-yubei-kexie-2024-budget")
+    assert a.status == "answered" and (Decimal("54.5"), "%") in values(a), a.text
