@@ -549,6 +549,7 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
         if all(h.how == "total" for h in hits):
             out.append(b)
             continue
+        absorbed = False
         for i in range(j - 1, -1, -1):
             a = ms[i]
             if i in used:
@@ -558,6 +559,12 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
             same_project = [h for h in hits if h.entry.project in projects] if projects else []
             if projects and not same_project and catalog is not None:
                 same_project = _project_fields(q, b, projects, catalog)
+            if re.fullmatch(r"的?", between) and not same_project and _says_which_figure(a, b):
+                k = next((k for k, m in enumerate(out) if m.span == a.span), None)
+                if k is not None:
+                    out[k] = Mention(out[k].start, out[k].end, out[k].hits, (*out[k].extra, b.span, *b.extra))
+                    absorbed = True
+                break
             listed = re.fullmatch(r"\s*[和与及跟、,，]\s*", q.text[a.end : ms[i + 1].start]) is not None
             if same_project and listed and any(h.entry.project for h in hits):
                 # one of several projects listed before a field: its own reading of the field
@@ -588,8 +595,16 @@ def heads(q: Question, ms: list[Mention], catalog: Catalog | None = None) -> lis
                     k -= 1
                 hits = [h for h in hits if h.entry.table_no in tables] or hits
             break
-        out.append(Mention(b.start, b.end, tuple(hits), tuple(extra)))
+        if not absorbed:
+            out.append(Mention(b.start, b.end, tuple(hits), tuple(extra)))
     return sorted([m for k, m in enumerate(out) if k not in used] + split, key=lambda m: m.start)
+
+
+def _says_which_figure(a: Mention, b: Mention) -> bool:
+    """'院士专家工作站运行经费项目绩效自评得了几分': a loose match glued after a sentence's exact
+    subject says which of the subject's figures is asked (its 自评得分), not another item."""
+    narrative = lambda m: all(e.kind == "narrative" for e in m.entries)  # noqa: E731 - a one-line test
+    return a.quality >= 0.95 and b.quality < 0.9 and narrative(a) and narrative(b)
 
 
 def _qualifier_tables(q: Question, a: Mention, catalog: Catalog | None) -> set[int]:

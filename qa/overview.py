@@ -521,7 +521,11 @@ def completion(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     for m in subjects:
         entries = m.entries if m is not None else total_entries(env.catalog, env.doc.id)
         if m is not None and all(e.kind == "narrative" for e in entries):
-            entries = entries + total_entries(env.catalog, env.doc.id)  # '一般公共预算财政拨款支出决算数'
+            # '一般公共预算财政拨款支出决算数': a phrase of the narrative that states the total's own
+            # amount is the total; one that states other amounts (科普经费项目) is not
+            said = {(f.value, f.unit) for e in entries for f in e.figures}
+            totals = total_entries(env.catalog, env.doc.id)
+            entries = entries + [t for t in totals if any((f.value, f.unit) in said for f in t.figures)]
         for e in entries:
             budget = [f for f in e.figures if "预算" in (f.source.column or "") and f.unit in MONEY]
             final = [f for f in e.figures if "决算" in (f.source.column or "") and f.unit in MONEY]
@@ -538,9 +542,10 @@ def completion(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             break
         if m is not None:
             for e in m.entries:
-                for f in stated(env, e, ("完成预算",), "%"):
+                for f in stated(env, e, ("完成预算", "执行率", "完成率"), "%"):
                     c = Candidate(W.narrative_entry(env.catalog, f), f, m.start)
-                    draft = Draft("answered", f"根据说明，{W.short_item(f.item)}完成年初预算的{W.plain(f.value)}%。", [c],
+                    said = "完成年初预算的" if f.measure.endswith("完成预算") else f"{f.measure}为"  # '预算执行率为92.9%'
+                    draft = Draft("answered", f"根据说明，{W.short_item(f.item)}{said}{W.plain(f.value)}%。", [c],
                                   [Result(f.value, "%", "完成率（说明）")])  # fmt: skip
                     out.append(reading_for("completion", q, [c], [m], draft, [q.doc.year]))
     return out

@@ -464,3 +464,19 @@ def test_who_asks_is_background_not_an_item(engine):
     doc = engine.store.document(SEED_ID)
     q, ms = engine._analyse("我是科普志愿者，印刷费比去年少了多少", doc)
     assert ms and all(m.start >= q.text.index("印刷费") for m in ms), [(m.start, m.end) for m in ms]
+
+
+def test_the_staffs_pay_as_a_whole_is_the_tables_and_a_heads_is_personal(engine):
+    # seed 表六 30103 奖金 609,063.00: the staff's bonuses together are a row of the table
+    a = engine.answer("科协职工的奖金今年预算多少", doc_id=SEED_ID)
+    assert a.status == "answered" and a.results[0].value == Decimal("609063.00"), a.text
+    b = engine.answer("科协职工每人一年奖金多少", doc_id=SEED_ID)
+    assert b.status == "not_found" and not b.results, b.text
+
+
+def test_everyday_counting_words_and_unit_price(engine):
+    # seed 说明: 共有车辆 2 辆; 单位价值100万元（含）以上设备 0 台（套）
+    a = engine.answer("科协单位一共几部车", doc_id=SEED_ID)
+    assert a.status == "answered" and (a.results[0].value, a.results[0].unit) == (Decimal("2"), "辆"), a.text
+    b = engine.answer("科协单价超过一百万的设备有几台", doc_id=SEED_ID)
+    assert b.status == "answered" and b.results[0].value == Decimal("0"), b.text

@@ -50,3 +50,16 @@ def test_asked_where_a_passage_that_names_no_place_does_not_answer(engine):
     # a question that asks no place is unaffected
     b = engine.answer("科协的联系电话是多少", doc_id=SEED_ID)
     assert b.status == "answered" and "023-67822496" in b.text
+
+
+def test_a_loose_word_after_a_sentences_subject_says_which_of_its_figures(engine):
+    # kexie-final line 47: 院士专家工作站运行经费项目…自评得分92分 ('绩效自评' only loosely names
+    # the sentence on 项目开展了绩效自评; after the exact subject it says which figure is asked)
+    a = engine.answer("院士专家工作站运行经费项目的绩效自评打了多少分", doc_id="kexie-final-2023")
+    assert a.status == "answered" and (Decimal("92"), "分") in values(a), a.text
+
+
+def test_a_projects_stated_rate_not_the_departments_completion(engine):
+    # kexie-final line 47: 科普经费项目…预算执行率92.9%; the department's total completes 97.0 %
+    a = engine.answer("科普经费项目预算执行率多少", doc_id="kexie-final-2023")
+    assert a.status == "answered" and [(r.value, r.unit) for r in a.results] == [(Decimal("92.9"), "%")], a.text

@@ -198,3 +198,12 @@ def test_income_sources_printed_before_their_total(engine):
     assert {(Decimal("6567805.60"), "元"), (Decimal("85000.00"), "元")} <= values(a)
     # … and the 说明's sentence on the same amounts says what the 其他收入 is
     assert "文创服务" in a.text
+
+
+def test_the_final_is_what_share_of_the_budget_is_the_completion_rate(engine):
+    # kexie-final 表五 2012901 行政运行: 决算 1,801,346.58 / 年初预算 1,752,522.33 → 102.8 %
+    # ('为…的百分之几' and '完成了年初预算的' are the completion, not a share of its parent 科目)
+    a = engine.answer("行政运行决算数为年初预算数的百分之几", doc_id="kexie-final-2023")
+    assert a.status == "answered" and (Decimal("102.8"), "%") in values(a), a.text
+    b = engine.answer("行政运行完成了年初预算的百分之多少", doc_id="kexie-final-2023")
+    assert b.status == "answered" and (Decimal("102.8"), "%") in values(b), b.text
