@@ -47,6 +47,7 @@ from qa.passages import Passage, doc_passages
 from qa.question import (
     Question,
     content_positions,
+    department_typos,
     mark_aside,
     normalise,
     read,
@@ -440,6 +441,34 @@ class AnswerEngine:
             if "财政" in name or name in dep or short_names(name, core, vocabulary().institutions):
                 continue  # the funder ('区财政局'), or this department under a short name
             return m.group(0)
+        return self._bare_department(text, doc)
+
+    def _bare_department(self, text: str, doc: Document) -> str | None:
+        """'档案馆去年的接待费' over 科协's disclosure: a word shaped like a department's name (a
+        jieba word ending on a body's kind: 档案馆, 教育局, 卫健委) that no disclosure of the corpus
+        uses, and that is not this department's short name, is another department."""
+        core = department_core(fold(doc.department))
+        institutions = vocabulary().institutions
+        end = 0
+        words = _jieba_words(text)
+        for k, word in enumerate(words):
+            end += len(word)
+            if len(word) == 2 and k and len(words[k - 1]) == 1 and words[k - 1] not in _PARTICLES:
+                word = words[k - 1] + word  # jieba cuts '人社局' into 人 + 社局
+            federation = word in DEPARTMENT_ABBREVIATIONS and word.endswith("联")  # '妇联', '残联'
+            if not federation and (len(word) < 3 or not word.endswith(_BODIES) or "财政" in word):
+                continue
+            # jieba cuts '市场监管局' into 市场 + 监管局: the name is judged with the words before it
+            names = [text[s:end] for s in range(max(0, end - 12), end - len(word) + 1)]
+            pool = [*self._source_text.values(), *(fold(d.department) for d in self.store.documents)]
+            if any(n in t for n in names for t in pool) or any(short_names(n, core, institutions) for n in names):
+                continue
+            window = text[max(0, end - 12) : end]  # '档按馆', '卫建委': a corpus department, one character off
+            if any(b == len(window) for d in self.store.documents for _, b in department_typos(window, d.department)):
+                continue
+            if any(name in self._source_text[doc.id] for name in vocabulary().everyday.get(word, ())):
+                continue  # the everyday word of a 科目 this disclosure lists ('敬老院' for 养老机构)
+            return word
         return None
 
     # --- the last step -------------------------------------------------------------------------
@@ -515,6 +544,18 @@ def _covered_years(doc: Document, figures) -> set[int]:
     if doc.kind == "预算":
         years.add(doc.year - 1)
     return {y for y in years if doc.year - 3 <= y <= doc.year}
+
+
+# the kinds of body a department's name ends on (a strict subset of vocabulary.institutions: no
+# 会/部/处/室, which end ordinary words too)
+_PARTICLES = set("的在是和与跟问下了想请个那这区市县省")
+_BODIES = ("局", "委", "委员会", "馆", "院", "厅", "中心", "协会", "联合会", "办公室", "站", "队")
+
+
+def _jieba_words(text: str) -> list[str]:
+    from qa.cards import _jieba
+
+    return _jieba().lcut(text)
 
 
 def _source_text(doc: Document) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from qa.calc import evaluate, q
+from qa.engine import AnswerEngine
 from tests.qa.conftest import SEED_ID
 
 
@@ -480,3 +481,28 @@ def test_everyday_counting_words_and_unit_price(engine):
     assert a.status == "answered" and (a.results[0].value, a.results[0].unit) == (Decimal("2"), "辆"), a.text
     b = engine.answer("科协单价超过一百万的设备有几台", doc_id=SEED_ID)
     assert b.status == "answered" and b.results[0].value == Decimal("0"), b.text
+
+
+@pytest.fixture(scope="module")
+def seed_only(tmp_path_factory) -> AnswerEngine:
+    from core.settings import Settings
+    from ingest.pipeline import ingest
+    from ingest.store import FigureStore
+    from tests.conftest import SEED
+
+    settings = Settings(state_dir=tmp_path_factory.mktemp("seed-only"))
+    ingest([SEED], settings, build_index=False, progress=False)
+    return AnswerEngine(FigureStore(settings.store_path), settings)
+
+
+@pytest.mark.parametrize("question", ["图书馆今年的水费多少", "人社局的三公经费是多少", "问下妇联去年的会议费"])
+def test_a_department_the_corpus_lacks_named_bare_is_refused(seed_only, question):
+    # the seed is 科协's only: 图书馆 / 人社局 / 妇联 words appear nowhere in it
+    a = seed_only.answer(question)
+    assert a.status == "not_found" and not a.results, a.text
+
+
+def test_this_departments_own_short_name_and_its_bodies_still_answer(seed_only):
+    # seed 表六 30215 会议费 5,000.00; 科协 and the 老科技工作者服务团 it funds are its own words
+    a = seed_only.answer("区科协机关今年会议费多少")
+    assert a.status == "answered" and a.results[0].value == Decimal("5000.00"), a.text
