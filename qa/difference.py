@@ -12,6 +12,7 @@ from decimal import Decimal
 from core.records import Figure, Result
 from qa import calc as C
 from qa import compose as W
+from qa.drivers import asks_drivers, drivers
 from qa.lookup import Candidate
 from qa.match import Mention
 from qa.ops import (
@@ -46,7 +47,7 @@ def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         pairs = year_pair(q, m)
         rates = [Candidate(W.narrative_entry(env.catalog, f), f, m.start) for f in stated_for(env, m, ("增长", "下降", "增幅"), "%")]
         for prev, cur in pairs:
-            out.append(_change(q, m, prev, cur, rates=rates))
+            out.append(_change(q, m, prev, cur, rates=rates, env=env))
         for f in stated_for(env, m, ("增加", "减少")):
             if f.unit not in MONEY or (q.base_year and re.match(r"[较比]\d{4}年", f.measure) and str(q.base_year) not in f.measure):
                 continue
@@ -133,6 +134,9 @@ def _change(
         else:
             text += f"说明中也写明：{W.short_item(stated.figure.item)}{stated.figure.measure}{W.shown(stated.figure)}。"
         cands.append(stated)
+    if env is not None and asks_drivers(q):  # '为什么涨了', '主要涨在哪': the rows that moved it
+        said_rows, moved, more, steps = drivers(env, prev, cur)
+        text, cands, results, calcs = text + said_rows, cands + moved, results + more, calcs + steps
     text += _adversarial_change(q, cur.figure.value - prev.figure.value)
     # the difference first (with its 万元 value when asked), then the rate
     results = [*results[:2][::-1], *results[2:]] if q.unit_asked == "万元" and len(results) > 1 and results[1].unit == "万元" else results

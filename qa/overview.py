@@ -15,6 +15,7 @@ from qa import calc as C
 from qa import compose as W
 from qa.catalog import PROJECT_AMOUNTS, Entry
 from qa.context import only_cue_words
+from qa.drivers import asks_drivers, drivers
 from qa.lookup import Candidate, figures_for, is_generic, total_entries
 from qa.match import Mention
 from qa.members import Members, members, row_figures
@@ -349,6 +350,9 @@ def _pair_reading(q: Question, env: Env, m: Mention | None, prev: Candidate, cur
         extra = _sentence_figures(env, passages[0], cands)
         cands += extra
         results += [Result(c.figure.value, c.figure.unit, c.figure.item) for c in extra]
+    if asks_drivers(q):  # '为什么涨了', '主要涨在哪': the rows that moved it
+        said, moved, more, steps = drivers(env, prev, cur)
+        text, cands, results, calcs = text + said, cands + moved, results + more, calcs + steps
     draft = Draft("answered", text, cands, results, calcs, passages=passages[:1])
     return reading_for("change", q, [cur], [m] if m is not None else [], draft, [prev.figure.year, cur.figure.year],
                        uses_total=m is None, quality=(0.85 if m is None else m.quality) * _unsaid_why(q, passages))  # fmt: skip

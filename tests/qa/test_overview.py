@@ -207,3 +207,12 @@ def test_the_final_is_what_share_of_the_budget_is_the_completion_rate(engine):
     assert a.status == "answered" and (Decimal("102.8"), "%") in values(a), a.text
     b = engine.answer("行政运行完成了年初预算的百分之多少", doc_id="kexie-final-2023")
     assert b.status == "answered" and (Decimal("102.8"), "%") in values(b), b.text
+
+
+def test_where_a_total_rose_names_the_rows_that_moved_it(engine):
+    # gbk-budget 表五: 合计 5,690,020.32 → 6,381,905.36; 2010507 专项普查活动 680,000.00 → 1,250,000.00
+    # (+570,000.00) rose most, 2010501 行政运行 3,286,540.00 → 3,417,010.00 (+130,470.00) next
+    a = engine.answer("统计局今年总预算为啥比上年多出不少", doc_id="gbk-budget-2024")
+    assert a.status == "answered", a.text
+    assert (Decimal("570000.00"), "元") in values(a) and (Decimal("130470.00"), "元") in values(a), a.text
+    assert a.text.index("专项普查活动") < a.text.index("2010501")
