@@ -42,7 +42,8 @@ def diff(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         a_groups, b_groups = groups(q, table_ms[0], years[0]), groups(q, table_ms[1], years[0])
         if a_groups and b_groups:
             a, b = best_of(a_groups[0]), best_of(b_groups[0])
-            out.append(_difference_of(q, a, b, table_ms[:2], years))
+            if a.figure != b.figure:  # the same item named twice is no pair ('农村低保…，农村低保的')
+                out.append(_difference_of(q, a, b, table_ms[:2], years))
     for m in ms:
         pairs = year_pair(q, m)
         rates = [Candidate(W.narrative_entry(env.catalog, f), f, m.start) for f in stated_for(env, m, ("增长", "下降", "增幅"), "%")]
@@ -140,6 +141,8 @@ def _change(
     text += _adversarial_change(q, cur.figure.value - prev.figure.value)
     # the difference first (with its 万元 value when asked), then the rate
     results = [*results[:2][::-1], *results[2:]] if q.unit_asked == "万元" and len(results) > 1 and results[1].unit == "万元" else results
+    # then the two amounts compared, as the text gives them
+    results += [Result(cur.figure.value, cur.figure.unit, cur.label), Result(prev.figure.value, prev.figure.unit, prev.label)]
     draft = Draft("answered", text, cands, results, calcs)
     return reading_for("diff", q, [cur], [m], draft, list(dict.fromkeys([py, cy])), extra=extra)
 

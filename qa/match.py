@@ -57,6 +57,7 @@ def find_hits(q: Question, catalog: Catalog) -> list[Hit]:
     covered = [h.span for h in hits if h.how in ("name", "variant", "code", "project")]
     hits += _approximate(text, _index(catalog, q.doc.id, entries), catalog.texts.get(q.doc.id, ""), covered)
     hits += _abbreviations(text, entries, catalog.texts.get(q.doc.id, ""), covered)
+    hits += _project_prefixes(text, entries, covered)
     cue_positions = {i for s, e in q.cue_spans("op", "year", "base", "filler", "particle", "counter", "unit", "department") for i in range(s, e)}
     hits += _gapped(text, entries, cue_positions, [h.span for h in hits if h.how in ("name", "variant", "code")])
     # Words a table cue uses ('财政拨款收支总表') name the table, not an item in it.
@@ -366,6 +367,33 @@ def _abbreviations(text: str, entries: list[Entry], source: str, covered: list[t
                 if text.startswith("项目", end) and _is_project(e):  # '食品抽检项目': a project, abbreviated
                     end, quality = end + 2, quality + 0.1
                 out.append(Hit(e, i, end, "abbrev", quality))
+    return out
+
+
+def _project_prefixes(text: str, entries: list[Entry], covered: list[tuple[int, int]]) -> list[Hit]:
+    """'春蕾计划' for 春蕾计划助学及困境儿童关爱经费: people name a project by the start of its
+    name. A run of at least four characters that begins one project's name, and no other's, names
+    that project — even when the disclosure uses the words elsewhere (they are about the project)."""
+    names: dict[str, set[str]] = {}
+    for e in entries:
+        if _is_project(e) and e.kind in ("row", "form"):
+            names.setdefault(fold(e.project or e.name), set())
+    out = []
+    for e in entries:
+        if not _is_project(e) or e.kind not in ("row", "form"):
+            continue
+        name = fold(e.project or e.name)
+        for i in (k for k, ch in enumerate(text) if ch == name[0]):
+            n = 0
+            while i + n < len(text) and n < len(name) and text[i + n] == name[n]:
+                n += 1
+            run = name[:n]
+            if n < 4 or n == len(name) or _overlaps((i, i + n), covered):
+                continue
+            if any(other != name and other.startswith(run) for other in names):
+                continue  # the start of two projects' names names neither
+            end = i + n + (2 if text.startswith("项目", i + n) else 0)
+            out.append(Hit(e, i, end, "abbrev", 0.8))
     return out
 
 

@@ -437,6 +437,9 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         counts = named or (counts if strict else [])
     if not counts:
         return []
+    # '会议费平均每次多少': occasions counted must be stated about the item itself (150次 of 科技培训
+    # is no count of meetings); only things held (车, 人) fall back to the department's own count
+    strict = strict or (not noun and counter in _OCCASIONS)
     out = []
     year = default_years(q)[0]
     for m in ms:
@@ -505,7 +508,9 @@ def _count_for(c: Candidate, counts: list[Figure], related_only: bool = False) -
             default=0,
         )
 
-    related = [f for f in counts if shared(f) >= 2 and not part_of_total(f)]
+    # a part of a stated whole is skipped for things held (each car, not each 执法 car), not for
+    # occasions: '其中…全年接待国内公务来访21批次' is the count of the 接待 themselves
+    related = [f for f in counts if shared(f) >= 2 and (related_only or not part_of_total(f))]
     if related:
         return max(related, key=lambda f: (shared(f), f.value, -f.source.line))
     if related_only:

@@ -202,6 +202,18 @@ def score(reading: Reading, q: Question) -> Reading:
     for run in again:
         covered.update(run)
     runs = [run for run in runs if run not in again]
+    # '义务兵家里的优代金': the start (or end) of a run that says the item's own name again, three
+    # characters or more, is explained; only the rest of the run ('家里') is not
+    trimmed = []
+    for run in runs:
+        if len(run) >= 4 and not set(run) & q.item_positions:
+            words = q.text[run[0] : run[-1] + 1]
+            head = next((k for k in range(len(run) - 1, 2, -1) if any(words[:k] in n for n in names)), 0)
+            tail = 0 if head else next((k for k in range(len(run) - 1, 2, -1) if any(words[-k:] in n for n in names)), 0)
+            covered.update(run[:head] + (run[-tail:] if tail else []))
+            run = run[head : len(run) - tail]
+        trimmed.append(run)
+    runs = trimmed
     # A word that asks for another operation ('少了', '占', '比去年') means the reading answers
     # a different question: it weighs more than a word nobody knows.
     item_edges = {s for s, _ in reading.spans} | {e for _, e in reading.spans}
@@ -218,7 +230,7 @@ def score(reading: Reading, q: Question) -> Reading:
     return reading
 
 
-_CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "composition", "change")  # asked, and a single figure does not do it
+_CALCULATED = ("diff", "growth", "share", "completion", "breakdown", "composition", "change", "per_unit")  # asked, and a single figure does not do it
 
 
 def _off_approx(reading: Reading, q: Question) -> float:

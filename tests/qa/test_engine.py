@@ -177,7 +177,8 @@ def test_follow_ups_keep_the_context(engine, history, follow_up, value):
 
 def test_blank_previous_year_counts_as_zero_for_a_change(engine):
     a = engine.answer("机关服务增长了多少？", doc_id=SEED_ID)
-    assert values(a) == [(Decimal("250000.00"), "元")] and "未列数" in a.text
+    # the difference first, then the two amounts compared (last year's blank cell shown as 未列数)
+    assert values(a)[0] == (Decimal("250000.00"), "元") and "未列数" in a.text
     b = engine.answer("因公出国费用是多少？", doc_id=SEED_ID)
     assert values(b) == [(Decimal("0"), "元")]  # the narrative states 0 元; the table cell is blank
 
@@ -506,3 +507,33 @@ def test_this_departments_own_short_name_and_its_bodies_still_answer(seed_only):
     # seed 表六 30215 会议费 5,000.00; 科协 and the 老科技工作者服务团 it funds are its own words
     a = seed_only.answer("区科协机关今年会议费多少")
     assert a.status == "answered" and a.results[0].value == Decimal("5000.00"), a.text
+
+
+def test_hearsay_before_the_question_is_background(engine):
+    # workbook-budget 表五 2081902 农村最低生活保障金支出 8,460,000.00
+    a = engine.answer("据说农村低保预算很多，今年农村低保安排了多少", doc_id="workbook-budget-2024")
+    assert a.status == "answered" and a.results[0].value == Decimal("8460000.00"), a.text
+    # hearsay that states a change is read with it: this year's amount and the change, never 0
+    b = engine.answer("据说农村低保又涨了，今年农村低保的预算是多少", doc_id="workbook-budget-2024")
+    assert b.status == "answered" and Decimal("8460000.00") in {r.value for r in b.results}, b.text
+    assert Decimal("0.00") not in {r.value for r in b.results}, b.text
+
+
+def test_actual_spending_asked_of_a_budget_is_refused(engine):
+    # a 预算 has last year's budget, never what was actually paid
+    a = engine.answer("民政局去年实际拨付的低保钱是多少", doc_id="workbook-budget-2024")
+    assert a.status == "not_found" and not a.results, a.text
+
+
+def test_a_project_named_by_the_start_of_its_name(engine):
+    # notoc-budget 表十: 春蕾计划助学及困境儿童关爱经费 15.00 万元; its 绩效 target 资助困境女童人数 50人
+    a = engine.answer("妇联的春蕾计划今年安排多少钱", doc_id="notoc-budget-2024")
+    assert a.status == "answered" and (a.results[0].value, a.results[0].unit) == (Decimal("15.00"), "万元"), a.text
+    b = engine.answer("春蕾计划今年要帮多少个女孩", doc_id="notoc-budget-2024")
+    assert b.status == "answered" and (b.results[0].value, b.results[0].unit) == (Decimal("50"), "人"), b.text
+
+
+def test_everyday_word_for_a_soldiers_discharge(engine):
+    # legacy-final 表五 2080901 退役士兵安置 决算 172.26 万元
+    a = engine.answer("2023年安置退伍士兵一共用了多少钱", doc_id="legacy-final-2023")
+    assert a.status == "answered" and a.results[0].value == Decimal("172.26"), a.text

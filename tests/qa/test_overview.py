@@ -216,3 +216,10 @@ def test_where_a_total_rose_names_the_rows_that_moved_it(engine):
     assert a.status == "answered", a.text
     assert (Decimal("570000.00"), "元") in values(a) and (Decimal("130470.00"), "元") in values(a), a.text
     assert a.text.index("专项普查活动") < a.text.index("2010501")
+
+
+def test_a_per_unit_question_without_a_count_of_that_thing_gives_no_figure(engine):
+    # the seed states 150次 of 科技培训, no number of meetings: 会议费 5,000.00 is not divided by
+    # it, and the total is no answer to '平均每次'
+    a = engine.answer("科协开一次会平均要花多少钱", doc_id=SEED_ID)
+    assert a.status != "answered" and Decimal("5000.00") not in {r.value for r in a.results}, a.text
