@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 from core.records import Figure, Result
+from core.text import cn_to_int
 from core.vocab import fold, vocabulary
 from ingest.roles import Role, role_of
 from qa import calc as C
@@ -415,7 +416,11 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     counters = sorted(v.units["counters"], key=len, reverse=True)
     m_per = re.search(r"(?:每|平均一|人均|一)(?:一)?(" + "|".join(map(re.escape, counters)) + ")", q.text)
     counter = m_per.group(1) if m_per else None
-    noun = _noun_after(q.text[m_per.end() :]) if m_per else ""
+    # the noun ends where an item begins ('每辆车运行维护费' counts 车, not 车运行维护费)
+    stop = min([m.start for m in ms if m_per and m.start >= m_per.end()], default=len(q.text))
+    noun = _noun_after(q.text[m_per.end() : stop]) if m_per else ""
+    if m_per and not noun and m_per.group(1) == "个":  # '每个村的补助': 个 counts anything, the noun says what
+        noun = _noun_after(q.text[m_per.end() :])
     if counter == "个" and noun and any(noun.endswith(p) for p in v.units.get("people", ())):
         counter = "人"  # '每个老人': a number of people
     if counter is None and re.search(r"单车|车均", q.text):
@@ -429,6 +434,7 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     # in the counting word itself: 台 takes 台（套）, 人 never takes 人次 (visits are not people)
     counts = [f for f in env.figures if _counts_by(f.unit, counter) and f.measure in measures and f.value > 0]
     strict = False
+    named: list[Figure] = []
     if noun:
         named = [f for f in counts if names_counted(noun, f.unit, count_texts(f))]
         # an occasion counted ('一批客人', '一场会议'): the noun is who or what takes part; the count
@@ -447,7 +453,7 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             c = best_of(g)
             if c.figure.unit not in MONEY:
                 continue
-            n = _count_for(c, counts, related_only=strict)
+            n = _count_for(c, counts, related_only=strict, named=bool(named))
             if n is None:
                 continue
             calc = C.Calc(
@@ -464,6 +470,9 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             draft = Draft("answered", text, [c, cn], results, [calc])
             # who takes part in an occasion ('一批客人') is accounted for by the occasions' count
             extra = [(m_per.end(), m_per.end() + len(noun))] if strict and m_per else []
+            extra += [m_per.span()] if m_per else []  # '一人', '每辆': the unit divided by
+            # the count the asker states, when it is the disclosure's ('退休的3个人', '两辆车')
+            extra += [x.span() for x in _STATED_COUNT.finditer(q.text) if cn_to_int(x.group(1)) == n.value]
             out.append(reading_for("per_unit", q, [c], [m], draft, [year], extra=extra))
     return out
 
@@ -478,6 +487,7 @@ def _noun_after(text: str) -> str:
 
 
 _OCCASIONS = ("次", "批", "场", "批次", "场次")
+_STATED_COUNT = re.compile(r"([\d一二两三四五六七八九十百]+)(?:个|名|位|辆|台|人)(?:人|车)?")
 
 
 def _counts_by(unit: str, counter: str) -> bool:
@@ -486,11 +496,13 @@ def _counts_by(unit: str, counter: str) -> bool:
     base = re.split(r"[(（]", unit)[0]
     if base == counter:
         return True
+    if "人次" in (base, counter):
+        return False  # visits are not people
     groups = [set(g.split("/")) for g in vocabulary().units.get("count_groups", ())]
-    return "人" not in (base, counter) and any(base in g and counter in g for g in groups)
+    return any(base in g and counter in g for g in groups)
 
 
-def _count_for(c: Candidate, counts: list[Figure], related_only: bool = False) -> Figure | None:
+def _count_for(c: Candidate, counts: list[Figure], related_only: bool = False, named: bool = False) -> Figure | None:
     """The count an amount is divided by: the one stated about the same thing ('公务接待13批次'
     beside 公务接待费) unless it is a part of a stated whole, else the stated whole ('共有车辆3辆，
     其中：执法执勤用车2辆' — each car, not each 执法 car), else the largest."""
@@ -516,6 +528,8 @@ def _count_for(c: Candidate, counts: list[Figure], related_only: bool = False) -
     if related_only:
         return None
     wholes = [f for f in counts if stated_as_total(f)]
+    if not wholes and not named and any(_counts_by(f.unit, "人") for f in counts):
+        return None  # people of another kind (资助学生50人) are no divisor of 退休费: no guess
     return max(wholes or counts, key=lambda f: (f.value, -f.source.line))
 
 

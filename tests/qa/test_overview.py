@@ -223,3 +223,17 @@ def test_a_per_unit_question_without_a_count_of_that_thing_gives_no_figure(engin
     # it, and the total is no answer to '平均每次'
     a = engine.answer("科协开一次会平均要花多少钱", doc_id=SEED_ID)
     assert a.status != "answered" and Decimal("5000.00") not in {r.value for r in a.results}, a.text
+
+
+def test_per_unit_counts_what_the_counting_word_names_before_an_item(engine):
+    # pdftext-final: 30231 公务用车运行维护费 58,734.18 / 公务用车保有量为2辆 → 29,367.09 ('每辆运行维护费'
+    # names no noun after 每辆: 辆 itself counts cars)
+    a = engine.answer("梧桐卫健委的车每辆一年运行维护费平均多少", doc_id="pdftext-final-2023")
+    assert a.status == "answered" and a.results[0].value == Decimal("29367.09"), a.text
+
+
+def test_per_person_divides_by_the_people_it_is_paid_to(engine):
+    # notoc-budget 表六 30302 退休费 6.96 万元 / 退休人员3名 → 2.32 万元 (名 counts people, as 人 does);
+    # never by the 50人 春蕾计划 helps
+    a = engine.answer("妇联给3个退休人员的退休费平均每人多少", doc_id="notoc-budget-2024")
+    assert a.status == "answered" and a.results[0].value == Decimal("2.32"), a.text
