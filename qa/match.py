@@ -359,9 +359,14 @@ def _abbreviations(text: str, entries: list[Entry], source: str, covered: list[t
         for v in e.variants:
             if len(v) >= 6:
                 by_first.setdefault(v[0], []).append((e, v))
+    # words that are literally part of another row's name mean that row ('养老支出' is the tail of
+    # 行政事业单位养老支出), not an abbreviation of a third one (机关事业单位基本养老保险缴费支出)
+    names = " ".join(fold(e.name) for e in entries if e.kind != "narrative")
     for i, ch in enumerate(text):
         for e, v in by_first.get(ch, ()):
             run = _subsequence_run(text, i, v)
+            if run in names and run not in v:
+                continue
             if len(run) >= max(4, len(v) / 2) and run != v and run not in source and not _overlaps((i, i + len(run)), covered):
                 end, quality = i + len(run), round(0.7 + 0.2 * len(run) / len(v), 3)
                 if text.startswith("项目", end) and _is_project(e):  # '食品抽检项目': a project, abbreviated

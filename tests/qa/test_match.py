@@ -126,3 +126,11 @@ def test_the_car_in_everyday_words_finds_the_car_costs(engine):
     a = engine.answer("云峰农委去年公车用了多少钱", doc_id="final-accounts-2023")
     assert a.status == "answered"
     assert [(r.value, r.unit) for r in a.results][:1] == [(Decimal("78460.26"), "元")]
+
+
+def test_words_that_are_part_of_a_rows_name_are_no_abbreviation_of_another(engine):
+    # workbook-budget 表五: 20805 行政事业单位养老支出 2,021,184.00 ends on '养老支出'; 2080505
+    # 机关事业单位基本养老保险缴费支出 1,048,256.00 only contains its characters in order
+    a = engine.answer("民政局养老支出今年安排了多少", doc_id="workbook-budget-2024")
+    assert Decimal("1048256.00") not in {r.value for r in a.results}, a.text
+    assert a.status in ("answered", "clarify") and Decimal("2021184.00") in {r.value for r in a.results}, a.text
