@@ -134,7 +134,9 @@ def as_claim(question: str, answer) -> str | None:
     r = answer.results[0]
     if r.unit == "%" or len({(x.value, x.unit) for x in answer.results if "折合" not in x.label}) > 1:
         return None  # a share or several figures: not one amount to state back
-    asked = re.compile(_ASKED.pattern + "(?:" + re.escape(r.unit) + ")?")
+    # the unit as asked: '几台' for 台（套）, '多少万' for an amount in 元
+    bare = re.split(r"[(（]", r.unit)[0]
+    asked = re.compile(_ASKED.pattern + "(?:" + "|".join(map(re.escape, dict.fromkeys([r.unit, bare, "万"]))) + ")?")
     text = asked.sub(lambda m: f"{m.group('verb') or '为'}{r.value}{r.unit}", asking[-1].strip("|｜"), count=1)
     return re.sub(r"[？?]+$", "。", text)
 

@@ -26,7 +26,7 @@ _DOWN = re.compile(rf"(?:{CHANGE_DOWN}|下调|减|少了|少|节省|降幅|下�
 _FLAT = re.compile(r"持平|不变|没有变化|无变化|一样")
 _SEGMENT = re.compile(r"[，,；;：:]")
 # a segment that goes on about the sentence's subject ('…，比上年减少1万元', '…，其中基本支出…')
-_RELATIONAL = re.compile(r"^(?:比|较|与|和|同|占|增|减|降|涨|下降|上升|提高|分别|共|合计|包括|同比|环比|相比)")
+_RELATIONAL = re.compile(r"^(?:比|较|与|和|同|占|增|减|降|涨|下降|上升|提高|分别|共|合计|包括|同比|环比|相比|是|为|相当于|达到)")
 _VS_LAST = re.compile(r"(?:与|和|同|较|比)(?:上年|去年|上一年|\d{4}年)(?:相比|比较)?$")
 _SENTENCE = re.compile(r"(?<=[。！？!?\n])")
 

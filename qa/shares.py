@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from core.records import Result
-from core.vocab import fold
+from core.vocab import fold, vocabulary
 from qa import calc as C
 from qa import compose as W
 from qa.lookup import GENERIC, Candidate, distinct_values, figures_for, is_generic, narrow, total_entries
@@ -73,7 +73,12 @@ def share(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
                     continue
             if any(r.op == "share" for r in out):
                 continue
+        # a whole the question names, or the total of one fund ('一般公共预算支出': not the all-funds
+        # total a sentence's '占91.3%' is of)
         named = [fold(q.text[w.start : w.end]) for w in wholes if not all(h.how == "total" for h in w.hits)]
+        # '占一般公共预算支出的': one fund's total, not the all-funds total a sentence's '占91.3%' is of
+        said = q.text[part.start : part.end]
+        named += [f for f in vocabulary().units["funds"] if f in q.text and f not in said]
         for f in stated_for(env, part, ("占",), "%"):
             if named and not any(n in fold(f.sentence or "") for n in named):
                 continue  # '占44.9%' of another whole than the one the question names

@@ -56,3 +56,6 @@ def test_an_answer_stated_back_as_a_claim():
     assert as_claim("三公经费多少钱？", answer) == "三公经费为101000.00元。"
     assert as_claim("科协有几辆车", _Answer("answered", [_Result("2", "辆")])) == "科协有2辆车"
     assert as_claim("三公经费是多少？", _Answer("clarify", [_Result("1", "元")])) is None
+    # the unit as the question asks it is replaced, not repeated ('几台' for 台（套）, '多少万')
+    assert as_claim("设备有几台", _Answer("answered", [_Result("0", "台（套）")])) == "设备有0台（套）"
+    assert as_claim("住房公积金多少万", _Answer("answered", [_Result("1620360.00", "元")])) == "住房公积金为1620360.00元"

@@ -93,3 +93,10 @@ def test_overall_verdict():
     assert overall(["supported", "contradicted"]) == "mixed"
     assert overall(["contradicted", "not_in_disclosure"]) == "contradicted"
     assert overall(["supported", "unclear"]) == "unclear"
+
+
+def test_a_segment_that_begins_with_is_goes_on_about_the_sentences_subject(engine):
+    # final-accounts 表五 2130119 防灾救灾: 决算 1,035,000.00 / 年初预算 600,000.00 → 172.5 %
+    # ('是年初预算的172.5%' is 防灾救灾's, not the department total's completion)
+    r = check("防灾救灾去年花了103.5万元，是年初预算的172.5%。", engine, doc_id="final-accounts-2023")
+    assert [c.verdict for c in r.claims] == ["supported", "supported"], render_check(r)

@@ -33,3 +33,10 @@ def test_the_parts_column_is_no_column_of_the_whole(engine):
     # (not the total row's own 项目支出 cell, which would be 100 %)
     a = engine.answer("项目支出占部门全部支出的比例", doc_id="cq-yubei-kexie-2024-budget")
     assert a.status == "answered" and (Decimal("54.5"), "%") in values(a), a.text
+
+
+def test_a_share_of_one_funds_total_is_not_the_all_funds_share_the_narrative_states(engine):
+    # workbook-budget: 说明 '社会保障和就业支出…占91.3%' is of the whole 支出预算 (with 政府性基金);
+    # of 表五's 一般公共预算 合计 39,421,821.28 it is 37,891,764.00 → 96.1 %
+    a = engine.answer("社会保障和就业支出在一般公共预算支出中占多大比重", doc_id="workbook-budget-2024")
+    assert a.status == "answered" and (Decimal("96.1"), "%") in values(a) and (Decimal("91.3"), "%") not in values(a), a.text
