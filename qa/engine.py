@@ -131,6 +131,8 @@ class AnswerEngine:
             for d in store.documents
         }
         self._source_text = {d.id: _source_text(d) for d in store.documents}
+        # every word the corpus uses, once: a department-shaped word none of it uses is another's
+        self._corpus_words = "\n".join([*self._source_text.values(), *(fold(d.department) for d in store.documents)])
         self._figures = {d.id: store.figures_of(d.id) for d in store.documents}
         self._years = {d.id: _covered_years(d, self._figures[d.id]) for d in store.documents}
         self.last_rejected: tuple[str, list[str]] | None = None
@@ -460,8 +462,7 @@ class AnswerEngine:
                 continue
             # jieba cuts '市场监管局' into 市场 + 监管局: the name is judged with the words before it
             names = [text[s:end] for s in range(max(0, end - 12), end - len(word) + 1)]
-            pool = [*self._source_text.values(), *(fold(d.department) for d in self.store.documents)]
-            if any(n in t for n in names for t in pool) or any(short_names(n, core, institutions) for n in names):
+            if any(n in self._corpus_words for n in names) or any(short_names(n, core, institutions) for n in names):
                 continue
             window = text[max(0, end - 12) : end]  # '档按馆', '卫建委': a corpus department, one character off
             if any(b == len(window) for d in self.store.documents for _, b in department_typos(window, d.department)):
@@ -546,9 +547,10 @@ def _covered_years(doc: Document, figures) -> set[int]:
     return {y for y in years if doc.year - 3 <= y <= doc.year}
 
 
+# single characters jieba leaves before a cut name that are not part of it ('问下' + '妇联')
+_PARTICLES = set("的在是和与跟问下了想请个那这区市县省")
 # the kinds of body a department's name ends on (a strict subset of vocabulary.institutions: no
 # 会/部/处/室, which end ordinary words too)
-_PARTICLES = set("的在是和与跟问下了想请个那这区市县省")
 _BODIES = ("局", "委", "委员会", "馆", "院", "厅", "中心", "协会", "联合会", "办公室", "站", "队")
 
 
