@@ -182,11 +182,29 @@ def _narrative_entries(doc: Document, figures: list[Figure]) -> list[Entry]:
     for f in figures:
         # text inside tables counts too: a 绩效 form's targets ('开展“一老一小”科技培训150次')
         groups.setdefault(f.item, []).append(f)
-    return [_entry(item, "narrative", tuple(figs), doc_id=doc.id) for item, figs in groups.items() if item]
+    return [
+        _entry(item, "narrative", tuple(figs), doc_id=doc.id, extra=_without_department(item, doc))
+        for item, figs in groups.items()
+        if item
+    ]
 
 
-def _entry(name: str, kind: EntryKind, figures: tuple[Figure, ...], **kw) -> Entry:
-    variants = list(_variants(name, kind))
+_OWN = re.compile(r"^(?:本部门|本单位|本机关|部门|单位)")
+
+
+def _without_department(item: str, doc: Document) -> tuple[str, ...]:
+    """'区妇联政府采购预算总额', '本部门政府采购支出总额': the narrative names its subject with the
+    department first; a question says '政府采购' without it."""
+    from qa.question import department_spans  # the department's names, as questions are read
+
+    name = fold(item)
+    start = max([e for s, e in department_spans(name, doc) if s == 0], default=0)
+    rest = _OWN.sub("", name[start:])
+    return (rest,) if rest != name and len(rest) >= 4 else ()
+
+
+def _entry(name: str, kind: EntryKind, figures: tuple[Figure, ...], extra: tuple[str, ...] = (), **kw) -> Entry:
+    variants = list(_variants(name, kind)) + [v for x in extra for v in _variants(x, kind)]
     if kind == "narrative":
         # a measure that is itself a name ('涉及当年财政拨款'), never a dated column word ('2023年预算数')
         variants += [
@@ -239,6 +257,8 @@ def name_variants(name: str, kind: EntryKind = "row") -> list[str]:
     out.add(re.sub(r"\([^)]*\)", "", base))  # '因公出国(境)费用' is asked as '因公出国费用'
     if kind == "narrative":
         out |= {v[:-2] for v in out if v.endswith(("总额", "总计", "合计")) and len(v) >= 6}
+        # '政府采购预算总额', '政府采购支出总额' are asked as '政府采购'
+        out |= {v[:-4] for v in out if v.endswith(("预算总额", "支出总额", "决算总额")) and len(v) >= 8}
         # '…支出决算数' is asked as '…支出决算'
         out |= {v[:-1] for v in out if v.endswith(("预算数", "决算数")) and len(v) >= 6}
         return [v for v in out if len(v) >= 4 or (len(v) >= 3 and v == base)]

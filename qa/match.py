@@ -852,10 +852,16 @@ def alternatives(q: Question, ms: list[Mention], catalog: Catalog) -> list[Menti
             continue
         have = set(m.entries)
         core = re.sub(r"(?:度|率|数)$", "", words)  # '服务对象满意度' ~ '科普宣传服务对象满意'
+        # '政府采购预算总额…，其中：政府采购货物…': the words name the whole its sentence states; the
+        # parts listed after 其中 are named by their own longer words, not read again as this one
+        from qa.ops import part_of_total  # ops reads mentions: imported here, not at the top
+
+        wholes = {f.sentence for h in best for f in h.entry.figures if f.sentence and not part_of_total(f)}
         extra = [
             Hit(e, m.start, m.end, "alternative", round(m.quality - 0.01, 3))
             for e in entries
             if e not in have and len(core) >= 4 and core in fold(e.name)
+            and not any(f.sentence in wholes and part_of_total(f) for f in e.figures)
         ]
         out.append(Mention(m.start, m.end, m.hits + tuple(extra), m.extra))
     return out

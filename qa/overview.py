@@ -421,8 +421,13 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     noun = _noun_after(q.text[m_per.end() : stop]) if m_per else ""
     if m_per and not noun and m_per.group(1) == "个":  # '每个村的补助': 个 counts anything, the noun says what
         noun = _noun_after(q.text[m_per.end() :])
-    if counter == "个" and noun and any(noun.endswith(p) for p in v.units.get("people", ())):
-        counter = "人"  # '每个老人': a number of people
+    if counter in ("个", "位", "名") and noun and any(noun.endswith(p) for p in v.units.get("people", ())):
+        counter = "人"  # '每个老人', '每位老人': a number of people
+    # '一个人', '每个人': people, and nothing says which — only people counted about the item itself
+    # (培训妇女600人 for a training's money), never the department's staff by default
+    anyone = counter in ("个", "位", "名") and noun.startswith("人")
+    if anyone:
+        counter, noun = "人", ""  # what follows 人 is what they get ("每个人摊多少")
     if counter is None and re.search(r"单车|车均", q.text):
         counter, noun = "辆", "车"
     if counter is None and re.search(r"每个(?:老人|人|对象|学生|孩子|家庭)|人均", q.text):
@@ -433,6 +438,14 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
     measures = ("数量", "指标值") if noun else ("数量",)
     # in the counting word itself: 台 takes 台（套）, 人 never takes 人次 (visits are not people)
     counts = [f for f in env.figures if _counts_by(f.unit, counter) and f.measure in measures and f.value > 0]
+    # counts that answer only when stated about the item itself: a 绩效 target of its own project
+    # ('12315投诉…受理投诉举报6000件' for '平均处理一件'), and the visits of a reception ('接待…146
+    # 人次' for '接待来客平均一个人') — never a stand-in for the department's own count
+    own_only = [
+        f for f in env.figures
+        if f.value > 0 and f.measure in ("数量", "指标值") and f not in counts
+        and (_counts_by(f.unit, counter) or (counter == "人" and f.unit == "人次"))
+    ]  # fmt: skip
     strict = False
     named: list[Figure] = []
     if noun:
@@ -441,11 +454,11 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
         # is of the occasions, and must be stated about the item itself ('公务接待42批次')
         strict = not named and counter in _OCCASIONS
         counts = named or (counts if strict else [])
-    if not counts:
+    if not counts and not own_only:
         return []
     # '会议费平均每次多少': occasions counted must be stated about the item itself (150次 of 科技培训
     # is no count of meetings); only things held (车, 人) fall back to the department's own count
-    strict = strict or (not noun and counter in _OCCASIONS)
+    strict = strict or (not noun and counter in _OCCASIONS) or anyone
     out = []
     year = default_years(q)[0]
     for m in ms:
@@ -453,15 +466,17 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             c = best_of(g)
             if c.figure.unit not in MONEY:
                 continue
-            n = _count_for(c, counts, related_only=strict, named=bool(named))
+            n = _count_for(c, counts, related_only=strict, named=bool(named)) if counts else None
+            if n is None and own_only:
+                n = _count_for(c, own_only, related_only=True)
             if n is None:
                 continue
-            calc = C.Calc(
-                f"{W.plain(c.figure.value)} / {W.plain(n.value)}",
-                C.q(c.figure.value / n.value, 2),
-                c.figure.unit,
-                2,
-            )
+            # a 万元 amount is divided in 元 when the share is under a 万 (12万元 over 600 people is
+            # 200.00元, not 0.02万元), unless 万元 is asked; 6.40万元 over 3 cars stays 2.13万元
+            amount, unit = c.figure.value, c.figure.unit
+            if unit == "万元" and q.unit_asked != "万元" and (q.unit_asked == "元" or amount < n.value):
+                amount, unit = amount * 10000, "元"
+            calc = C.Calc(f"{W.plain(amount)} / {W.plain(n.value)}", C.q(amount / n.value, 2), unit, 2)
             cn = Candidate(W.narrative_entry(env.catalog, n), n, 0)
             text = (f"{W.subject(c)}为{W.shown(c.figure)}，{W.short_item(n.item)}{W.shown(n)}，"
                     f"平均每{counter}{calc.shown}。")  # fmt: skip
@@ -471,6 +486,9 @@ def per_unit(q: Question, ms: list[Mention], env: Env) -> list[Reading]:
             # who takes part in an occasion ('一批客人') is accounted for by the occasions' count
             extra = [(m_per.end(), m_per.end() + len(noun))] if strict and m_per else []
             extra += [m_per.span()] if m_per else []  # '一人', '每辆': the unit divided by
+            # '平均处理一件', '平均培训一个人': the act counted, between 平均 and its counter
+            if m_per and (avg := q.text.rfind("平均", max(0, m_per.start() - 4), m_per.start())) >= 0:
+                extra.append((avg, m_per.start()))
             # the count the asker states, when it is the disclosure's ('退休的3个人', '两辆车')
             extra += [x.span() for x in _STATED_COUNT.finditer(q.text) if cn_to_int(x.group(1)) == n.value]
             out.append(reading_for("per_unit", q, [c], [m], draft, [year], extra=extra))
@@ -506,7 +524,8 @@ def _count_for(c: Candidate, counts: list[Figure], related_only: bool = False, n
     """The count an amount is divided by: the one stated about the same thing ('公务接待13批次'
     beside 公务接待费) unless it is a part of a stated whole, else the stated whole ('共有车辆3辆，
     其中：执法执勤用车2辆' — each car, not each 执法 car), else the largest."""
-    name = fold(c.entry.name).removesuffix("费")
+    # a 绩效 form's row ('项目资金') is about its project: the project's name says what it pays for
+    name = fold(c.entry.project or c.entry.name).removesuffix("费") if c.entry.kind == "form" else fold(c.entry.name).removesuffix("费")
     if not acquiring(name):  # running costs are per car held, not per car bought
         counts = [f for f in counts if not (acquisition(f) or acquiring(f.item))] or counts
 

@@ -40,10 +40,11 @@ _SUPERLATIVE_BEFORE = re.compile(r"(?:最[大多高少小低贵]的?|前)$")
 _SOURCES = re.compile(
     r"(?:钱|经费|资金|收入|预算)(?:都|主要|是|都是)*(?:从哪里来|从哪儿来|从哪来|从哪|哪来|哪儿来|哪里来|来源|来自|怎么来)(?:的)?"
 )
-# '两年'/'三年' enumerate years too; '一年' is just 'per year' ('一年花多少').
+# '两年'/'三年' enumerate years too; '一年' is just 'per year' ('一年花多少'), and '一个人' is
+# 'per person' ('一个人一年补助多少'), not the top one.
 _TOP_N = re.compile(
     r"(?:前)?(?<!\d)(?:(?:[一二两三四五六七八九十]{1,2}|\d{1,2})(?:样|项|个|名|位|类|笔|大)|(?:[二两三四五六七八九]|[2-9])年)"
-    r"(?![月年日元万%\d])"
+    r"(?![月年日元万%\d])(?!(?<=一个)人)"
 )
 # '怎么' before a change is 'why' ('怎么比去年还少了', '怎么没花完'), not 'how'
 # 'which' + a few words + the kind of row: the rows themselves are asked ('哪些项级科目', '哪几项功能

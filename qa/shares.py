@@ -136,6 +136,8 @@ def _within_itself(a: Candidate, b: Candidate) -> bool:
     not a reading."""
     if a.figure.source.table_no is not None and a.figure.source == b.figure.source:
         return True  # one cell as both part and whole ('人员经费' and its 人员经费合计 row)
+    if a.figure == b.figure:
+        return True  # one stated figure as both ('政府采购服务' read again as the whole '政府采购')
     column = b.figure.source.column or ""
     return a.entry.kind == "column" and bool(column) and column.split("/")[-1] == fold(a.entry.name)
 

@@ -237,3 +237,23 @@ def test_per_person_divides_by_the_people_it_is_paid_to(engine):
     # never by the 50人 春蕾计划 helps
     a = engine.answer("妇联给3个退休人员的退休费平均每人多少", doc_id="notoc-budget-2024")
     assert a.status == "answered" and a.results[0].value == Decimal("2.32"), a.text
+
+
+def test_per_unit_of_a_projects_own_target_when_no_noun_is_named(engine):
+    # printed-budget 表十二: 12315投诉举报处置 168,000.00元 / its target 受理投诉举报6000件 → 28.00元;
+    # '平均受理一件' names no noun, the project's own 绩效 target is the count
+    a = engine.answer("12315投诉举报处置平均受理一件要多少钱", doc_id="printed-budget-2024")
+    assert a.status == "answered" and a.results[0].value == Decimal("28.00"), a.text
+
+
+def test_per_person_with_no_noun_counts_the_people_of_the_item_not_the_staff(engine):
+    # notoc-budget 表十: 妇女创业就业技能培训经费 12.00万元 / 培训妇女人数600人 → 200.00元 (in 元:
+    # 0.02万元 would hide it); never / 实有在职人员10名
+    a = engine.answer("妇女创业就业技能培训每个人摊多少钱", doc_id="notoc-budget-2024")
+    assert a.status == "answered" and (a.results[0].value, a.results[0].unit) == (Decimal("200.00"), "元"), a.text
+
+
+def test_per_person_of_a_reception_counts_its_visitors(engine):
+    # document-final 表六: 30217 公务接待费 9,860.00元 / 全年接待国内公务来访146人次 → 67.53元
+    a = engine.answer("渭北应急局公务接待一个人平均花多少", doc_id="document-final-2023")
+    assert a.status == "answered" and a.results[0].value == Decimal("67.53"), a.text

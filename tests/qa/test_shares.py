@@ -40,3 +40,12 @@ def test_a_share_of_one_funds_total_is_not_the_all_funds_share_the_narrative_sta
     # of 表五's 一般公共预算 合计 39,421,821.28 it is 37,891,764.00 → 96.1 %
     a = engine.answer("社会保障和就业支出在一般公共预算支出中占多大比重", doc_id="workbook-budget-2024")
     assert a.status == "answered" and (Decimal("96.1"), "%") in values(a) and (Decimal("91.3"), "%") not in values(a), a.text
+
+
+def test_a_procurement_kind_asked_in_everyday_words_is_a_share_of_procurement(engine):
+    # pdftext-final: 政府采购服务支出6,987,940元 of 政府采购支出总额7,924,180元 → 88.2%; notoc-budget:
+    # 政府采购货物2.60万元 of 区妇联政府采购预算总额12.60万元 → 20.6% (the department's name first)
+    a = engine.answer("梧桐卫健委采购里头服务类的比重", doc_id="pdftext-final-2023")
+    assert a.status == "answered" and a.results[0].value == Decimal("88.2"), a.text
+    b = engine.answer("区妇联政府采购中货物类所占比重", doc_id="notoc-budget-2024")
+    assert b.status == "answered" and b.results[0].value == Decimal("20.6"), b.text
