@@ -93,10 +93,10 @@ def keeps(before: Answer, again: Answer) -> bool:
 
 
 def listed(answer: Answer) -> bool:
-    """An answer listing several amounts (the projects, a breakdown, a ranking)."""
+    """An answer listing several figures (the projects, a breakdown, a ranking, a project's
+    绩效 indicators with their 指标值)."""
     op = answer.interpretation.operation if answer.interpretation else None
-    amounts = [r for r in answer.results if r.unit in ("元", "万元")]
-    return answer.status == "answered" and op in ("list", "breakdown", "composition", "rank") and len(amounts) >= 2
+    return answer.status == "answered" and op in ("list", "breakdown", "composition", "rank") and len(answer.results) >= 2
 
 
 def join(question: str, answers: list[Answer]) -> Answer:

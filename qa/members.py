@@ -49,7 +49,8 @@ def members(q: Question, m: Mention | None, env: Env, year: int) -> list[Members
         if any(c.kind == "total" and c.value == "income" for c in q.cues):
             got = _income_sources(q, env, year)
         else:
-            got = _named_table(q, env, year) or _budget_by_function(q, env, year) or _indicators_of(q, env, None)
+            # '整体绩效目标有哪些': the overall 绩效 table named is listed, not the whole budget
+            got = _indicators_of(q, env, None) or _named_table(q, env, year) or _budget_by_function(q, env, year)
         return [got] if got and got.parts else []
     out: list[Members] = []
     projects = {h.entry.project for h in m.hits if h.how == "project" and h.entry.project}
@@ -320,7 +321,9 @@ def _source_rows(env: Env, table, rows: list, side: str) -> list[Candidate]:
 
 def _indicators_of(q: Question, env: Env, project: str | None) -> Members | None:
     """A project's 绩效 indicators (or the department's overall ones) with their 指标值."""
-    if project is None and Role.PERF_OVERALL not in q.roles:
+    # the overall table states its 当年整体绩效目标 as text and its 绩效指标 as rows: '整体绩效目标有
+    # 哪些' is the text (a passage), '整体绩效指标有哪些' the rows
+    if project is None and (Role.PERF_OVERALL not in q.roles or "指标" not in q.text):
         return None
     found = []
     for e in env.entries():

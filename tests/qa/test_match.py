@@ -134,3 +134,10 @@ def test_words_that_are_part_of_a_rows_name_are_no_abbreviation_of_another(engin
     a = engine.answer("民政局养老支出今年安排了多少", doc_id="workbook-budget-2024")
     assert Decimal("1048256.00") not in {r.value for r in a.results}, a.text
     assert a.status in ("answered", "clarify") and Decimal("2021184.00") in {r.value for r in a.results}, a.text
+
+
+def test_the_running_cost_of_a_car_in_everyday_words(engine, seed):
+    # seed 表六: 30231 公务用车运行维护费 80,000.00元, asked as '车辆运行费' or '那辆车的运行费'
+    for question in ("车辆运行费今年多少", "那辆车的运行费要多少"):
+        a = engine.answer(question, doc_id=seed.id)
+        assert a.status == "answered" and a.results[0].value == Decimal("80000.00"), a.text

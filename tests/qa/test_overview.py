@@ -257,3 +257,19 @@ def test_per_person_of_a_reception_counts_its_visitors(engine):
     # document-final 表六: 30217 公务接待费 9,860.00元 / 全年接待国内公务来访146人次 → 67.53元
     a = engine.answer("渭北应急局公务接待一个人平均花多少", doc_id="document-final-2023")
     assert a.status == "answered" and a.results[0].value == Decimal("67.53"), a.text
+
+
+def test_a_projects_indicators_asked_as_what_is_assessed(engine):
+    # seed 表十七: 老科技工作者服务团经费's indicators (专业理事会 6个, 科普宣传服务对象满意 91%), asked
+    # with '考核啥' — not its 当年预算 again
+    a = engine.answer("老科技工作者服务团经费考核啥", doc_id=SEED_ID)
+    assert a.status == "answered" and {(Decimal("6"), "个"), (Decimal("91"), "%")} <= values(a), a.text
+
+
+def test_the_overall_indicators_are_the_rows_and_the_overall_target_is_its_text(engine):
+    # seed 整体绩效目标表: its 绩效指标 rows (科普宣传活动开展 12场次, 服务对象满意度 92%) when 指标 is
+    # asked; the 当年整体绩效目标 text (16.1%, 150次) when only 目标 is
+    a = engine.answer("部门整体绩效里头都设了哪些指标", doc_id=SEED_ID)
+    assert a.status == "answered" and {(Decimal("12"), "场次"), (Decimal("92"), "%")} <= values(a), a.text
+    b = engine.answer("整体绩效目标都有哪些", doc_id=SEED_ID)
+    assert "150次" in b.text and "12场次" not in b.text, b.text
