@@ -252,9 +252,6 @@ def _off_approx(reading: Reading, q: Question) -> float:
 def _opposed(reading: Reading, q: Question) -> float:
     """The question says 城市 and the reading's item is a 农村 one: another item, not this one."""
     names = [fold(e.name) for e in reading.items]
-    # … and a word of the project a 绩效 form's money row ('项目资金') stands for: '补助' of
-    # 住户调查辅助调查员劳务补助 (an indicator row names a thing of its own: not it)
-    names += [fold(e.project) for e in reading.items if e.kind == "form" and e.project]
     # … and so is the sentence's column the reading answers ('执行数', '自评得分')
     names += [fold(c.figure.measure) for c in reading.draft.candidates if c.figure.origin == "narrative" and len(c.figure.measure) >= 3]
     # '实际花了多少钱', '用在哪': spending, which an income table (收入总表) does not answer
