@@ -189,7 +189,8 @@ def _narrative_entries(doc: Document, figures: list[Figure]) -> list[Entry]:
     ]
 
 
-_OWN = re.compile(r"^(?:本部门|本单位|本机关|部门|单位)")
+# the narrative's words for the department itself; a bare 部门/单位 begins other labels ('单位价值…')
+_OWN = re.compile(r"^(?:本部门|本单位|本机关)")
 
 
 def _without_department(item: str, doc: Document) -> tuple[str, ...]:

@@ -525,7 +525,7 @@ def _count_for(c: Candidate, counts: list[Figure], related_only: bool = False, n
     beside 公务接待费) unless it is a part of a stated whole, else the stated whole ('共有车辆3辆，
     其中：执法执勤用车2辆' — each car, not each 执法 car), else the largest."""
     # a 绩效 form's row ('项目资金') is about its project: the project's name says what it pays for
-    name = fold(c.entry.project or c.entry.name).removesuffix("费") if c.entry.kind == "form" else fold(c.entry.name).removesuffix("费")
+    name = fold(c.entry.project if c.entry.kind == "form" and c.entry.project else c.entry.name).removesuffix("费")
     if not acquiring(name):  # running costs are per car held, not per car bought
         counts = [f for f in counts if not (acquisition(f) or acquiring(f.item))] or counts
 
